@@ -1,1 +1,52 @@
+//! # tiny-word2vec
+//!
+//! word2vec with exact math: a `#![no_std]`, allocation-free core with
+//! explicit SIMD, and an optional `std` host side that trains on real text.
+//!
+//! ## The no_std core (always available)
+//! - [`kernels`]: `dot`, `axpy`, `scale`, `norm_sq` on `wide::f32x8`, each
+//!   with its scalar reference.
+//! - [`activation`]: exact σ, σ' = σ(1 − σ), stable log σ, stable softmax,
+//!   and word2vec's [`SigmoidTable`](activation::SigmoidTable).
+//! - [`loss`]: naive softmax, negative sampling and the skip-gram window,
+//!   each returning `J` and adding exact gradients into caller buffers.
+//! - [`sampling`]: seeded xorshift RNG, the unigram^0.75 noise distribution
+//!   (alias table), subsampling and the random window shrink.
+//! - [`sgns`]: the fused in-place SGNS update used for training.
+//!
+//! ## The host side (feature `std`)
+//! [`corpus`] (streaming tokenizer), [`vocab`], [`train`], [`vectors`]
+//! (word2vec text format, nearest neighbours), [`gradcheck`] (the
+//! gradient-check harness) and [`atomic`] (crash-safe file output).
 #![no_std]
+#![deny(missing_docs)]
+
+#[cfg(any(test, feature = "std"))]
+extern crate std;
+
+pub mod activation;
+mod error;
+pub mod kernels;
+pub mod loss;
+pub mod sampling;
+pub mod sgns;
+
+pub use error::Error;
+
+#[cfg(feature = "std")]
+pub mod atomic;
+#[cfg(feature = "std")]
+pub mod corpus;
+#[cfg(feature = "std")]
+pub mod gradcheck;
+#[cfg(feature = "std")]
+mod host_error;
+#[cfg(feature = "std")]
+pub mod train;
+#[cfg(feature = "std")]
+pub mod vectors;
+#[cfg(feature = "std")]
+pub mod vocab;
+
+#[cfg(feature = "std")]
+pub use host_error::HostError;

@@ -1,0 +1,294 @@
+//! Streaming corpus tokenizer (feature `std`).
+//!
+//! Reads any UTF-8 text in fixed-size chunks (so a 400 MB one-line text8-style
+//! file never sits in memory whole), splits on whitespace, lowercases, and
+//! reports a newline as the end of a sentence, like word2vec.c's `</s>`.
+//! Invalid UTF-8 is an error naming the byte offset of the first bad byte.
+
+use crate::HostError;
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::prelude::rust_2024::*;
+use std::{format, vec};
+
+/// Longest token accepted, in bytes. A longer run of non-space bytes is
+/// almost certainly not text (a base64 blob, a binary file); it is an error
+/// rather than a silent truncation or an unbounded buffer.
+pub const MAX_TOKEN_BYTES: usize = 4096;
+
+/// Bytes read per chunk.
+const CHUNK: usize = 1 << 20;
+
+/// What the tokenizer hands to its callback.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Token<'a> {
+    /// A lowercased word.
+    Word(&'a str),
+    /// A newline: the end of a sentence.
+    EndOfSentence,
+}
+
+/// Tokenizer options.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tokenizer {
+    /// Trim leading and trailing non-alphanumeric characters from each word
+    /// (`"whale,"` → `"whale"`, `"whale's"` stays), dropping words that are
+    /// all punctuation. Off by default, as in word2vec C, which splits on
+    /// whitespace only.
+    pub strip_punctuation: bool,
+}
+
+impl Tokenizer {
+    /// Tokenizes everything `reader` yields; see [`tokenize`].
+    ///
+    /// # Errors
+    /// As [`tokenize`].
+    pub fn tokenize(
+        &self,
+        reader: impl Read,
+        path: &Path,
+        f: impl FnMut(Token<'_>),
+    ) -> Result<(), HostError> {
+        tokenize_with(*self, reader, path, f)
+    }
+
+    /// Tokenizes the file at `path`; see [`tokenize`].
+    ///
+    /// # Errors
+    /// As [`tokenize`], plus [`HostError::Io`] if the file cannot be opened.
+    pub fn tokenize_file(&self, path: &Path, f: impl FnMut(Token<'_>)) -> Result<(), HostError> {
+        let file = File::open(path).map_err(|e| HostError::io(path, e))?;
+        tokenize_with(*self, file, path, f)
+    }
+}
+
+/// Tokenizes everything `reader` yields, calling `f` for each token.
+///
+/// `path` only names the source in error messages. Whitespace is ASCII
+/// whitespace plus any Unicode `White_Space` character; words are lowercased
+/// with Unicode case rules.
+///
+/// # Errors
+/// [`HostError::Io`] on a read error, [`HostError::InvalidUtf8`] with the
+/// byte offset of the first invalid byte, [`HostError::Invalid`] for a token
+/// longer than [`MAX_TOKEN_BYTES`].
+pub fn tokenize(reader: impl Read, path: &Path, f: impl FnMut(Token<'_>)) -> Result<(), HostError> {
+    tokenize_with(Tokenizer::default(), reader, path, f)
+}
+
+fn tokenize_with(
+    opts: Tokenizer,
+    mut reader: impl Read,
+    path: &Path,
+    mut f: impl FnMut(Token<'_>),
+) -> Result<(), HostError> {
+    let mut buf = vec![0u8; CHUNK + MAX_TOKEN_BYTES];
+    let mut carry = 0usize; // bytes of an unfinished token at buf[..carry]
+    let mut offset = 0u64; // file offset of buf[0]
+    let mut lower = String::new();
+    loop {
+        let n = read_full(&mut reader, &mut buf[carry..carry + CHUNK], path)?;
+        let end = carry + n;
+        let eof = n == 0;
+        let mut start = 0usize; // start of the current token
+        for i in 0..end {
+            let b = buf[i];
+            if b.is_ascii_whitespace() {
+                if i > start {
+                    emit(
+                        opts,
+                        &buf[start..i],
+                        offset + start as u64,
+                        path,
+                        &mut lower,
+                        &mut f,
+                    )?;
+                }
+                if b == b'\n' {
+                    f(Token::EndOfSentence);
+                }
+                start = i + 1;
+            }
+        }
+        if eof {
+            if end > start {
+                emit(
+                    opts,
+                    &buf[start..end],
+                    offset + start as u64,
+                    path,
+                    &mut lower,
+                    &mut f,
+                )?;
+            }
+            return Ok(());
+        }
+        let rest = end - start;
+        if rest > MAX_TOKEN_BYTES {
+            return Err(too_long(path, offset + start as u64));
+        }
+        buf.copy_within(start..end, 0);
+        offset += start as u64;
+        carry = rest;
+    }
+}
+
+/// Tokenizes the file at `path`; see [`tokenize`].
+///
+/// # Errors
+/// As [`tokenize`], plus [`HostError::Io`] if the file cannot be opened.
+pub fn tokenize_file(path: &Path, f: impl FnMut(Token<'_>)) -> Result<(), HostError> {
+    Tokenizer::default().tokenize_file(path, f)
+}
+
+fn too_long(path: &Path, offset: u64) -> HostError {
+    HostError::Invalid(format!(
+        "{}: the token at byte offset {offset} is longer than {MAX_TOKEN_BYTES} bytes; is this a text file?",
+        path.display()
+    ))
+}
+
+/// Reads until `buf` is full or the reader is exhausted; returns the count.
+fn read_full(reader: &mut impl Read, buf: &mut [u8], path: &Path) -> Result<usize, HostError> {
+    let mut got = 0;
+    while got < buf.len() {
+        match reader.read(&mut buf[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(HostError::io(path, e)),
+        }
+    }
+    Ok(got)
+}
+
+/// Validates, splits on Unicode whitespace, lowercases and emits one
+/// ASCII-whitespace-delimited run of bytes.
+fn emit(
+    opts: Tokenizer,
+    bytes: &[u8],
+    offset: u64,
+    path: &Path,
+    lower: &mut String,
+    f: &mut impl FnMut(Token<'_>),
+) -> Result<(), HostError> {
+    if bytes.len() > MAX_TOKEN_BYTES {
+        return Err(too_long(path, offset));
+    }
+    let s = std::str::from_utf8(bytes).map_err(|e| HostError::InvalidUtf8 {
+        path: PathBuf::from(path),
+        offset: offset + e.valid_up_to() as u64,
+    })?;
+    let s = if opts.strip_punctuation {
+        s.trim_matches(|c: char| !c.is_alphanumeric())
+    } else {
+        s
+    };
+    if s.is_empty() {
+        return Ok(());
+    }
+    if s.is_ascii() {
+        if s.bytes().any(|b| b.is_ascii_uppercase()) {
+            lower.clear();
+            lower.push_str(s);
+            lower.make_ascii_lowercase();
+            f(Token::Word(lower));
+        } else {
+            f(Token::Word(s));
+        }
+        return Ok(());
+    }
+    for word in s.split_whitespace() {
+        let word = if opts.strip_punctuation {
+            word.trim_matches(|c: char| !c.is_alphanumeric())
+        } else {
+            word
+        };
+        if word.is_empty() {
+            continue;
+        }
+        lower.clear();
+        lower.extend(word.chars().flat_map(char::to_lowercase));
+        f(Token::Word(lower));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(bytes: &[u8]) -> Result<Vec<String>, HostError> {
+        let mut out = Vec::new();
+        tokenize(bytes, Path::new("mem"), |t| match t {
+            Token::Word(w) => out.push(w.to_string()),
+            Token::EndOfSentence => out.push("</s>".into()),
+        })?;
+        Ok(out)
+    }
+
+    #[test]
+    fn splits_lowercases_and_marks_sentences() {
+        let t = toks("The  WHALE\tswam.\nÉTÉ café\u{00A0}Ünd\r\nend".as_bytes()).unwrap();
+        assert_eq!(
+            t,
+            [
+                "the", "whale", "swam.", "</s>", "été", "café", "ünd", "</s>", "end"
+            ]
+        );
+        assert!(toks(b"").unwrap().is_empty());
+    }
+
+    #[test]
+    fn strips_punctuation_on_request() {
+        let mut out = Vec::new();
+        let t = Tokenizer {
+            strip_punctuation: true,
+        };
+        t.tokenize(
+            "\"Whale,\" the whale's -- whale-ship!\u{00A0}«Été»".as_bytes(),
+            Path::new("m"),
+            |t| {
+                if let Token::Word(w) = t {
+                    out.push(w.to_string());
+                }
+            },
+        )
+        .unwrap();
+        assert_eq!(out, ["whale", "the", "whale's", "whale-ship", "été"]);
+    }
+
+    #[test]
+    fn invalid_utf8_names_the_offset() {
+        let err = toks(b"good words \xff bad").unwrap_err();
+        assert!(
+            matches!(err, HostError::InvalidUtf8 { offset: 11, .. }),
+            "{err}"
+        );
+        let err = toks(b"ok caf\xc3").unwrap_err();
+        assert!(
+            matches!(err, HostError::InvalidUtf8 { offset: 6, .. }),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn tokens_span_chunk_boundaries_and_long_tokens_fail() {
+        // A word straddling the 1 MiB chunk edge comes out whole, with the right offset on error.
+        let mut text: Vec<u8> = b"ab ".iter().copied().cycle().take(CHUNK - 3).collect();
+        text.extend_from_slice(b" straddle \xfe");
+        let err = toks(&text).unwrap_err();
+        assert!(matches!(err, HostError::InvalidUtf8 { offset, .. } if offset == CHUNK as u64 + 7));
+        text.truncate(text.len() - 1);
+        let t = toks(&text).unwrap();
+        assert_eq!(t.len(), (CHUNK - 3).div_ceil(3) + 1);
+        assert_eq!(t.last().unwrap(), "straddle");
+        let long = vec![b'x'; CHUNK + MAX_TOKEN_BYTES + 10];
+        assert!(matches!(toks(&long), Err(HostError::Invalid(_))));
+        let mut short = vec![b'x'; MAX_TOKEN_BYTES + 1];
+        assert!(matches!(toks(&short), Err(HostError::Invalid(_))));
+        short.pop();
+        assert_eq!(toks(&short).unwrap().len(), 1);
+    }
+}

@@ -1,0 +1,116 @@
+//! The host side's error type (feature `std`).
+
+use std::fmt;
+use std::path::PathBuf;
+use std::prelude::rust_2024::*;
+
+/// Errors of the host side: files, corpora, vector files and queries.
+/// Each message names the file, line or word at fault.
+#[derive(Debug)]
+pub enum HostError {
+    /// Reading or writing `path` failed.
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+    /// `path` is not valid UTF-8; `offset` is the byte offset of the first bad byte.
+    InvalidUtf8 {
+        /// The file.
+        path: PathBuf,
+        /// Byte offset of the first invalid byte.
+        offset: u64,
+    },
+    /// The corpus has no words at all.
+    EmptyCorpus(PathBuf),
+    /// No word occurs at least `min_count` times.
+    NoWordsAboveMinCount {
+        /// The threshold that removed every word.
+        min_count: u64,
+        /// Distinct words seen.
+        distinct: usize,
+    },
+    /// A vector or vocabulary file is malformed.
+    Format {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line (text formats) or vector row (binary), 0 for the header.
+        line: u64,
+        /// What is wrong.
+        msg: String,
+    },
+    /// A query word is not in the vocabulary.
+    UnknownWord(String),
+    /// Two sets of vectors, or a vector and a model, differ in dimension.
+    DimensionMismatch {
+        /// The dimension expected.
+        expected: usize,
+        /// The dimension found.
+        got: usize,
+    },
+    /// An invalid setting or argument.
+    Invalid(String),
+    /// An error from the no_std core.
+    Core(crate::Error),
+}
+
+impl HostError {
+    /// Wraps an I/O error with the path it concerns.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        HostError::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+impl fmt::Display for HostError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HostError::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            HostError::InvalidUtf8 { path, offset } => {
+                write!(
+                    f,
+                    "{}: invalid UTF-8 at byte offset {offset}",
+                    path.display()
+                )
+            }
+            HostError::EmptyCorpus(path) => {
+                write!(f, "{}: the corpus contains no words", path.display())
+            }
+            HostError::NoWordsAboveMinCount {
+                min_count,
+                distinct,
+            } => write!(
+                f,
+                "no word occurs at least min_count = {min_count} times ({distinct} distinct words); lower --min-count"
+            ),
+            HostError::Format { path, line, msg } => {
+                write!(f, "{}:{line}: {msg}", path.display())
+            }
+            HostError::UnknownWord(w) => write!(f, "word not in vocabulary: {w:?}"),
+            HostError::DimensionMismatch { expected, got } => {
+                write!(f, "dimension mismatch: expected {expected}, got {got}")
+            }
+            HostError::Invalid(msg) => f.write_str(msg),
+            HostError::Core(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for HostError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            HostError::Io { source, .. } => Some(source),
+            HostError::Core(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<crate::Error> for HostError {
+    fn from(e: crate::Error) -> Self {
+        HostError::Core(e)
+    }
+}

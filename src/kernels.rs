@@ -1,0 +1,202 @@
+//! Vector kernels: `dot`, `axpy`, `scale`, `norm_sq`.
+//!
+//! Each kernel has an explicit-SIMD version (eight `f32` lanes through
+//! [`wide::f32x8`], then a scalar tail) and a scalar reference beside it
+//! (`*_scalar`). The SIMD versions are what training uses; the scalar ones
+//! are the specification the property tests compare against.
+//!
+//! Length convention: binary kernels work over the common prefix
+//! `min(x.len(), y.len())`. Callers pass equal lengths (one row of `D`
+//! floats); the convention just means a length mismatch can never index out
+//! of bounds or panic.
+//!
+//! `wide` picks its instruction set at compile time: SSE2 on a portable
+//! x86-64 build, AVX2/AVX-512 with `-C target-cpu=native`, NEON on aarch64,
+//! and plain scalar code on targets without SIMD (e.g. Cortex-M).
+
+use wide::f32x8;
+
+/// Lanes per SIMD register.
+pub const LANES: usize = 8;
+
+#[inline(always)]
+fn load(s: &[f32]) -> f32x8 {
+    let mut a = [0.0f32; LANES];
+    a.copy_from_slice(&s[..LANES]);
+    f32x8::new(a)
+}
+
+/// Dot product `xᵀy` over the common prefix of `x` and `y`.
+///
+/// Two independent accumulators hide the latency of the fused multiply-add.
+#[inline]
+pub fn dot(x: &[f32], y: &[f32]) -> f32 {
+    let n = x.len().min(y.len());
+    let (x, y) = (&x[..n], &y[..n]);
+    let mut acc0 = f32x8::ZERO;
+    let mut acc1 = f32x8::ZERO;
+    let mut i = 0;
+    while i + 2 * LANES <= n {
+        acc0 = load(&x[i..]).mul_add(load(&y[i..]), acc0);
+        acc1 = load(&x[i + LANES..]).mul_add(load(&y[i + LANES..]), acc1);
+        i += 2 * LANES;
+    }
+    if i + LANES <= n {
+        acc0 = load(&x[i..]).mul_add(load(&y[i..]), acc0);
+        i += LANES;
+    }
+    let mut s = (acc0 + acc1).reduce_add();
+    while i < n {
+        s += x[i] * y[i];
+        i += 1;
+    }
+    s
+}
+
+/// Scalar reference for [`dot`].
+pub fn dot_scalar(x: &[f32], y: &[f32]) -> f32 {
+    x.iter().zip(y).map(|(a, b)| a * b).sum()
+}
+
+/// `y += a·x` over the common prefix of `x` and `y` (BLAS `saxpy`).
+#[inline]
+pub fn axpy(a: f32, x: &[f32], y: &mut [f32]) {
+    let n = x.len().min(y.len());
+    let (x, y) = (&x[..n], &mut y[..n]);
+    let av = f32x8::splat(a);
+    let mut i = 0;
+    while i + LANES <= n {
+        let r = load(&x[i..]).mul_add(av, load(&y[i..]));
+        y[i..i + LANES].copy_from_slice(r.as_array());
+        i += LANES;
+    }
+    while i < n {
+        y[i] += a * x[i];
+        i += 1;
+    }
+}
+
+/// Scalar reference for [`axpy`].
+pub fn axpy_scalar(a: f32, x: &[f32], y: &mut [f32]) {
+    for (yi, xi) in y.iter_mut().zip(x) {
+        *yi += a * xi;
+    }
+}
+
+/// `x *= a` in place.
+#[inline]
+pub fn scale(a: f32, x: &mut [f32]) {
+    let av = f32x8::splat(a);
+    let n = x.len();
+    let mut i = 0;
+    while i + LANES <= n {
+        let r = load(&x[i..]) * av;
+        x[i..i + LANES].copy_from_slice(r.as_array());
+        i += LANES;
+    }
+    while i < n {
+        x[i] *= a;
+        i += 1;
+    }
+}
+
+/// Scalar reference for [`scale`].
+pub fn scale_scalar(a: f32, x: &mut [f32]) {
+    for xi in x {
+        *xi *= a;
+    }
+}
+
+/// Squared Euclidean norm `‖x‖² = xᵀx`.
+#[inline]
+pub fn norm_sq(x: &[f32]) -> f32 {
+    dot(x, x)
+}
+
+/// Scalar reference for [`norm_sq`].
+pub fn norm_sq_scalar(x: &[f32]) -> f32 {
+    dot_scalar(x, x)
+}
+
+/// Cosine similarity `xᵀy / (‖x‖‖y‖)`; 0 when either vector is zero.
+#[inline]
+pub fn cosine(x: &[f32], y: &[f32]) -> f32 {
+    let d = norm_sq(x) * norm_sq(y);
+    if d > 0.0 {
+        dot(x, y) / libm::sqrtf(d)
+    } else {
+        0.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::prelude::rust_2024::*;
+    use std::vec;
+
+    fn close(a: f32, b: f32, scale: f32) -> bool {
+        (a - b).abs() <= 1e-5 * scale.max(1.0)
+    }
+
+    fn vecs() -> impl Strategy<Value = (Vec<f32>, Vec<f32>, usize)> {
+        (0usize..=130, 0usize..4).prop_flat_map(|(n, off)| {
+            (
+                prop::collection::vec(-10.0f32..10.0, n + off),
+                prop::collection::vec(-10.0f32..10.0, n + off),
+                Just(off),
+            )
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+        // `off` makes the slices start at unaligned addresses.
+        #[test]
+        fn dot_matches_scalar((x, y, off) in vecs()) {
+            let (x, y) = (&x[off..], &y[off..]);
+            let mag: f32 = x.iter().zip(y).map(|(a, b)| (a * b).abs()).sum();
+            prop_assert!(close(dot(x, y), dot_scalar(x, y), mag));
+            prop_assert!(close(norm_sq(x), norm_sq_scalar(x), norm_sq_scalar(x)));
+        }
+
+        #[test]
+        fn axpy_matches_scalar((x, y, off) in vecs(), a in -3.0f32..3.0) {
+            let x = &x[off..];
+            let mut y1 = y[off..].to_vec();
+            let mut y2 = y1.clone();
+            axpy(a, x, &mut y1);
+            axpy_scalar(a, x, &mut y2);
+            for (p, q) in y1.iter().zip(&y2) {
+                prop_assert!(close(*p, *q, 40.0));
+            }
+        }
+
+        #[test]
+        fn scale_matches_scalar((x, _y, off) in vecs(), a in -3.0f32..3.0) {
+            let mut x1 = x[off..].to_vec();
+            let mut x2 = x1.clone();
+            scale(a, &mut x1);
+            scale_scalar(a, &mut x2);
+            prop_assert_eq!(x1, x2);
+        }
+    }
+
+    #[test]
+    fn golden_values() {
+        let x: Vec<f32> = (1..=19).map(|i| i as f32).collect();
+        // Σ i² for i = 1..19 = 19·20·39/6 = 2470.
+        assert_eq!(dot(&x, &x), 2470.0);
+        assert_eq!(norm_sq(&x[..3]), 14.0);
+        let mut y = vec![1.0f32; 19];
+        axpy(2.0, &x, &mut y);
+        assert_eq!(y[18], 39.0);
+        scale(0.5, &mut y);
+        assert_eq!(y[0], 1.5);
+        assert!((cosine(&[1.0, 0.0], &[1.0, 1.0]) - core::f32::consts::FRAC_1_SQRT_2).abs() < 1e-7);
+        assert_eq!(cosine(&[0.0; 3], &[1.0; 3]), 0.0);
+        // Mismatched lengths use the common prefix.
+        assert_eq!(dot(&[1.0, 2.0, 3.0], &[1.0, 1.0]), 3.0);
+    }
+}

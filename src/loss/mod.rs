@@ -1,0 +1,22 @@
+//! Exact word2vec losses with their analytic gradients.
+//!
+//! Conventions (the standard word2vec terms):
+//! - `v_c`: the center word's vector, length `D`;
+//! - `u_o`: an outside (context) word's vector, a row of `U`;
+//! - `U`: the outside-vector matrix, `V×D` row-major (word2vec C's `syn1neg`);
+//! - `V`: the center-vector matrix, `V×D` row-major (word2vec C's `syn0`);
+//! - `K`: the number of negative samples per outside word.
+//!
+//! Every loss returns `J` and **adds** its gradients into caller-provided
+//! buffers (so a window's gradients accumulate), never allocates, and returns
+//! [`Error`](crate::Error) instead of panicking on a wrong length or index.
+//! These are the exact functions the gradient-check harness verifies; the
+//! training hot path uses the fused, table-based update in [`crate::sgns`].
+
+mod naive_softmax;
+mod negative_sampling;
+mod skipgram;
+
+pub use naive_softmax::naive_softmax;
+pub use negative_sampling::negative_sampling;
+pub use skipgram::{Grads, Objective, Params, skipgram};
