@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# Bare-metal checks for tiny-word2vec:
+#   1. installs the thumbv7em-none-eabihf / thumbv6m-none-eabi targets (rustup);
+#   2. installs qemu-system-arm if missing, from <codename>-backports at the
+#      same version as the machine's qemu-utils, refusing any apt removal;
+#   3. builds examples/firmware (release) and runs it under QEMU mps2-an386,
+#      failing on a non-zero exit status (semihosting SYS_EXIT) or a time-out;
+#   4. builds the no_std core for thumbv6m-none-eabi and thumbv7em-none-eabihf;
+#   5. prints the firmware's size (text, data, bss).
+#
+# Idempotent; needs root only when qemu-system-arm is not installed yet.
+# Usage: bash .ci/firmware.sh
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+FW_DIR="$ROOT/examples/firmware"
+FW_TARGET=thumbv7em-none-eabihf
+M0_TARGET=thumbv6m-none-eabi
+QEMU_MACHINE=mps2-an386
+# Our own apt source file (only written when no backports source exists).
+BPO_SOURCES=/etc/apt/sources.list.d/tiny-word2vec-backports.sources
+export DEBIAN_FRONTEND=noninteractive
+
+START=$SECONDS
+step() { printf '\n==> [firmware %3ss] %s\n' "$((SECONDS - START))" "$*"; }
+die() { printf '\nfirmware.sh: ERROR: %s\n' "$*" >&2; exit 1; }
+
+cd "$ROOT"
+
+# ---------------------------------------------------------------------------
+step "1/5 rustup targets: $FW_TARGET $M0_TARGET"
+command -v rustup >/dev/null || die "rustup not found"
+timeout 300 rustup target add "$FW_TARGET" "$M0_TARGET" \
+    || die "rustup target add $FW_TARGET $M0_TARGET failed (exit $?)"
+
+# ---------------------------------------------------------------------------
+# Prints "URI SIGNED_BY" (SIGNED_BY may be empty) of the machine's main Debian
+# apt source for suite $1, read from the deb822 file or, failing that, from a
+# one-line sources.list. Nothing about the mirror is hard-coded here.
+debian_mirror() {
+    local codename=$1 f
+    for f in /etc/apt/sources.list.d/debian.sources /etc/apt/sources.list.d/*.sources; do
+        [ -f "$f" ] || continue
+        awk -v want="$codename" '
+            BEGIN { RS = ""; FS = "\n" }
+            {
+                types = ""; uris = ""; suites = ""; signed = ""; enabled = "yes"
+                for (i = 1; i <= NF; i++) {
+                    line = $i
+                    if (line ~ /^[ \t]*#/) continue
+                    key = tolower(line); sub(/:.*/, "", key)
+                    val = line; sub(/^[^:]*:[ \t]*/, "", val)
+                    if (key == "types") types = val
+                    else if (key == "uris") uris = val
+                    else if (key == "suites") suites = val
+                    else if (key == "signed-by") signed = val
+                    else if (key == "enabled") enabled = tolower(val)
+                }
+                gsub(/[ \t]+/, " ", types); gsub(/[ \t]+/, " ", suites)
+                if (enabled == "no" || (" " types " ") !~ / deb /) next
+                if ((" " suites " ") !~ (" " want " ")) next
+                split(uris, u, /[ \t]+/)
+                if (signed ~ /[ \t]/) signed = ""   # inline key: not reusable
+                print u[1], signed
+                exit
+            }' "$f" | grep . && return 0
+    done
+    if [ -f /etc/apt/sources.list ]; then
+        sed -e 's/#.*//' -e 's/\[[^]]*\]//' /etc/apt/sources.list \
+            | awk -v want="$codename" '$1 == "deb" && $3 == want { print $2; exit }' \
+            | grep . && return 0
+    fi
+    return 1
+}
+
+ensure_qemu() {
+    if command -v qemu-system-arm >/dev/null \
+        && qemu-system-arm -machine help | grep -qw "$QEMU_MACHINE"; then
+        echo "qemu-system-arm already installed: $(qemu-system-arm --version | head -n1)"
+        return 0
+    fi
+    [ "$(id -u)" = 0 ] || die "qemu-system-arm is missing and installing it needs root"
+    command -v apt-get >/dev/null || die "qemu-system-arm is missing and apt-get is not available"
+
+    local codename bpo mirror uri signed utils_before utils_after spec sim removals
+    # shellcheck disable=SC1091
+    codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+    [ -n "$codename" ] || die "cannot tell the Debian codename from /etc/os-release"
+    bpo="$codename-backports"
+
+    # The image ships qemu-utils from $bpo; qemu-system-arm from the default
+    # suite would make apt remove it. So use $bpo, at the same version.
+    if grep -rsqE "^[^#]*[[:space:]]$bpo([[:space:]]|$)" /etc/apt/sources.list /etc/apt/sources.list.d/; then
+        echo "apt source for $bpo already configured"
+    else
+        mirror=$(debian_mirror "$codename") \
+            || die "no Debian apt source for '$codename' found to derive $bpo from"
+        read -r uri signed <<<"$mirror"
+        echo "adding apt source $BPO_SOURCES for $bpo (mirror taken from the existing $codename source)"
+        {
+            echo "Types: deb"
+            echo "URIs: $uri"
+            echo "Suites: $bpo"
+            echo "Components: main"
+            if [ -n "$signed" ]; then echo "Signed-By: $signed"; fi
+        } >"$BPO_SOURCES"
+    fi
+
+    utils_before=$(dpkg-query -W -f='${Version}' qemu-utils 2>/dev/null || true)
+    echo "qemu-utils before: ${utils_before:-not installed}"
+    dpkg -l qemu-utils 2>/dev/null | tail -n +6 || true
+
+    timeout 300 apt-get update -q || echo "warning: apt-get update reported errors (exit $?); going on" >&2
+
+    if [ -n "$utils_before" ]; then
+        spec="qemu-system-arm=$utils_before"
+    else
+        spec="qemu-system-arm"
+    fi
+    # Dry run first: refuse anything that would remove a package.
+    sim=$(timeout 300 apt-get -s -q install -y --no-install-recommends -t "$bpo" "$spec" 2>&1) || {
+        printf '%s\n' "$sim" >&2
+        die "apt-get cannot install $spec from $bpo"
+    }
+    removals=$(printf '%s\n' "$sim" | grep '^Remv ' || true)
+    if [ -n "$removals" ]; then
+        printf '%s\n' "$removals" >&2
+        die "installing $spec would remove the packages above; refusing"
+    fi
+    printf '%s\n' "$sim" | grep '^Inst ' || true
+
+    timeout 600 apt-get install -y -q --no-remove --no-install-recommends -t "$bpo" "$spec" \
+        || die "apt-get install $spec failed (exit $?)"
+
+    utils_after=$(dpkg-query -W -f='${Version}' qemu-utils 2>/dev/null || true)
+    echo "qemu-utils after: ${utils_after:-not installed}"
+    dpkg -l qemu-utils 2>/dev/null | tail -n +6 || true
+    [ "$utils_before" = "$utils_after" ] \
+        || die "qemu-utils changed from '${utils_before}' to '${utils_after}'"
+    qemu-system-arm -machine help | grep -qw "$QEMU_MACHINE" \
+        || die "installed qemu-system-arm has no $QEMU_MACHINE machine"
+    echo "installed: $(qemu-system-arm --version | head -n1)"
+}
+
+step "2/5 qemu-system-arm"
+ensure_qemu
+
+# ---------------------------------------------------------------------------
+step "3/5 build examples/firmware (release) and run it under QEMU $QEMU_MACHINE"
+# Build from the firmware directory so its .cargo/config.toml (target, linker
+# script) applies; ask cargo where the ELF is rather than guessing target/.
+fw_json=$(cd "$FW_DIR" && timeout 900 cargo build --release --message-format=json-render-diagnostics) \
+    || die "firmware build failed"
+FW_ELF=$(printf '%s\n' "$fw_json" \
+    | grep -o '"executable":"[^"]*"' | tail -n 1 | sed 's/^"executable":"//; s/"$//')
+[ -n "$FW_ELF" ] && [ -f "$FW_ELF" ] || die "cannot find the firmware ELF in cargo's output"
+echo "firmware ELF: $FW_ELF"
+
+qemu_cmd=(qemu-system-arm -machine "$QEMU_MACHINE" -nographic
+    -semihosting-config enable=on,target=native -kernel "$FW_ELF")
+echo "+ timeout 120 ${qemu_cmd[*]}"
+set +e
+timeout 120 "${qemu_cmd[@]}" </dev/null
+status=$?
+set -e
+case $status in
+    0) echo "firmware exited 0 under QEMU" ;;
+    124) die "firmware timed out under QEMU (120 s)" ;;
+    *) die "firmware exited with status $status under QEMU" ;;
+esac
+
+# ---------------------------------------------------------------------------
+step "4/5 build the no_std core for $M0_TARGET (Cortex-M0) and $FW_TARGET (Cortex-M4F)"
+for t in "$M0_TARGET" "$FW_TARGET"; do
+    echo "+ cargo build --no-default-features --target $t"
+    timeout 900 cargo build --no-default-features --target "$t" \
+        || die "core build for $t failed"
+done
+
+# ---------------------------------------------------------------------------
+step "5/5 firmware size"
+# llvm-size from rustup's llvm-tools component; Debian's arm-none-eabi-size
+# as a fall-back.
+host=$(rustc -vV | sed -n 's/^host: //p')
+size_tool="$(rustc --print sysroot)/lib/rustlib/$host/bin/llvm-size"
+if [ ! -x "$size_tool" ]; then
+    timeout 300 rustup component add llvm-tools || echo "warning: rustup component add llvm-tools failed" >&2
+fi
+if [ ! -x "$size_tool" ]; then
+    size_tool=$(command -v arm-none-eabi-size || true)
+    if [ -z "$size_tool" ] && [ "$(id -u)" = 0 ]; then
+        timeout 600 apt-get install -y -q --no-remove --no-install-recommends binutils-arm-none-eabi \
+            || die "apt-get install binutils-arm-none-eabi failed"
+        size_tool=$(command -v arm-none-eabi-size || true)
+    fi
+fi
+[ -n "$size_tool" ] && [ -x "$size_tool" ] || die "no size tool (llvm-size or arm-none-eabi-size) available"
+echo "+ $(basename "$size_tool") $FW_ELF"
+"$size_tool" "$FW_ELF"
+
+step "done: firmware checks passed in $((SECONDS - START)) s"
