@@ -7,7 +7,7 @@
 
 use crate::HostError;
 use std::fs::File;
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::prelude::rust_2024::*;
 use std::{format, vec};
@@ -48,9 +48,12 @@ impl Tokenizer {
         &self,
         reader: impl Read,
         path: &Path,
-        f: impl FnMut(Token<'_>),
+        mut f: impl FnMut(Token<'_>),
     ) -> Result<(), HostError> {
-        tokenize_with(*self, reader, path, f)
+        scan(*self, reader, path, Window::ALL, |t| {
+            f(t);
+            true
+        })
     }
 
     /// Tokenizes the file at `path`; see [`tokenize`].
@@ -59,8 +62,59 @@ impl Tokenizer {
     /// As [`tokenize`], plus [`HostError::Io`] if the file cannot be opened.
     pub fn tokenize_file(&self, path: &Path, f: impl FnMut(Token<'_>)) -> Result<(), HostError> {
         let file = File::open(path).map_err(|e| HostError::io(path, e))?;
-        tokenize_with(*self, file, path, f)
+        self.tokenize(file, path, f)
     }
+
+    /// Tokenizes the part of the file at `path` that belongs to the byte
+    /// range `start..end`, for one of several readers that share a file.
+    ///
+    /// A token belongs to the range its first byte is in, and a newline
+    /// ([`Token::EndOfSentence`]) to the range it is in: a token that starts
+    /// before `start` is skipped (the previous range reads it whole), one
+    /// that starts before `end` is read whole even where it runs past `end`.
+    /// So ranges that tile the file (`0..a`, `a..b`, …, `..len`) see every
+    /// token exactly once, and memory does not grow with the file.
+    ///
+    /// `f` returns `false` to stop early.
+    ///
+    /// # Errors
+    /// As [`tokenize`], plus [`HostError::Io`] if the file cannot be opened
+    /// or seeked.
+    pub fn tokenize_range(
+        &self,
+        path: &Path,
+        start: u64,
+        end: u64,
+        f: impl FnMut(Token<'_>) -> bool,
+    ) -> Result<(), HostError> {
+        if start >= end {
+            return Ok(());
+        }
+        let mut file = File::open(path).map_err(|e| HostError::io(path, e))?;
+        // Start one byte early: if that byte is part of a token, the token
+        // began before `start` and is skipped.
+        let base = start.saturating_sub(1);
+        file.seek(SeekFrom::Start(base))
+            .map_err(|e| HostError::io(path, e))?;
+        scan(*self, file, path, Window { base, start, end }, f)
+    }
+}
+
+/// Byte offsets: the reader's first byte is at `base`; tokens and newlines
+/// at offsets in `start..end` are reported.
+#[derive(Clone, Copy)]
+struct Window {
+    base: u64,
+    start: u64,
+    end: u64,
+}
+
+impl Window {
+    const ALL: Window = Window {
+        base: 0,
+        start: 0,
+        end: u64::MAX,
+    };
 }
 
 /// Tokenizes everything `reader` yields, calling `f` for each token.
@@ -74,19 +128,35 @@ impl Tokenizer {
 /// byte offset of the first invalid byte, [`HostError::Invalid`] for a token
 /// longer than [`MAX_TOKEN_BYTES`].
 pub fn tokenize(reader: impl Read, path: &Path, f: impl FnMut(Token<'_>)) -> Result<(), HostError> {
-    tokenize_with(Tokenizer::default(), reader, path, f)
+    Tokenizer::default().tokenize(reader, path, f)
 }
 
-fn tokenize_with(
+/// The chunked scanner behind every `tokenize*` function. `f` returns
+/// `false` to stop.
+fn scan(
     opts: Tokenizer,
     mut reader: impl Read,
     path: &Path,
-    mut f: impl FnMut(Token<'_>),
+    win: Window,
+    mut f: impl FnMut(Token<'_>) -> bool,
 ) -> Result<(), HostError> {
     let mut buf = vec![0u8; CHUNK + MAX_TOKEN_BYTES];
     let mut carry = 0usize; // bytes of an unfinished token at buf[..carry]
-    let mut offset = 0u64; // file offset of buf[0]
+    let mut offset = win.base; // file offset of buf[0]
     let mut lower = String::new();
+    // Emits the token buf[s..e] if it starts inside the window; returns
+    // false to stop (past the window, or the callback asked to).
+    macro_rules! token {
+        ($s:expr, $e:expr) => {{
+            let at = offset + $s as u64;
+            if at >= win.end {
+                return Ok(());
+            }
+            if at >= win.start && !emit(opts, &buf[$s..$e], at, path, &mut lower, &mut f)? {
+                return Ok(());
+            }
+        }};
+    }
     loop {
         let n = read_full(&mut reader, &mut buf[carry..carry + CHUNK], path)?;
         let end = carry + n;
@@ -96,37 +166,32 @@ fn tokenize_with(
             let b = buf[i];
             if b.is_ascii_whitespace() {
                 if i > start {
-                    emit(
-                        opts,
-                        &buf[start..i],
-                        offset + start as u64,
-                        path,
-                        &mut lower,
-                        &mut f,
-                    )?;
+                    token!(start, i);
                 }
                 if b == b'\n' {
-                    f(Token::EndOfSentence);
+                    let at = offset + i as u64;
+                    if at >= win.end {
+                        return Ok(());
+                    }
+                    if at >= win.start && !f(Token::EndOfSentence) {
+                        return Ok(());
+                    }
                 }
                 start = i + 1;
             }
         }
         if eof {
             if end > start {
-                emit(
-                    opts,
-                    &buf[start..end],
-                    offset + start as u64,
-                    path,
-                    &mut lower,
-                    &mut f,
-                )?;
+                token!(start, end);
             }
             return Ok(());
         }
         let rest = end - start;
         if rest > MAX_TOKEN_BYTES {
             return Err(too_long(path, offset + start as u64));
+        }
+        if offset + start as u64 >= win.end {
+            return Ok(());
         }
         buf.copy_within(start..end, 0);
         offset += start as u64;
@@ -164,15 +229,15 @@ fn read_full(reader: &mut impl Read, buf: &mut [u8], path: &Path) -> Result<usiz
 }
 
 /// Validates, splits on Unicode whitespace, lowercases and emits one
-/// ASCII-whitespace-delimited run of bytes.
+/// ASCII-whitespace-delimited run of bytes. Returns `false` if `f` asked to stop.
 fn emit(
     opts: Tokenizer,
     bytes: &[u8],
     offset: u64,
     path: &Path,
     lower: &mut String,
-    f: &mut impl FnMut(Token<'_>),
-) -> Result<(), HostError> {
+    f: &mut impl FnMut(Token<'_>) -> bool,
+) -> Result<bool, HostError> {
     if bytes.len() > MAX_TOKEN_BYTES {
         return Err(too_long(path, offset));
     }
@@ -186,18 +251,16 @@ fn emit(
         s
     };
     if s.is_empty() {
-        return Ok(());
+        return Ok(true);
     }
     if s.is_ascii() {
         if s.bytes().any(|b| b.is_ascii_uppercase()) {
             lower.clear();
             lower.push_str(s);
             lower.make_ascii_lowercase();
-            f(Token::Word(lower));
-        } else {
-            f(Token::Word(s));
+            return Ok(f(Token::Word(lower)));
         }
-        return Ok(());
+        return Ok(f(Token::Word(s)));
     }
     for word in s.split_whitespace() {
         let word = if opts.strip_punctuation {
@@ -210,9 +273,24 @@ fn emit(
         }
         lower.clear();
         lower.extend(word.chars().flat_map(char::to_lowercase));
-        f(Token::Word(lower));
+        if !f(Token::Word(lower)) {
+            return Ok(false);
+        }
     }
-    Ok(())
+    Ok(true)
+}
+
+/// Splits a file of `len` bytes into `n` contiguous byte ranges of nearly
+/// equal size (the last may be empty for tiny files), for
+/// [`Tokenizer::tokenize_range`].
+pub fn split_ranges(len: u64, n: usize) -> Vec<(u64, u64)> {
+    let n = n.max(1) as u64;
+    (0..n)
+        .map(|i| {
+            let at = |k: u64| ((u128::from(len) * u128::from(k)) / u128::from(n)) as u64;
+            (at(i), at(i + 1))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -290,5 +368,59 @@ mod tests {
         assert!(matches!(toks(&short), Err(HostError::Invalid(_))));
         short.pop();
         assert_eq!(toks(&short).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn ranges_tile_the_file_exactly() {
+        let dir = std::env::temp_dir().join(format!("w2v-range-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("c.txt");
+        let text = "the whale\nswam  far Été\n\nout to sea café x\n";
+        std::fs::write(&p, text).unwrap();
+        let all = toks(text.as_bytes()).unwrap();
+        let read = |a: u64, b: u64| {
+            let mut out = Vec::new();
+            Tokenizer::default()
+                .tokenize_range(&p, a, b, |t| {
+                    out.push(match t {
+                        Token::Word(w) => w.to_string(),
+                        Token::EndOfSentence => "</s>".into(),
+                    });
+                    true
+                })
+                .unwrap();
+            out
+        };
+        let len = text.len() as u64;
+        // Every two-way and (a sample of) three-way split gives the same tokens.
+        for a in 0..=len {
+            let mut got = read(0, a);
+            got.extend(read(a, len));
+            assert_eq!(got, all, "split at {a}");
+            for b in (a..=len).step_by(3) {
+                let mut got = read(0, a);
+                got.extend(read(a, b));
+                got.extend(read(b, len));
+                assert_eq!(got, all, "split at {a}, {b}");
+            }
+        }
+        for n in 1..6 {
+            let ranges = split_ranges(len, n);
+            assert_eq!(ranges.len(), n);
+            assert_eq!(ranges[0].0, 0);
+            assert_eq!(ranges[n - 1].1, len);
+            let got: Vec<String> = ranges.iter().flat_map(|&(a, b)| read(a, b)).collect();
+            assert_eq!(got, all);
+        }
+        // Early stop.
+        let mut n = 0;
+        Tokenizer::default()
+            .tokenize_range(&p, 0, len, |_| {
+                n += 1;
+                n < 3
+            })
+            .unwrap();
+        assert_eq!(n, 3);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
