@@ -13,6 +13,8 @@
 //! - [`sampling`]: seeded xorshift RNG, the unigram^0.75 noise distribution
 //!   (alias table), subsampling and the random window shrink.
 //! - [`sgns`]: the fused in-place SGNS update used for training.
+//! - [`step`]: fused in-place steps for skip-gram and CBOW over any output
+//!   layer: negative sampling, hierarchical softmax, naive softmax.
 //!
 //! ## The host side (feature `std`)
 //! [`corpus`] (streaming tokenizer), [`vocab`], [`train`], [`vectors`]
@@ -30,6 +32,7 @@ pub mod kernels;
 pub mod loss;
 pub mod sampling;
 pub mod sgns;
+pub mod step;
 
 pub use error::Error;
 

@@ -23,6 +23,7 @@
 use crate::activation::SigmoidTable;
 use crate::kernels::{axpy, dot};
 use crate::sampling::NoiseDistribution;
+use crate::step::OutputLayer;
 use rand_core::Rng;
 
 /// Everything an SGNS update needs besides the vectors: the σ table, the
@@ -58,14 +59,31 @@ impl<const N: usize> Sgns<'_, N> {
     ) -> f32 {
         let dim = v_c.len();
         neu1e.fill(0.0);
-        let mut loss = self.target(v_c, syn1neg, o, 1.0, alpha, neu1e);
+        let loss = self.output_step(v_c, o, alpha, syn1neg, neu1e, rng);
+        axpy(1.0, &neu1e[..dim.min(neu1e.len())], v_c);
+        loss
+    }
+
+    /// The output-layer half of [`Sgns::pair`]: the positive target `o` and
+    /// K negatives update `syn1neg` and accumulate into `neu1e` (not cleared,
+    /// not applied to `h`). See [`OutputLayer`].
+    #[inline(always)]
+    fn output_step(
+        &self,
+        h: &[f32],
+        o: usize,
+        alpha: f32,
+        syn1neg: &mut [f32],
+        neu1e: &mut [f32],
+        rng: &mut impl Rng,
+    ) -> f32 {
+        let mut loss = self.target(h, syn1neg, o, 1.0, alpha, neu1e);
         for _ in 0..self.negative {
             let k = self.noise.sample(rng);
             if k != o {
-                loss += self.target(v_c, syn1neg, k, 0.0, alpha, neu1e);
+                loss += self.target(h, syn1neg, k, 0.0, alpha, neu1e);
             }
         }
-        axpy(1.0, &neu1e[..dim.min(neu1e.len())], v_c);
         loss
     }
 
@@ -91,6 +109,23 @@ impl<const N: usize> Sgns<'_, N> {
         axpy(g, v_c, u_w);
         // −log σ(f) for the positive, −log σ(−f) for a negative.
         -self.table.log_sigmoid(if label > 0.5 { f } else { -f })
+    }
+}
+
+/// Negative sampling as an output layer for [`crate::step::skipgram`] and
+/// [`crate::step::cbow`]; `weights` is `syn1neg`.
+impl<const N: usize> OutputLayer for Sgns<'_, N> {
+    #[inline]
+    fn step(
+        &mut self,
+        h: &[f32],
+        target: usize,
+        alpha: f32,
+        weights: &mut [f32],
+        neu1e: &mut [f32],
+        rng: &mut impl Rng,
+    ) -> f32 {
+        self.output_step(h, target, alpha, weights, neu1e, rng)
     }
 }
 
