@@ -43,6 +43,8 @@ pub mod corpus;
 #[cfg(feature = "std")]
 pub mod gradcheck;
 #[cfg(feature = "std")]
+mod hogwild;
+#[cfg(feature = "std")]
 mod host_error;
 #[cfg(feature = "std")]
 pub mod train;

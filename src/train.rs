@@ -1,45 +1,97 @@
-//! Host trainer (feature `std`): skip-gram with negative sampling (SGNS),
-//! single-threaded, over a corpus encoded to word indices.
+//! Host trainer (feature `std`): skip-gram and CBOW with negative sampling,
+//! hierarchical softmax or naive softmax, streaming the corpus from disk on
+//! N Hogwild threads.
 //!
-//! The schedule follows word2vec.c: subsampling of frequent words with
-//! threshold `t` (discarded tokens are removed before windows are formed),
-//! sentences of at most [`MAX_SENTENCE`] kept tokens (a longer line continues
-//! as the next sentence; nothing is dropped), a random window shrink per
-//! center word, K negatives from the unigram^0.75 distribution per (center,
-//! outside) pair, and a learning rate decaying linearly from α to α·10⁻⁴ over
-//! all epochs, updated every 10,000 words.
+//! The schedule follows word2vec.c:
+//!
+//! - the corpus is never held in memory: after the vocabulary pass, each
+//!   thread streams its own byte range of the file once per epoch
+//!   ([`Tokenizer::tokenize_range`]); memory is the model plus a 1 MiB read
+//!   buffer per thread;
+//! - out-of-vocabulary tokens are dropped, then frequent words are subsampled
+//!   with threshold `t` (word2vec.c's keep probability `sqrt(t/f) + t/f`)
+//!   before windows are formed;
+//! - a sentence is a line, cut every [`MAX_SENTENCE`] kept tokens (the rest of
+//!   a long line, or of a one-line text8-style file, continues as the next
+//!   sentence: nothing is dropped);
+//! - each center word draws its window `b` uniformly from `1..=window`;
+//! - the learning rate decays linearly from α to α·10⁻⁴ over all epochs,
+//!   driven by the words read by all threads together, updated every
+//!   10,000 words per thread;
+//! - `syn0` starts uniform in `[−0.5/D, 0.5/D)`, the output weights at zero,
+//!   and the vectors written out are the rows of `syn0`.
+//!
+//! Skip-gram trains the pair (center, outside) as the paper writes it: the
+//! center's row of `syn0` predicts the outside word. word2vec.c lets the
+//! outside word's row predict the center; with a symmetric window both
+//! orders train the same set of pairs.
+//!
+//! With `threads = 1` and a fixed seed, two runs give bit-identical vectors.
+//! With more threads the updates race (Hogwild; see the `hogwild` module).
 
 use crate::HostError;
 use crate::activation::SigmoidTable;
-use crate::corpus::{Token, Tokenizer};
+use crate::corpus::{Token, Tokenizer, split_ranges};
+use crate::hogwild;
 use crate::sampling::{
     NOISE_POWER, NoiseDistribution, XorShiftRng, keep, keep_threshold, seeded_rng, shrink_window,
     uniform,
 };
 use crate::sgns::Sgns;
+use crate::step::{self, CodePaths, FullSoftmax, HierarchicalSoftmax, OutputLayer};
 use crate::vectors::Vectors;
 use crate::vocab::Vocab;
-use std::path::Path;
+use std::format;
+use std::path::{Path, PathBuf};
 use std::prelude::rust_2024::*;
-use std::time::Instant;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 use std::vec;
 
-/// word2vec.c's `MAX_SENTENCE_LENGTH`.
+/// word2vec.c's `MAX_SENTENCE_LENGTH`: kept tokens per training sentence.
 pub const MAX_SENTENCE: usize = 1000;
-/// Marks a sentence end in an encoded corpus.
-pub const SENTENCE_END: u32 = u32::MAX;
-/// Words between learning-rate updates (word2vec.c).
+/// Words a thread reads between learning-rate updates (word2vec.c).
 const ALPHA_UPDATE_EVERY: u64 = 10_000;
+/// How often the progress observer is called.
+const PROGRESS_EVERY: Duration = Duration::from_millis(200);
 
-/// Training hyperparameters. Defaults are word2vec C's, except `epochs`
-/// (word2vec C: 5) which is 1 here to keep the quick start fast.
+/// The model architecture.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Architecture {
+    /// Skip-gram: each word predicts the words around it.
+    #[default]
+    SkipGram,
+    /// Continuous bag of words: the mean of the surrounding words' vectors
+    /// predicts the word.
+    Cbow,
+}
+
+/// The output layer (training objective).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Loss {
+    /// Negative sampling with K noise words from unigram^0.75.
+    #[default]
+    NegativeSampling,
+    /// Hierarchical softmax over a Huffman tree of the vocabulary.
+    HierarchicalSoftmax,
+    /// Exact softmax over the whole vocabulary (`O(V·D)` per prediction;
+    /// only for small vocabularies).
+    Softmax,
+}
+
+/// Training hyperparameters. Defaults are word2vec C's except the
+/// architecture (skip-gram; word2vec C defaults to CBOW) and `threads` (1).
 #[derive(Clone, Debug, PartialEq)]
 pub struct TrainConfig {
+    /// Skip-gram or CBOW.
+    pub architecture: Architecture,
+    /// The output layer.
+    pub loss: Loss,
     /// Vector dimension D.
     pub dim: usize,
     /// Maximum window size (words on each side).
     pub window: usize,
-    /// K, negatives per (center, outside) pair.
+    /// K, negatives per prediction (negative sampling only).
     pub negative: usize,
     /// Words rarer than this are dropped from the vocabulary.
     pub min_count: u64,
@@ -47,10 +99,13 @@ pub struct TrainConfig {
     pub max_vocab: Option<usize>,
     /// Subsampling threshold t (0 disables).
     pub sample: f64,
-    /// Starting learning rate α.
+    /// Starting learning rate α (word2vec C: 0.025 for skip-gram, 0.05 for
+    /// CBOW; see [`TrainConfig::default_alpha`]).
     pub alpha: f32,
     /// Passes over the corpus.
     pub epochs: usize,
+    /// Training threads (Hogwild). 1 gives reproducible results.
+    pub threads: usize,
     /// Seed for initialisation and sampling.
     pub seed: u64,
     /// How the corpus is split into words.
@@ -60,6 +115,8 @@ pub struct TrainConfig {
 impl Default for TrainConfig {
     fn default() -> Self {
         Self {
+            architecture: Architecture::SkipGram,
+            loss: Loss::NegativeSampling,
             dim: 100,
             window: 5,
             negative: 5,
@@ -67,7 +124,8 @@ impl Default for TrainConfig {
             max_vocab: None,
             sample: 1e-3,
             alpha: 0.025,
-            epochs: 1,
+            epochs: 5,
+            threads: 1,
             seed: 1,
             tokenizer: Tokenizer::default(),
         }
@@ -75,6 +133,14 @@ impl Default for TrainConfig {
 }
 
 impl TrainConfig {
+    /// word2vec C's starting α for an architecture: 0.025 (skip-gram), 0.05 (CBOW).
+    pub fn default_alpha(architecture: Architecture) -> f32 {
+        match architecture {
+            Architecture::SkipGram => 0.025,
+            Architecture::Cbow => 0.05,
+        }
+    }
+
     /// Checks the settings.
     ///
     /// # Errors
@@ -87,6 +153,9 @@ impl TrainConfig {
         if self.window == 0 {
             return bad("window must be positive");
         }
+        if self.loss == Loss::NegativeSampling && self.negative == 0 {
+            return bad("negative must be at least 1 with negative sampling");
+        }
         if !(self.alpha > 0.0 && self.alpha.is_finite()) {
             return bad("alpha must be a positive number");
         }
@@ -96,43 +165,13 @@ impl TrainConfig {
         if self.epochs == 0 {
             return bad("epochs must be positive");
         }
+        if self.threads == 0 {
+            return bad("threads must be positive");
+        }
+        if self.max_vocab == Some(0) {
+            return bad("max_vocab must be positive");
+        }
         Ok(())
-    }
-}
-
-/// A corpus encoded to vocabulary indices, sentences separated by
-/// [`SENTENCE_END`]; out-of-vocabulary tokens are dropped (as word2vec.c).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Corpus {
-    /// Word indices and sentence ends.
-    pub ids: Vec<u32>,
-}
-
-impl Corpus {
-    /// Encodes the file at `path` with `vocab`.
-    ///
-    /// # Errors
-    /// As [`crate::corpus::tokenize`].
-    pub fn encode(path: &Path, tokenizer: Tokenizer, vocab: &Vocab) -> Result<Self, HostError> {
-        let mut ids = Vec::new();
-        tokenizer.tokenize_file(path, |t| match t {
-            Token::Word(w) => {
-                if let Some(i) = vocab.get(w) {
-                    ids.push(i);
-                }
-            }
-            Token::EndOfSentence => {
-                if ids.last().is_some_and(|&l| l != SENTENCE_END) {
-                    ids.push(SENTENCE_END);
-                }
-            }
-        })?;
-        Ok(Self { ids })
-    }
-
-    /// In-vocabulary tokens (sentence ends excluded).
-    pub fn words(&self) -> u64 {
-        self.ids.iter().filter(|&&i| i != SENTENCE_END).count() as u64
     }
 }
 
@@ -143,30 +182,77 @@ pub struct Model {
     pub vocab: Vocab,
     /// D.
     pub dim: usize,
-    /// Center vectors `V×D` (word2vec C's `syn0`: the embeddings users keep).
+    /// The output layer `syn1` belongs to.
+    pub loss: Loss,
+    /// Input vectors `V×D` (word2vec C's `syn0`: the embeddings users keep).
     pub syn0: Vec<f32>,
-    /// Outside vectors `V×D` (word2vec C's `syn1neg`).
-    pub syn1neg: Vec<f32>,
+    /// Output weights: `syn1neg` (`V×D`) for negative sampling, `syn1`
+    /// (`(V−1)×D`, one row per inner Huffman node) for hierarchical softmax,
+    /// the `V×D` softmax matrix for naive softmax.
+    pub syn1: Vec<f32>,
 }
 
 impl Model {
     /// A fresh model: `syn0` uniform in `[−0.5/D, 0.5/D)` like word2vec.c,
-    /// `syn1neg` zero.
-    pub fn init(vocab: Vocab, dim: usize, rng: &mut XorShiftRng) -> Self {
-        let n = vocab.len() * dim;
-        let syn0 = (0..n).map(|_| (uniform(rng) - 0.5) / dim as f32).collect();
+    /// the output weights zero.
+    pub fn init(vocab: Vocab, dim: usize, loss: Loss, rng: &mut XorShiftRng) -> Self {
+        let v = vocab.len();
+        let syn0 = (0..v * dim)
+            .map(|_| (uniform(rng) - 0.5) / dim as f32)
+            .collect();
+        let out_rows = match loss {
+            Loss::HierarchicalSoftmax => v.saturating_sub(1),
+            _ => v,
+        };
         Self {
             vocab,
             dim,
+            loss,
             syn0,
-            syn1neg: vec![0.0; n],
+            syn1: vec![0.0; out_rows * dim],
         }
     }
 
-    /// The center vectors with their words.
+    /// The input vectors with their words (a copy; see [`Model::into_vectors`]).
     pub fn vectors(&self) -> Vectors {
         Vectors::new(self.vocab.words().to_vec(), self.dim, self.syn0.clone())
             .expect("vocabulary and syn0 have matching shapes")
+    }
+
+    /// The input vectors with their words, without copying them.
+    pub fn into_vectors(self) -> Vectors {
+        Vectors::new(self.vocab.words().to_vec(), self.dim, self.syn0)
+            .expect("vocabulary and syn0 have matching shapes")
+    }
+}
+
+/// A snapshot of a running training, for a progress display.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Progress {
+    /// Corpus words read so far by all threads (in-vocabulary tokens, before
+    /// subsampling, over all epochs).
+    pub words: u64,
+    /// Words the run will read in total (`epochs ×` vocabulary total).
+    pub total_words: u64,
+    /// The current learning rate.
+    pub alpha: f32,
+    /// Mean loss per prediction since the previous snapshot.
+    pub loss: f64,
+    /// Mean loss per prediction since the start.
+    pub avg_loss: f64,
+    /// Time since training started.
+    pub elapsed: Duration,
+}
+
+impl Progress {
+    /// Fraction done, in `[0, 1]`.
+    pub fn fraction(&self) -> f64 {
+        (self.words as f64 / self.total_words.max(1) as f64).min(1.0)
+    }
+
+    /// Corpus words per second so far.
+    pub fn words_per_sec(&self) -> f64 {
+        self.words as f64 / self.elapsed.as_secs_f64().max(1e-9)
     }
 }
 
@@ -177,12 +263,15 @@ pub struct TrainSummary {
     pub words: u64,
     /// Tokens kept after subsampling (the centers trained).
     pub trained_words: u64,
-    /// (center, outside) pairs trained.
+    /// Predictions trained: (center, outside) pairs for skip-gram, windows
+    /// for CBOW.
     pub pairs: u64,
-    /// Wall-clock training time, seconds.
+    /// Wall-clock training time, seconds (vocabulary pass excluded).
     pub seconds: f64,
-    /// Mean SGNS loss per pair over the run.
+    /// Mean loss per prediction over the run.
     pub avg_loss: f64,
+    /// Threads used.
+    pub threads: usize,
 }
 
 impl TrainSummary {
@@ -196,143 +285,530 @@ impl std::fmt::Display for TrainSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "trained {} words ({} after subsampling, {} pairs) in {:.2} s: {:.0} words/s, average loss {:.4}",
+            "trained {} words ({} after subsampling, {} predictions) in {:.2} s on {} thread{}: {:.0} words/s, average loss {:.4}",
             self.words,
             self.trained_words,
             self.pairs,
             self.seconds,
+            self.threads,
+            if self.threads == 1 { "" } else { "s" },
             self.words_per_sec(),
             self.avg_loss
         )
     }
 }
 
-/// Builds the vocabulary of `path`, encodes it and trains SGNS on it.
+/// Builds the vocabulary of `path` (streaming, on `cfg.threads` readers)
+/// and trains on it.
 ///
 /// # Errors
-/// As [`Vocab::build`], [`Corpus::encode`] and [`train`].
+/// As [`Vocab::build_parallel`] and [`train_with_vocab`].
 pub fn train_file(path: &Path, cfg: &TrainConfig) -> Result<(Model, TrainSummary), HostError> {
     cfg.validate()?;
-    let vocab = Vocab::build(path, cfg.tokenizer, cfg.min_count, cfg.max_vocab)?;
-    let corpus = Corpus::encode(path, cfg.tokenizer, &vocab)?;
-    train(vocab, &corpus, cfg)
+    let vocab = Vocab::build_parallel(
+        path,
+        cfg.tokenizer,
+        cfg.min_count,
+        cfg.max_vocab,
+        cfg.threads,
+    )?;
+    train_with_vocab(path, vocab, cfg, |_| {})
 }
 
-/// Trains SGNS on an encoded corpus.
+/// Trains on the file at `path` with a given vocabulary (built with
+/// [`Vocab::build_parallel`] or loaded with [`Vocab::load`]). `observer` is
+/// called on the calling thread about every 200 ms, and once at the end,
+/// with the training's [`Progress`].
+///
+/// The vocabulary's counts drive subsampling, the noise distribution, the
+/// Huffman tree and the learning-rate schedule.
 ///
 /// # Errors
-/// [`HostError::Invalid`] for bad settings or an empty corpus.
-pub fn train(
+/// [`HostError::Invalid`] for bad settings or an empty vocabulary;
+/// [`HostError::Io`] / [`HostError::InvalidUtf8`] if reading the corpus fails.
+pub fn train_with_vocab(
+    path: &Path,
     vocab: Vocab,
-    corpus: &Corpus,
     cfg: &TrainConfig,
+    observer: impl FnMut(&Progress),
 ) -> Result<(Model, TrainSummary), HostError> {
     cfg.validate()?;
-    let train_words = corpus.words();
-    if train_words == 0 || vocab.is_empty() {
+    if vocab.is_empty() || vocab.total() == 0 {
         return Err(HostError::Invalid(
-            "nothing to train: the encoded corpus is empty".into(),
+            "nothing to train: the vocabulary is empty".into(),
         ));
     }
-    let v = vocab.len();
+    let file_len = std::fs::metadata(path)
+        .map_err(|e| HostError::io(path, e))?
+        .len();
     let mut rng = seeded_rng(cfg.seed);
-    let mut model = Model::init(vocab, cfg.dim, &mut rng);
-    let total_count = model.vocab.total();
+    let mut model = Model::init(vocab, cfg.dim, cfg.loss, &mut rng);
+    let total = model.vocab.total();
     let keep_th: Vec<u32> = model
         .vocab
         .counts()
         .iter()
-        .map(|&c| keep_threshold(c, total_count, cfg.sample))
+        .map(|&c| keep_threshold(c, total, cfg.sample))
         .collect();
-    let (mut th, mut al, mut wk) = (vec![0u32; v], vec![0u32; v], vec![0u32; v]);
-    let noise =
-        NoiseDistribution::new(model.vocab.counts(), NOISE_POWER, &mut th, &mut al, &mut wk)?;
     let table = SigmoidTable::<1000>::new();
-    let sgns = Sgns {
-        table: &table,
-        noise,
-        negative: cfg.negative,
+    let shared = Shared {
+        words: AtomicU64::new(0),
+        abort: AtomicBool::new(false),
+        stats: (0..cfg.threads).map(|_| ThreadStats::default()).collect(),
     };
-
+    let ctx = Ctx {
+        cfg,
+        path: path.to_path_buf(),
+        vocab: &model.vocab,
+        keep_th: &keep_th,
+        ranges: split_ranges(file_len, cfg.threads),
+        total_words: total * cfg.epochs as u64,
+        shared: &shared,
+    };
     let start = Instant::now();
-    let total_words = train_words * cfg.epochs as u64;
-    let mut processed = 0u64;
-    let mut last_update = 0u64;
-    let mut alpha = cfg.alpha;
-    let mut sentence: Vec<u32> = Vec::with_capacity(MAX_SENTENCE);
-    let mut neu1e = vec![0.0f32; cfg.dim];
-    let (mut loss_sum, mut pairs, mut kept) = (0.0f64, 0u64, 0u64);
-    let dim = cfg.dim;
-    for _epoch in 0..cfg.epochs {
-        let mut tokens = corpus.ids.iter().copied().peekable();
-        while tokens.peek().is_some() {
-            // Fill one sentence of kept tokens.
-            sentence.clear();
-            for id in tokens.by_ref() {
-                if id == SENTENCE_END {
+    let watch = |running: &hogwild::Running| monitor(&ctx, start, running, observer);
+    let (syn0, syn1) = (&mut model.syn0, &mut model.syn1);
+    let results: Vec<Result<(), HostError>> = match cfg.loss {
+        Loss::NegativeSampling => {
+            let v = ctx.vocab.len();
+            let (mut th, mut al, mut wk) = (vec![0u32; v], vec![0u32; v], vec![0u32; v]);
+            let noise = NoiseDistribution::new(
+                ctx.vocab.counts(),
+                NOISE_POWER,
+                &mut th,
+                &mut al,
+                &mut wk,
+            )?;
+            let sgns = Sgns {
+                table: &table,
+                noise,
+                negative: cfg.negative,
+            };
+            hogwild::run(
+                syn0,
+                syn1,
+                cfg.threads,
+                |t, a, b| Worker::new(&ctx, t, a, b, sgns).run(),
+                watch,
+            )
+        }
+        Loss::HierarchicalSoftmax => {
+            let tree = HuffmanPaths::build(ctx.vocab.counts());
+            hogwild::run(
+                syn0,
+                syn1,
+                cfg.threads,
+                |t, a, b| {
+                    let hs = HierarchicalSoftmax {
+                        table: &table,
+                        paths: &tree,
+                    };
+                    Worker::new(&ctx, t, a, b, hs).run()
+                },
+                watch,
+            )
+        }
+        Loss::Softmax => hogwild::run(
+            syn0,
+            syn1,
+            cfg.threads,
+            |t, a, b| {
+                let mut logits = vec![0.0f32; ctx.vocab.len()];
+                let out = FullSoftmax {
+                    logits: &mut logits,
+                };
+                Worker::new(&ctx, t, a, b, out).run()
+            },
+            watch,
+        ),
+    };
+    let seconds = start.elapsed().as_secs_f64();
+    for r in results {
+        r?;
+    }
+    let sum = shared.sum();
+    let summary = TrainSummary {
+        words: sum.words,
+        trained_words: sum.kept,
+        pairs: sum.pairs,
+        seconds,
+        avg_loss: sum.loss / sum.pairs.max(1) as f64,
+        threads: cfg.threads,
+    };
+    Ok((model, summary))
+}
+
+/// The learning rate after `done` of `total` words: linear decay from α to
+/// α·10⁻⁴ (word2vec.c).
+fn alpha_at(alpha0: f32, done: u64, total: u64) -> f32 {
+    let frac = done as f64 / (total as f64 + 1.0);
+    ((f64::from(alpha0) * (1.0 - frac)) as f32).max(alpha0 * 1e-4)
+}
+
+/// Counters of one thread, written only by that thread (cumulative values,
+/// relaxed stores) and read by the monitor: no read-modify-write is shared,
+/// so nothing is lost or double-counted. One cache line pair per thread.
+#[derive(Debug, Default)]
+#[repr(align(128))]
+struct ThreadStats {
+    words: AtomicU64,
+    kept: AtomicU64,
+    pairs: AtomicU64,
+    /// The running loss sum, an `f64` stored as its bits.
+    loss: AtomicU64,
+}
+
+#[derive(Debug, Default)]
+struct Totals {
+    words: u64,
+    kept: u64,
+    pairs: u64,
+    loss: f64,
+}
+
+/// State shared by the workers and the monitor.
+struct Shared {
+    /// Words read by all threads, for the learning-rate schedule.
+    words: AtomicU64,
+    /// Set when a worker fails, so the others stop early.
+    abort: AtomicBool,
+    stats: Vec<ThreadStats>,
+}
+
+impl Shared {
+    fn sum(&self) -> Totals {
+        let mut t = Totals::default();
+        for s in &self.stats {
+            t.words += s.words.load(Ordering::Relaxed);
+            t.kept += s.kept.load(Ordering::Relaxed);
+            t.pairs += s.pairs.load(Ordering::Relaxed);
+            t.loss += f64::from_bits(s.loss.load(Ordering::Relaxed));
+        }
+        t
+    }
+}
+
+/// Read-only context of a training run.
+struct Ctx<'a> {
+    cfg: &'a TrainConfig,
+    path: PathBuf,
+    vocab: &'a Vocab,
+    keep_th: &'a [u32],
+    ranges: Vec<(u64, u64)>,
+    total_words: u64,
+    shared: &'a Shared,
+}
+
+/// Calls `observer` every [`PROGRESS_EVERY`] until the workers finish, and
+/// once more at the end.
+fn monitor(
+    ctx: &Ctx<'_>,
+    start: Instant,
+    running: &hogwild::Running,
+    mut observer: impl FnMut(&Progress),
+) {
+    let (mut last_loss, mut last_pairs) = (0.0f64, 0u64);
+    loop {
+        running.wait(PROGRESS_EVERY);
+        let t = ctx.shared.sum();
+        let (dl, dp) = (t.loss - last_loss, t.pairs - last_pairs);
+        (last_loss, last_pairs) = (t.loss, t.pairs);
+        let words = ctx.shared.words.load(Ordering::Relaxed).max(t.words);
+        observer(&Progress {
+            words,
+            total_words: ctx.total_words,
+            alpha: alpha_at(ctx.cfg.alpha, words, ctx.total_words),
+            loss: if dp > 0 { dl / dp as f64 } else { f64::NAN },
+            avg_loss: t.loss / t.pairs.max(1) as f64,
+            elapsed: start.elapsed(),
+        });
+        if running.finished() {
+            return;
+        }
+    }
+}
+
+/// One training thread: streams its byte range of the corpus `epochs` times
+/// and trains on it.
+struct Worker<'a, O> {
+    ctx: &'a Ctx<'a>,
+    stats: &'a ThreadStats,
+    range: (u64, u64),
+    out: O,
+    syn0: &'a mut [f32],
+    syn1: &'a mut [f32],
+    rng: XorShiftRng,
+    sentence: Vec<u32>,
+    context: Vec<u32>,
+    neu1: Vec<f32>,
+    neu1e: Vec<f32>,
+    alpha: f32,
+    words: u64,
+    unreported: u64,
+    kept: u64,
+    pairs: u64,
+    loss: f64,
+}
+
+impl<'a, O: OutputLayer> Worker<'a, O> {
+    fn new(ctx: &'a Ctx<'a>, t: usize, syn0: &'a mut [f32], syn1: &'a mut [f32], out: O) -> Self {
+        let dim = ctx.cfg.dim;
+        Self {
+            ctx,
+            stats: &ctx.shared.stats[t],
+            range: ctx.ranges[t],
+            out,
+            syn0,
+            syn1,
+            // Thread t's stream; thread 0's differs from the initialisation's.
+            rng: seeded_rng(ctx.cfg.seed ^ 0x9E37_79B9_7F4A_7C15u64.wrapping_mul(t as u64 + 1)),
+            sentence: Vec::with_capacity(MAX_SENTENCE),
+            context: Vec::with_capacity(2 * ctx.cfg.window),
+            neu1: vec![0.0; dim],
+            neu1e: vec![0.0; dim],
+            alpha: ctx.cfg.alpha,
+            words: 0,
+            unreported: 0,
+            kept: 0,
+            pairs: 0,
+            loss: 0.0,
+        }
+    }
+
+    fn run(mut self) -> Result<(), HostError> {
+        let (start, end) = self.range;
+        let ctx = self.ctx;
+        let result = (|| {
+            for _ in 0..ctx.cfg.epochs {
+                ctx.cfg
+                    .tokenizer
+                    .tokenize_range(&ctx.path, start, end, |t| self.token(t))?;
+                self.train_sentence();
+                if ctx.shared.abort.load(Ordering::Relaxed) {
                     break;
                 }
-                processed += 1;
-                if keep(keep_th[id as usize], &mut rng) {
-                    sentence.push(id);
-                    if sentence.len() == MAX_SENTENCE {
-                        break;
+            }
+            Ok(())
+        })();
+        if result.is_err() {
+            ctx.shared.abort.store(true, Ordering::Relaxed);
+        }
+        self.report();
+        result
+    }
+
+    /// Handles one token; returns false to stop reading.
+    #[inline]
+    fn token(&mut self, t: Token<'_>) -> bool {
+        match t {
+            Token::Word(w) => {
+                let Some(id) = self.ctx.vocab.get(w) else {
+                    return true;
+                };
+                self.words += 1;
+                self.unreported += 1;
+                if keep(self.ctx.keep_th[id as usize], &mut self.rng) {
+                    self.sentence.push(id);
+                    if self.sentence.len() == MAX_SENTENCE {
+                        self.train_sentence();
+                    }
+                }
+                if self.unreported >= ALPHA_UPDATE_EVERY {
+                    self.report();
+                    return !self.ctx.shared.abort.load(Ordering::Relaxed);
+                }
+            }
+            Token::EndOfSentence => self.train_sentence(),
+        }
+        true
+    }
+
+    /// Publishes this thread's counters and updates α from the global count.
+    fn report(&mut self) {
+        let shared = self.ctx.shared;
+        let done = shared.words.fetch_add(self.unreported, Ordering::Relaxed) + self.unreported;
+        self.unreported = 0;
+        self.alpha = alpha_at(self.ctx.cfg.alpha, done, self.ctx.total_words);
+        self.stats.words.store(self.words, Ordering::Relaxed);
+        self.stats.kept.store(self.kept, Ordering::Relaxed);
+        self.stats.pairs.store(self.pairs, Ordering::Relaxed);
+        self.stats
+            .loss
+            .store(self.loss.to_bits(), Ordering::Relaxed);
+    }
+
+    /// Trains on the buffered sentence and clears it.
+    fn train_sentence(&mut self) {
+        let n = self.sentence.len();
+        if n == 0 {
+            return;
+        }
+        self.kept += n as u64;
+        let window = self.ctx.cfg.window;
+        let alpha = self.alpha;
+        let mut loss = 0.0f64;
+        let mut pairs = 0u64;
+        match self.ctx.cfg.architecture {
+            Architecture::SkipGram => {
+                for pos in 0..n {
+                    let b = shrink_window(window, &mut self.rng);
+                    let (lo, hi) = (pos.saturating_sub(b), (pos + b).min(n - 1));
+                    let center = self.sentence[pos] as usize;
+                    for j in lo..=hi {
+                        if j == pos {
+                            continue;
+                        }
+                        loss += f64::from(step::skipgram(
+                            &mut self.out,
+                            self.syn0,
+                            self.syn1,
+                            center,
+                            self.sentence[j] as usize,
+                            alpha,
+                            &mut self.neu1e,
+                            &mut self.rng,
+                        ));
+                        pairs += 1;
                     }
                 }
             }
-            if processed - last_update >= ALPHA_UPDATE_EVERY {
-                last_update = processed;
-                let frac = processed as f32 / (total_words + 1) as f32;
-                alpha = (cfg.alpha * (1.0 - frac)).max(cfg.alpha * 1e-4);
-            }
-            kept += sentence.len() as u64;
-            for (pos, &center) in sentence.iter().enumerate() {
-                let b = shrink_window(cfg.window, &mut rng);
-                let lo = pos.saturating_sub(b);
-                let hi = (pos + b).min(sentence.len() - 1);
-                let c = center as usize;
-                let v_c = &mut model.syn0[c * dim..(c + 1) * dim];
-                for (j, &o) in sentence[lo..=hi].iter().enumerate() {
-                    if lo + j == pos {
+            Architecture::Cbow => {
+                for pos in 0..n {
+                    let b = shrink_window(window, &mut self.rng);
+                    let (lo, hi) = (pos.saturating_sub(b), (pos + b).min(n - 1));
+                    self.context.clear();
+                    self.context.extend_from_slice(&self.sentence[lo..pos]);
+                    self.context.extend_from_slice(&self.sentence[pos + 1..=hi]);
+                    if self.context.is_empty() {
                         continue;
                     }
-                    let l = sgns.pair(
-                        v_c,
-                        &mut model.syn1neg,
-                        o as usize,
+                    loss += f64::from(step::cbow(
+                        &mut self.out,
+                        self.syn0,
+                        self.syn1,
+                        &self.context,
+                        self.sentence[pos] as usize,
                         alpha,
-                        &mut rng,
-                        &mut neu1e,
-                    );
-                    loss_sum += f64::from(l);
+                        &mut self.neu1,
+                        &mut self.neu1e,
+                        &mut self.rng,
+                    ));
                     pairs += 1;
                 }
             }
         }
+        self.loss += loss;
+        self.pairs += pairs;
+        self.sentence.clear();
     }
-    let summary = TrainSummary {
-        words: processed,
-        trained_words: kept,
-        pairs,
-        seconds: start.elapsed().as_secs_f64(),
-        avg_loss: loss_sum / pairs.max(1) as f64,
-    };
-    Ok((model, summary))
+}
+
+/// Huffman paths in word2vec.c's layout (root first; label = 1 − code).
+///
+/// TEMPORARY: a minimal private builder until `crate::huffman::HuffmanTree`
+/// (branch `math`) lands; then this type is replaced by that one.
+#[derive(Debug)]
+struct HuffmanPaths {
+    codes: Vec<u8>,
+    points: Vec<u32>,
+    /// Word `w`'s path is `offsets[w]..offsets[w + 1]`.
+    offsets: Vec<usize>,
+}
+
+impl HuffmanPaths {
+    /// word2vec.c's `CreateBinaryTree` for counts sorted in descending order:
+    /// leaves are `0..V`, inner nodes `V..2V−1` (row `node − V` of `syn1`),
+    /// the root is the last inner node.
+    fn build(counts: &[u64]) -> Self {
+        let v = counts.len();
+        let mut count: Vec<u64> = counts.to_vec();
+        count.resize(2 * v, u64::MAX);
+        let mut parent = vec![0usize; 2 * v];
+        let mut bit = vec![0u8; 2 * v];
+        // `pos1` walks the leaves from the rarest up, `pos2` the inner nodes
+        // in creation order; both sequences are non-decreasing.
+        let (mut pos1, mut pos2) = (v as isize - 1, v);
+        let mut pick = |count: &[u64]| {
+            if pos1 >= 0 && count[pos1 as usize] < count[pos2] {
+                pos1 -= 1;
+                (pos1 + 1) as usize
+            } else {
+                pos2 += 1;
+                pos2 - 1
+            }
+        };
+        for a in 0..v.saturating_sub(1) {
+            let m1 = pick(&count);
+            let m2 = pick(&count);
+            count[v + a] = count[m1].saturating_add(count[m2]);
+            parent[m1] = v + a;
+            parent[m2] = v + a;
+            bit[m2] = 1;
+        }
+        let root = 2 * v - 2;
+        let mut codes = Vec::new();
+        let mut points = Vec::new();
+        let mut offsets = Vec::with_capacity(v + 1);
+        offsets.push(0);
+        for w in 0..v {
+            let start = codes.len();
+            let mut node = w;
+            while v > 1 && node != root {
+                codes.push(bit[node]);
+                points.push((parent[node] - v) as u32);
+                node = parent[node];
+            }
+            codes[start..].reverse();
+            points[start..].reverse();
+            offsets.push(codes.len());
+        }
+        Self {
+            codes,
+            points,
+            offsets,
+        }
+    }
+}
+
+impl CodePaths for &HuffmanPaths {
+    fn path(&self, w: usize) -> Option<(&[u8], &[u32])> {
+        let (a, b) = (*self.offsets.get(w)?, *self.offsets.get(w + 1)?);
+        Some((&self.codes[a..b], &self.points[a..b]))
+    }
+}
+
+/// Formats a count of words per second for humans (`1.23M`, `456k`).
+pub fn human_rate(x: f64) -> String {
+    if x >= 1e6 {
+        format!("{:.2}M", x / 1e6)
+    } else if x >= 1e3 {
+        format!("{:.0}k", x / 1e3)
+    } else {
+        format!("{x:.0}")
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// A corpus where "a" always sits next to "b" and "c" next to "d".
-    fn toy_corpus(dir: &Path) -> std::path::PathBuf {
+    fn tmpdir(tag: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("w2v-{tag}-{}", std::process::id()));
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    /// 15,000 tokens where "a" and "b" occur in the same contexts (`p _ q`),
+    /// and so do "c" and "d" (`r _ s`).
+    fn toy_corpus(dir: &Path) -> PathBuf {
         let mut text = String::new();
         let mut rng = seeded_rng(9);
-        for _ in 0..3000 {
-            let s = if crate::sampling::below(&mut rng, 2) == 0 {
-                "a b a b x "
-            } else {
-                "c d c d y "
+        for _ in 0..5000 {
+            let s = match crate::sampling::below(&mut rng, 4) {
+                0 => "p a q ",
+                1 => "p b q ",
+                2 => "r c s ",
+                _ => "r d s ",
             };
             text.push_str(s);
             if crate::sampling::below(&mut rng, 10) == 0 {
@@ -344,12 +820,8 @@ mod tests {
         p
     }
 
-    #[test]
-    fn learns_cooccurrence_and_is_deterministic() {
-        let dir = std::env::temp_dir().join(format!("w2v-train-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let p = toy_corpus(&dir);
-        let cfg = TrainConfig {
+    fn toy_cfg() -> TrainConfig {
+        TrainConfig {
             dim: 16,
             window: 2,
             min_count: 1,
@@ -357,10 +829,18 @@ mod tests {
             alpha: 0.05,
             epochs: 3,
             ..Default::default()
-        };
+        }
+    }
+
+    #[test]
+    fn learns_shared_contexts_and_is_deterministic() {
+        let dir = tmpdir("train");
+        let p = toy_corpus(&dir);
+        let cfg = toy_cfg();
         let (m1, s1) = train_file(&p, &cfg).unwrap();
         let (m2, _) = train_file(&p, &cfg).unwrap();
         assert_eq!(m1.syn0, m2.syn0, "same seed, bit-identical vectors");
+        assert_eq!(m1.syn1, m2.syn1);
         assert_eq!(s1.words, 3 * 15_000);
         assert!(s1.avg_loss.is_finite() && s1.avg_loss > 0.0);
         let v = m1.vectors();
@@ -385,33 +865,116 @@ mod tests {
     }
 
     #[test]
-    fn loss_falls_with_more_epochs() {
-        let dir = std::env::temp_dir().join(format!("w2v-train2-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+    fn every_architecture_and_loss_learns() {
+        let dir = tmpdir("train-all");
         let p = toy_corpus(&dir);
-        let base = TrainConfig {
-            dim: 16,
-            window: 2,
-            min_count: 1,
-            sample: 0.0,
-            alpha: 0.05,
-            ..Default::default()
+        for arch in [Architecture::SkipGram, Architecture::Cbow] {
+            for loss in [Loss::NegativeSampling, Loss::HierarchicalSoftmax, Loss::Softmax] {
+                let cfg = TrainConfig {
+                    architecture: arch,
+                    loss,
+                    ..toy_cfg()
+                };
+                let (m, s) = train_file(&p, &cfg).unwrap();
+                let tag = format!("{arch:?}/{loss:?}");
+                assert!(s.avg_loss.is_finite() && s.avg_loss > 0.0, "{tag}");
+                assert_eq!(s.words, 3 * 15_000, "{tag}");
+                let v = m.vectors();
+                assert_eq!(v.most_similar("a", 1).unwrap()[0].0, "b", "{tag}");
+                assert_eq!(v.most_similar("c", 1).unwrap()[0].0, "d", "{tag}");
+                let rows = if loss == Loss::HierarchicalSoftmax { 7 } else { 8 };
+                assert_eq!(m.syn1.len(), rows * 16, "{tag}");
+            }
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn multithreaded_training_reads_every_word_and_learns() {
+        let dir = tmpdir("train-mt");
+        let p = toy_corpus(&dir);
+        let mut calls = 0;
+        let vocab = Vocab::build_parallel(&p, Tokenizer::default(), 1, None, 3).unwrap();
+        let cfg = TrainConfig {
+            threads: 3,
+            ..toy_cfg()
         };
+        let (m, s) = train_with_vocab(&p, vocab, &cfg, |pr| {
+            calls += 1;
+            assert!(pr.fraction() <= 1.0 && pr.alpha > 0.0);
+        })
+        .unwrap();
+        assert!(calls >= 1);
+        // Each token is read by exactly one thread per epoch.
+        assert_eq!(s.words, 3 * 15_000);
+        assert_eq!(s.threads, 3);
+        let v = m.vectors();
+        assert_eq!(v.most_similar("a", 1).unwrap()[0].0, "b");
+        assert_eq!(v.most_similar("c", 1).unwrap()[0].0, "d");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn loss_falls_with_more_epochs_and_alpha_decays() {
+        let dir = tmpdir("train2");
+        let p = toy_corpus(&dir);
         let one = train_file(
             &p,
             &TrainConfig {
                 epochs: 1,
-                ..base.clone()
+                ..toy_cfg()
             },
         )
         .unwrap()
         .1
         .avg_loss;
-        let five = train_file(&p, &TrainConfig { epochs: 5, ..base })
-            .unwrap()
-            .1
-            .avg_loss;
+        let five = train_file(
+            &p,
+            &TrainConfig {
+                epochs: 5,
+                ..toy_cfg()
+            },
+        )
+        .unwrap()
+        .1
+        .avg_loss;
         assert!(five < one, "{five} !< {one}");
+        assert_eq!(alpha_at(0.025, 0, 100), 0.025);
+        assert!((alpha_at(0.025, 50, 99) - 0.0125).abs() < 1e-7);
+        assert_eq!(alpha_at(0.025, 1000, 100), 0.025 * 1e-4);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn huffman_paths_are_a_prefix_code_shorter_for_frequent_words() {
+        let counts = [40u64, 20, 10, 10, 5, 3, 1, 1];
+        let t = HuffmanPaths::build(&counts);
+        let t = &t;
+        let v = counts.len();
+        let mut kraft = 0.0;
+        let mut codes = Vec::new();
+        for w in 0..v {
+            let (c, p) = t.path(w).unwrap();
+            assert_eq!(c.len(), p.len());
+            assert_eq!(p[0] as usize, v - 2, "root first");
+            assert!(p.iter().all(|&n| (n as usize) < v - 1));
+            kraft += 0.5f64.powi(c.len() as i32);
+            codes.push(c.to_vec());
+        }
+        assert_eq!(kraft, 1.0, "a full binary tree");
+        for i in 0..v {
+            for j in 0..v {
+                if i != j {
+                    assert!(!codes[j].starts_with(&codes[i]), "prefix-free");
+                }
+            }
+        }
+        assert!(codes[0].len() <= codes[v - 1].len());
+        // Optimal: Σ count·len equals the Huffman cost for these counts.
+        let cost: u64 = (0..v).map(|w| counts[w] * codes[w].len() as u64).sum();
+        assert_eq!(cost, 40 + 2 * 20 + 4 * 10 + 4 * 10 + 4 * 5 + 5 * 3 + 6 + 6);
+        // One word: an empty path.
+        let one = HuffmanPaths::build(&[7]);
+        assert_eq!((&one).path(0).unwrap().0.len(), 0);
     }
 }
