@@ -116,13 +116,7 @@ impl SharedRows {
 ///
 /// # Panics
 /// Re-raises a worker's panic after all threads have stopped.
-pub fn run<R, W, M>(
-    a: &mut [f32],
-    b: &mut [f32],
-    threads: usize,
-    worker: W,
-    monitor: M,
-) -> Vec<R>
+pub fn run<R, W, M>(a: &mut [f32], b: &mut [f32], threads: usize, worker: W, monitor: M) -> Vec<R>
 where
     R: Send,
     W: Fn(usize, &mut [f32], &mut [f32]) -> R + Sync,

@@ -127,7 +127,11 @@ impl OutputLayer for FullSoftmax<'_> {
         }
         let theta = self.logits[target];
         let log_z = softmax(self.logits);
-        for (w, (u, &p)) in weights.chunks_exact_mut(dim).zip(self.logits.iter()).enumerate() {
+        for (w, (u, &p)) in weights
+            .chunks_exact_mut(dim)
+            .zip(self.logits.iter())
+            .enumerate()
+        {
             let y = if w == target { 1.0 } else { 0.0 };
             let g = alpha * (y - p);
             axpy(g, u, neu1e);
@@ -335,7 +339,9 @@ mod tests {
         let mut out = FullSoftmax {
             logits: &mut logits,
         };
-        let loss = skipgram(&mut out, &mut syn0, &mut u, 1, 3, alpha, &mut neu1e, &mut rng);
+        let loss = skipgram(
+            &mut out, &mut syn0, &mut u, 1, 3, alpha, &mut neu1e, &mut rng,
+        );
         let (mut scratch, mut gh, mut gu) = (vec![0.0; v], vec![0.0; dim], vec![0.0; v * dim]);
         let h0 = &syn0_0[dim..2 * dim];
         let exact = naive_softmax(h0, 3, &u0, &mut scratch, &mut gh, &mut gu).unwrap();
@@ -367,12 +373,22 @@ mod tests {
         // No valid context word: no step.
         assert_eq!(
             cbow(
-                &mut out, &mut syn0, &mut u, &[99], 4, alpha, &mut neu1, &mut neu1e, &mut rng
+                &mut out,
+                &mut syn0,
+                &mut u,
+                &[99],
+                4,
+                alpha,
+                &mut neu1,
+                &mut neu1e,
+                &mut rng
             ),
             0.0
         );
         assert_eq!(
-            skipgram(&mut out, &mut syn0, &mut u, 99, 1, alpha, &mut neu1e, &mut rng),
+            skipgram(
+                &mut out, &mut syn0, &mut u, 99, 1, alpha, &mut neu1e, &mut rng
+            ),
             0.0
         );
     }

@@ -372,13 +372,8 @@ pub fn train_with_vocab(
         Loss::NegativeSampling => {
             let v = ctx.vocab.len();
             let (mut th, mut al, mut wk) = (vec![0u32; v], vec![0u32; v], vec![0u32; v]);
-            let noise = NoiseDistribution::new(
-                ctx.vocab.counts(),
-                NOISE_POWER,
-                &mut th,
-                &mut al,
-                &mut wk,
-            )?;
+            let noise =
+                NoiseDistribution::new(ctx.vocab.counts(), NOISE_POWER, &mut th, &mut al, &mut wk)?;
             let sgns = Sgns {
                 table: &table,
                 noise,
@@ -869,7 +864,11 @@ mod tests {
         let dir = tmpdir("train-all");
         let p = toy_corpus(&dir);
         for arch in [Architecture::SkipGram, Architecture::Cbow] {
-            for loss in [Loss::NegativeSampling, Loss::HierarchicalSoftmax, Loss::Softmax] {
+            for loss in [
+                Loss::NegativeSampling,
+                Loss::HierarchicalSoftmax,
+                Loss::Softmax,
+            ] {
                 let cfg = TrainConfig {
                     architecture: arch,
                     loss,
@@ -882,7 +881,11 @@ mod tests {
                 let v = m.vectors();
                 assert_eq!(v.most_similar("a", 1).unwrap()[0].0, "b", "{tag}");
                 assert_eq!(v.most_similar("c", 1).unwrap()[0].0, "d", "{tag}");
-                let rows = if loss == Loss::HierarchicalSoftmax { 7 } else { 8 };
+                let rows = if loss == Loss::HierarchicalSoftmax {
+                    7
+                } else {
+                    8
+                };
                 assert_eq!(m.syn1.len(), rows * 16, "{tag}");
             }
         }

@@ -5,9 +5,10 @@ use crate::HostError;
 use crate::kernels::{dot, norm_sq, scale};
 use std::collections::HashMap;
 use std::format;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::prelude::rust_2024::*;
+use std::vec;
 
 /// `V` words with a `D`-dimensional vector each (gensim's `KeyedVectors`).
 #[derive(Clone, Debug, PartialEq)]
@@ -211,14 +212,22 @@ impl Vectors {
                     return Err(fmt_err(lineno, format!("non-finite value {p:?}")));
                 }
                 if data.len() - before == dim {
-                    return Err(fmt_err(lineno, format!("more than {dim} values")));
+                    return Err(fmt_err(
+                        lineno,
+                        format!(
+                            "dimension mismatch: more than {dim} values (the header says D = {dim})"
+                        ),
+                    ));
                 }
                 data.push(x);
             }
             if data.len() - before != dim {
                 return Err(fmt_err(
                     lineno,
-                    format!("expected {dim} values, found {}", data.len() - before),
+                    format!(
+                        "short row: expected {dim} values, found {}",
+                        data.len() - before
+                    ),
                 ));
             }
             words.push(word.to_owned());
@@ -230,6 +239,337 @@ impl Vectors {
             ));
         }
         Self::new(words, dim, data).map_err(|e| fmt_err(0, e.to_string()))
+    }
+}
+
+/// A word-vector file format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VectorFormat {
+    /// word2vec text: `V D` header, then `word v1 … vD` lines.
+    Text,
+    /// word2vec binary: `V D\n` header, then per word `word`, a space, `D`
+    /// little-endian `f32`s and a newline (gensim omits the newline).
+    Binary,
+}
+
+/// How an analogy `a : b :: c : ?` is answered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum AnalogyMethod {
+    /// 3CosAdd (Mikolov et al. 2013): `argmax_w cos(w, b − a + c)` over unit
+    /// vectors.
+    #[default]
+    Add,
+    /// 3CosMul (Levy & Goldberg 2014): `argmax_w cos'(w,b)·cos'(w,c) /
+    /// (cos'(w,a) + ε)` with `cos' = (1 + cos)/2` and ε = 10⁻³.
+    Mul,
+}
+
+/// ε of 3CosMul (Levy & Goldberg 2014).
+const COSMUL_EPS: f32 = 1e-3;
+
+/// Longest word accepted in a binary file, in bytes.
+const MAX_BINARY_WORD: usize = 1 << 16;
+
+impl Vectors {
+    /// Writes `path` in `format` (atomically; see [`crate::atomic`]).
+    ///
+    /// # Errors
+    /// [`HostError::Io`].
+    pub fn save(&self, path: &Path, format: VectorFormat) -> Result<(), HostError> {
+        match format {
+            VectorFormat::Text => self.save_text(path),
+            VectorFormat::Binary => self.save_binary(path),
+        }
+    }
+
+    /// Reads `path`, detecting the format with [`VectorFormat::detect`].
+    ///
+    /// # Errors
+    /// As [`Vectors::load_text`] / [`Vectors::load_binary`].
+    pub fn load(path: &Path) -> Result<Self, HostError> {
+        Self::load_format(path, VectorFormat::detect(path)?)
+    }
+
+    /// Reads `path` in the given format.
+    ///
+    /// # Errors
+    /// As [`Vectors::load_text`] / [`Vectors::load_binary`].
+    pub fn load_format(path: &Path, format: VectorFormat) -> Result<Self, HostError> {
+        match format {
+            VectorFormat::Text => Self::load_text(path),
+            VectorFormat::Binary => Self::load_binary(path),
+        }
+    }
+
+    /// Writes the word2vec binary format as word2vec C (`-binary 1`) writes
+    /// it: a `V D\n` header, then for each word its UTF-8 bytes, a space,
+    /// `D` little-endian `f32`s and a newline. Atomic: see [`crate::atomic`].
+    ///
+    /// # Errors
+    /// [`HostError::Io`].
+    pub fn save_binary(&self, path: &Path) -> Result<(), HostError> {
+        crate::atomic::write_atomic(path, |w| {
+            writeln!(w, "{} {}", self.len(), self.dim)?;
+            let mut row_bytes = Vec::with_capacity(4 * self.dim);
+            for (word, row) in self.words.iter().zip(self.data.chunks_exact(self.dim)) {
+                w.write_all(word.as_bytes())?;
+                w.write_all(b" ")?;
+                row_bytes.clear();
+                for x in row {
+                    row_bytes.extend_from_slice(&x.to_le_bytes());
+                }
+                w.write_all(&row_bytes)?;
+                w.write_all(b"\n")?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Reads the word2vec binary format: word2vec C's (a newline after each
+    /// row) and gensim's (none) alike; whitespace before a word is skipped.
+    ///
+    /// # Errors
+    /// [`HostError::Io`]; [`HostError::Format`] naming the row (0 for the
+    /// header) for a bad header, a file shorter than the header promises (a
+    /// truncated row or missing rows), a non-finite value, a word that is not
+    /// UTF-8, a duplicate word, or data after the last row.
+    pub fn load_binary(path: &Path) -> Result<Self, HostError> {
+        let file = std::fs::File::open(path).map_err(|e| HostError::io(path, e))?;
+        let file_len = file.metadata().map(|m| m.len()).unwrap_or(u64::MAX);
+        let mut r = BufReader::with_capacity(1 << 20, file);
+        let fmt_err = |row: u64, msg: String| HostError::Format {
+            path: path.into(),
+            line: row,
+            msg,
+        };
+        let io = |e| HostError::io(path, e);
+        let mut header = Vec::new();
+        (&mut r)
+            .take(256)
+            .read_until(b'\n', &mut header)
+            .map_err(io)?;
+        if header.is_empty() {
+            return Err(fmt_err(0, "empty file: expected a `V D` header".into()));
+        }
+        let (v, dim) = std::str::from_utf8(&header)
+            .ok()
+            .filter(|h| h.ends_with('\n'))
+            .and_then(parse_header)
+            .ok_or_else(|| {
+                fmt_err(
+                    0,
+                    format!(
+                        "bad header {:?}: expected two positive integers `V D` and a newline",
+                        String::from_utf8_lossy(&header[..header.len().min(40)])
+                    ),
+                )
+            })?;
+        // Each row takes at least 4·D + 2 bytes: never reserve more rows
+        // than the file can hold (a bad header then fails as a truncation).
+        let fit = (file_len / (4 * dim as u64 + 2)).min(v as u64) as usize;
+        let mut words = Vec::with_capacity(fit);
+        let mut data = Vec::with_capacity(fit * dim);
+        let mut word = Vec::new();
+        let mut floats = vec![0u8; 4 * dim];
+        for row in 1..=v as u64 {
+            // Skip the newline (and any whitespace) before the word.
+            loop {
+                let buf = r.fill_buf().map_err(io)?;
+                let Some(&b) = buf.first() else {
+                    return Err(fmt_err(
+                        row,
+                        format!(
+                            "truncated: the header says {v} rows, the file ends after {}",
+                            row - 1
+                        ),
+                    ));
+                };
+                if !b.is_ascii_whitespace() {
+                    break;
+                }
+                r.consume(1);
+            }
+            word.clear();
+            (&mut r)
+                .take(MAX_BINARY_WORD as u64 + 1)
+                .read_until(b' ', &mut word)
+                .map_err(io)?;
+            if word.last() != Some(&b' ') {
+                return Err(fmt_err(
+                    row,
+                    if word.len() > MAX_BINARY_WORD {
+                        format!(
+                            "word longer than {MAX_BINARY_WORD} bytes; is this a word2vec binary file?"
+                        )
+                    } else {
+                        "truncated: the file ends inside a word".into()
+                    },
+                ));
+            }
+            word.pop();
+            let w = std::str::from_utf8(&word)
+                .map_err(|_| fmt_err(row, "the word is not valid UTF-8".into()))?;
+            let mut got = 0;
+            while got < floats.len() {
+                match r.read(&mut floats[got..]) {
+                    Ok(0) => break,
+                    Ok(n) => got += n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(io(e)),
+                }
+            }
+            if got < floats.len() {
+                return Err(fmt_err(
+                    row,
+                    format!(
+                        "truncated: word {w:?} has {} of its {dim} floats ({got} of {} bytes)",
+                        got / 4,
+                        4 * dim
+                    ),
+                ));
+            }
+            for (i, b) in floats.chunks_exact(4).enumerate() {
+                let x = f32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+                if !x.is_finite() {
+                    return Err(fmt_err(
+                        row,
+                        format!("non-finite value {x} at position {} of word {w:?}", i + 1),
+                    ));
+                }
+                data.push(x);
+            }
+            words.push(w.to_owned());
+        }
+        // Only whitespace may follow the last row.
+        loop {
+            let buf = r.fill_buf().map_err(io)?;
+            if buf.is_empty() {
+                break;
+            }
+            if buf.iter().any(|b| !b.is_ascii_whitespace()) {
+                return Err(fmt_err(
+                    v as u64,
+                    format!("more data after the header's {v} rows"),
+                ));
+            }
+            let n = buf.len();
+            r.consume(n);
+        }
+        Self::new(words, dim, data).map_err(|e| fmt_err(0, e.to_string()))
+    }
+
+    /// Unit-length versions of rows `a`, `b`, `c` for an analogy query.
+    fn unit_rows(&self, words: [&str; 3]) -> Result<([usize; 3], [Vec<f32>; 3]), HostError> {
+        let mut idx = [0usize; 3];
+        for (i, w) in words.iter().enumerate() {
+            idx[i] = self
+                .index_of(w)
+                .ok_or_else(|| HostError::UnknownWord((*w).into()))?;
+        }
+        let unit = |i: usize| {
+            let mut r = self.row(i).to_vec();
+            let n = norm_sq(&r).sqrt();
+            if n > 0.0 {
+                scale(1.0 / n, &mut r);
+            }
+            r
+        };
+        Ok((idx, [unit(idx[0]), unit(idx[1]), unit(idx[2])]))
+    }
+
+    /// Answers `a : b :: c : ?` ("man is to king as woman is to ?"): the `k`
+    /// best words by `method`, excluding `a`, `b` and `c`, best first, with
+    /// their scores (for 3CosAdd the cosine with the unit-length
+    /// `b̂ − â + ĉ`).
+    ///
+    /// # Errors
+    /// [`HostError::UnknownWord`] naming the first unknown word.
+    pub fn analogy(
+        &self,
+        a: &str,
+        b: &str,
+        c: &str,
+        k: usize,
+        method: AnalogyMethod,
+    ) -> Result<Vec<(String, f32)>, HostError> {
+        let (idx, [ua, ub, uc]) = self.unit_rows([a, b, c])?;
+        let mut q: Vec<f32> = ub
+            .iter()
+            .zip(&ua)
+            .zip(&uc)
+            .map(|((b, a), c)| b - a + c)
+            .collect();
+        let qn = norm_sq(&q).sqrt();
+        if qn > 0.0 {
+            scale(1.0 / qn, &mut q);
+        }
+        let mut best: Vec<(f32, usize)> = Vec::with_capacity(k + 1);
+        for (i, row) in self.data.chunks_exact(self.dim).enumerate() {
+            if idx.contains(&i) {
+                continue;
+            }
+            let n = norm_sq(row).sqrt();
+            if n == 0.0 {
+                continue;
+            }
+            let score = match method {
+                AnalogyMethod::Add => dot(row, &q) / n,
+                AnalogyMethod::Mul => {
+                    let cos = |u: &[f32]| (1.0 + dot(row, u) / n) / 2.0;
+                    cos(&ub) * cos(&uc) / (cos(&ua) + COSMUL_EPS)
+                }
+            };
+            if best.len() < k || best.last().is_some_and(|&(s, _)| score > s) {
+                let pos = best.partition_point(|&(s, _)| s >= score);
+                best.insert(pos, (score, i));
+                best.truncate(k);
+            }
+        }
+        Ok(best
+            .into_iter()
+            .map(|(s, i)| (self.words[i].clone(), s))
+            .collect())
+    }
+}
+
+impl VectorFormat {
+    /// Guesses the format of the vector file at `path` from its first row:
+    /// after the header and the first word, a text file has only characters
+    /// of decimal numbers and spaces where a binary file has raw `f32` bytes.
+    /// (A binary row of D floats passes for text with probability below
+    /// (20/256)^(4D).)
+    ///
+    /// # Errors
+    /// [`HostError::Io`] if the file cannot be read.
+    pub fn detect(path: &Path) -> Result<Self, HostError> {
+        let file = std::fs::File::open(path).map_err(|e| HostError::io(path, e))?;
+        let mut head = Vec::new();
+        file.take(1 << 16)
+            .read_to_end(&mut head)
+            .map_err(|e| HostError::io(path, e))?;
+        let Some(nl) = head.iter().position(|&b| b == b'\n') else {
+            return Ok(VectorFormat::Text); // let the text reader report it
+        };
+        let dim = std::str::from_utf8(&head[..nl])
+            .ok()
+            .and_then(parse_header)
+            .map_or(1, |(_, d)| d);
+        let rest = &head[nl + 1..];
+        let start = rest.iter().position(|b| !b.is_ascii_whitespace());
+        let Some(start) = start else {
+            return Ok(VectorFormat::Text);
+        };
+        let rest = &rest[start..];
+        let Some(sp) = rest.iter().position(|&b| b == b' ') else {
+            return Ok(VectorFormat::Text);
+        };
+        let values = &rest[sp + 1..rest.len().min(sp + 1 + 4 * dim)];
+        let texty = |b: &u8| b.is_ascii_digit() || b" \t\r\n.-+eEnaifNAIF".contains(b);
+        Ok(if values.iter().all(texty) {
+            VectorFormat::Text
+        } else {
+            VectorFormat::Binary
+        })
     }
 }
 
@@ -281,8 +621,11 @@ mod tests {
             ("", ":1: empty file"),
             ("3\n", ":1: bad header"),
             ("2 x\n", ":1: bad header"),
-            ("1 2\na 1.0\n", ":2: expected 2 values, found 1"),
-            ("1 2\na 1.0 2.0 3.0\n", ":2: more than 2 values"),
+            ("1 2\na 1.0\n", ":2: short row: expected 2 values, found 1"),
+            (
+                "1 2\na 1.0 2.0 3.0\n",
+                ":2: dimension mismatch: more than 2 values",
+            ),
             ("1 2\na 1.0 zz\n", ":2: not a number"),
             ("1 2\na 1.0 NaN\n", ":2: non-finite"),
             ("2 2\na 1 2\n", ":0: truncated"),
@@ -321,5 +664,156 @@ mod tests {
             v.normalized().most_similar("king", 2).unwrap()[0].0,
             "queen"
         );
+    }
+
+    fn binary_bytes(rows: &[(&str, &[f32])], newline: bool) -> Vec<u8> {
+        let mut out = format!("{} {}\n", rows.len(), rows[0].1.len()).into_bytes();
+        for (w, r) in rows {
+            out.extend_from_slice(w.as_bytes());
+            out.push(b' ');
+            for x in *r {
+                out.extend_from_slice(&x.to_le_bytes());
+            }
+            if newline {
+                out.push(b'\n');
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn binary_round_trip_and_gensim_layout() {
+        let d = tmpdir("bin");
+        let p = d.join("v.bin");
+        let mut v = sample();
+        v.data[0] = 0.1 + 0.2;
+        v.data[3] = f32::MIN_POSITIVE;
+        v.save_binary(&p).unwrap();
+        let bytes = std::fs::read(&p).unwrap();
+        // Exactly word2vec C's layout.
+        let want = binary_bytes(
+            &[
+                ("king", &v.data[0..2]),
+                ("queen", &v.data[2..4]),
+                ("apple", &v.data[4..6]),
+            ],
+            true,
+        );
+        assert_eq!(bytes, want);
+        assert_eq!(Vectors::load_binary(&p).unwrap(), v);
+        assert_eq!(VectorFormat::detect(&p).unwrap(), VectorFormat::Binary);
+        assert_eq!(Vectors::load(&p).unwrap(), v);
+        // gensim writes no newline after a row; a word may contain bytes
+        // that look like a newline-free text.
+        let gensim = binary_bytes(
+            &[
+                ("king", &v.data[0..2]),
+                ("queen", &v.data[2..4]),
+                ("apple", &v.data[4..6]),
+            ],
+            false,
+        );
+        std::fs::write(&p, &gensim).unwrap();
+        assert_eq!(Vectors::load_binary(&p).unwrap(), v);
+        assert_eq!(Vectors::load(&p).unwrap(), v);
+        // Text round trip through the generic API, and detection.
+        let t = d.join("v.txt");
+        v.save(&t, VectorFormat::Text).unwrap();
+        assert_eq!(VectorFormat::detect(&t).unwrap(), VectorFormat::Text);
+        assert_eq!(Vectors::load(&t).unwrap(), v);
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn malformed_binary_files_are_errors_naming_the_row() {
+        let d = tmpdir("badbin");
+        let p = d.join("v.bin");
+        let good = binary_bytes(&[("a", &[1.0, 2.0]), ("b", &[3.0, 4.0])], true);
+        let mut nan = good.clone();
+        nan[good.len() - 5..good.len() - 1].copy_from_slice(&f32::NAN.to_le_bytes());
+        let mut extra = good.clone();
+        extra.extend_from_slice(b"c ");
+        let cases: Vec<(Vec<u8>, &str)> = vec![
+            (Vec::new(), ":0: empty file"),
+            (b"2 x\n".to_vec(), ":0: bad header"),
+            (b"2 2".to_vec(), ":0: bad header"),
+            (
+                good[..good.len() - 3].to_vec(),
+                ":2: truncated: word \"b\" has 1 of its 2 floats",
+            ),
+            (
+                good[..12].to_vec(),
+                ":1: truncated: word \"a\" has 1 of its 2 floats",
+            ),
+            (
+                good[..16].to_vec(),
+                ":2: truncated: the file ends inside a word",
+            ),
+            (
+                good[..4].to_vec(),
+                ":1: truncated: the header says 2 rows, the file ends after 0",
+            ),
+            (nan, ":2: non-finite value NaN at position 2"),
+            (extra, ":2: more data after"),
+            (
+                binary_bytes(&[("a", &[1.0, 2.0]), ("a", &[3.0, 4.0])], true),
+                "duplicate word",
+            ),
+        ];
+        for (bytes, want) in &cases {
+            std::fs::write(&p, bytes).unwrap();
+            let e = Vectors::load_binary(&p).unwrap_err().to_string();
+            assert!(e.contains(want), "got {e:?}, want {want:?}");
+        }
+        // Missing rows: header says 3, but a file that is long enough for the
+        // size check yet has only 2 rows.
+        let mut short = binary_bytes(
+            &[("aaaaaaaaaaaaaaaaaaaa", &[1.0, 2.0]), ("b", &[3.0, 4.0])],
+            true,
+        );
+        short[0] = b'3';
+        std::fs::write(&p, &short).unwrap();
+        let e = Vectors::load_binary(&p).unwrap_err().to_string();
+        assert!(
+            e.contains(":3: truncated: the header says 3 rows, the file ends after 2"),
+            "{e}"
+        );
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn analogy_add_and_mul_exclude_the_query_words() {
+        // king − man + woman = queen, on hand-made 3-d vectors.
+        let words = ["man", "woman", "king", "queen", "apple", "prince"]
+            .map(String::from)
+            .to_vec();
+        let data = vec![
+            1.0, 0.0, 0.0, // man
+            0.0, 1.0, 0.0, // woman
+            1.0, 0.0, 1.0, // king
+            0.0, 1.0, 1.0, // queen
+            0.3, 0.3, -1.0, // apple
+            1.0, 0.1, 0.9, // prince (close to king, but not the answer)
+        ];
+        let v = Vectors::new(words, 3, data).unwrap();
+        for m in [AnalogyMethod::Add, AnalogyMethod::Mul] {
+            let r = v.analogy("man", "king", "woman", 2, m).unwrap();
+            assert_eq!(r[0].0, "queen", "{m:?}");
+            assert!(
+                r.iter()
+                    .all(|(w, _)| !["man", "king", "woman"].contains(&w.as_str()))
+            );
+        }
+        let r = v
+            .analogy("man", "king", "woman", 1, AnalogyMethod::Add)
+            .unwrap();
+        // q = k̂ − m̂ + ŵ = (1/√2 − 1, 1, 1/√2); cos(queen, q) = (1/√2 + 1/2) / |q|.
+        let h = std::f32::consts::FRAC_1_SQRT_2;
+        let want = (h + 0.5) / ((h - 1.0).powi(2) + 1.5).sqrt();
+        assert!((r[0].1 - want).abs() < 1e-6, "{} vs {want}", r[0].1);
+        assert!(matches!(
+            v.analogy("man", "emperor", "woman", 1, AnalogyMethod::Add),
+            Err(HostError::UnknownWord(w)) if w == "emperor"
+        ));
     }
 }
