@@ -211,7 +211,7 @@ mod tests {
                 2,
                 |t, _, _| {
                     if t == 1 {
-                        panic!("boom");
+                        std::panic::panic_any("boom");
                     }
                 },
                 |r| {

@@ -41,6 +41,8 @@ pub mod atomic;
 #[cfg(feature = "std")]
 pub mod corpus;
 #[cfg(feature = "std")]
+pub mod eval;
+#[cfg(feature = "std")]
 pub mod gradcheck;
 #[cfg(feature = "std")]
 mod hogwild;
