@@ -10,6 +10,7 @@
 //!   and word2vec's [`SigmoidTable`](activation::SigmoidTable).
 //! - [`loss`]: naive softmax, negative sampling and the skip-gram window,
 //!   each returning `J` and adding exact gradients into caller buffers.
+//! - [`huffman`]: word2vec C's Huffman tree for hierarchical softmax.
 //! - [`sampling`]: seeded xorshift RNG, the unigram^0.75 noise distribution
 //!   (alias table), subsampling and the random window shrink.
 //! - [`sgns`]: the fused in-place SGNS update used for training.
@@ -26,6 +27,7 @@ extern crate std;
 
 pub mod activation;
 mod error;
+pub mod huffman;
 pub mod kernels;
 pub mod loss;
 pub mod sampling;
