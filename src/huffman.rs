@@ -113,7 +113,9 @@ impl<'a> HuffmanTree<'a> {
             return Err(Error::Invalid("a Huffman tree needs at least 2 words"));
         }
         if v > u32::MAX as usize {
-            return Err(Error::Invalid("a Huffman tree takes at most u32::MAX words"));
+            return Err(Error::Invalid(
+                "a Huffman tree takes at most u32::MAX words",
+            ));
         }
         let code_len = code_buffer_len(v)?;
         check_len("codes", codes.len(), code_len)?;
@@ -144,8 +146,7 @@ impl<'a> HuffmanTree<'a> {
             let created = v + a;
             let mut take = |inner: &[u64]| {
                 let use_leaf = leaves > 0
-                    && (next_inner >= created
-                        || counts[leaves - 1] < count_of(inner, next_inner));
+                    && (next_inner >= created || counts[leaves - 1] < count_of(inner, next_inner));
                 if use_leaf {
                     leaves -= 1;
                     leaves
@@ -170,9 +171,7 @@ impl<'a> HuffmanTree<'a> {
             while node != root {
                 len += 1;
                 if len > MAX_CODE_LENGTH {
-                    return Err(Error::Invalid(
-                        "Huffman tree deeper than MAX_CODE_LENGTH",
-                    ));
+                    return Err(Error::Invalid("Huffman tree deeper than MAX_CODE_LENGTH"));
                 }
                 node = (parent[node] >> 1) as usize;
             }
@@ -201,13 +200,19 @@ impl<'a> HuffmanTree<'a> {
     /// with `V = lengths.len()`; [`Error::Invalid`] if `V < 2`, a length is 0
     /// or above [`MAX_CODE_LENGTH`], a code bit is not 0/1, or a point is not
     /// an inner node (`≥ V − 1`).
-    pub fn from_parts(codes: &'a [u8], points: &'a [u32], lengths: &'a [u8]) -> Result<Self, Error> {
+    pub fn from_parts(
+        codes: &'a [u8],
+        points: &'a [u32],
+        lengths: &'a [u8],
+    ) -> Result<Self, Error> {
         let v = lengths.len();
         if v < 2 {
             return Err(Error::Invalid("a Huffman tree needs at least 2 words"));
         }
         if v > u32::MAX as usize {
-            return Err(Error::Invalid("a Huffman tree takes at most u32::MAX words"));
+            return Err(Error::Invalid(
+                "a Huffman tree takes at most u32::MAX words",
+            ));
         }
         let code_len = code_buffer_len(v)?;
         check_len("codes", codes.len(), code_len)?;
@@ -317,7 +322,10 @@ mod tests {
         assert!(matches!(build(&[1]), Err(Error::Invalid(_))));
         assert!(matches!(build(&[]), Err(Error::Invalid(_))));
         assert!(matches!(build(&[1, 2]), Err(Error::Invalid(_))));
-        assert!(matches!(build(&[u64::MAX, u64::MAX]), Err(Error::Invalid(_))));
+        assert!(matches!(
+            build(&[u64::MAX, u64::MAX]),
+            Err(Error::Invalid(_))
+        ));
         let mut work = vec![0u64; 5];
         let (mut c, mut p, mut l) = (vec![0u8; 80], vec![0u32; 80], vec![0u8; 2]);
         assert!(matches!(

@@ -104,7 +104,9 @@ impl Shape {
     /// `usize`.
     fn check(&self) -> Result<(), Error> {
         if self.dx == 0 || self.h == 0 || self.dy == 0 {
-            return Err(Error::Invalid("classifier sizes Dx, H, Dy must be positive"));
+            return Err(Error::Invalid(
+                "classifier sizes Dx, H, Dy must be positive",
+            ));
         }
         let count = self
             .dx
@@ -359,7 +361,10 @@ mod tests {
         assert_eq!(s.workspace_len(), 14);
         let p: vec::Vec<f32> = (0..26).map(|i| i as f32).collect();
         let l = s.split(&p).unwrap();
-        assert_eq!((l.w1.len(), l.b1.len(), l.w2.len(), l.b2.len()), (12, 4, 8, 2));
+        assert_eq!(
+            (l.w1.len(), l.b1.len(), l.w2.len(), l.b2.len()),
+            (12, 4, 8, 2)
+        );
         assert_eq!((l.b1[0], l.w2[0], l.b2[0]), (12.0, 16.0, 24.0));
         assert!(matches!(
             Shape::new(0, 1, 1).split(&[0.0; 2]),

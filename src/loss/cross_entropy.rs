@@ -29,7 +29,11 @@ pub fn cross_entropy(
     check_len("grad_logits", grad_logits.len(), classes)?;
     let theta_y = logits_then_probs[y];
     let (max, log_sum) = softmax_parts(logits_then_probs);
-    for (i, (g, &p)) in grad_logits.iter_mut().zip(logits_then_probs.iter()).enumerate() {
+    for (i, (g, &p)) in grad_logits
+        .iter_mut()
+        .zip(logits_then_probs.iter())
+        .enumerate()
+    {
         *g += if i == y { p - 1.0 } else { p };
     }
     Ok((f64::from(max) - f64::from(theta_y) + log_sum) as f32)

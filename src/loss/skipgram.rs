@@ -110,7 +110,11 @@ pub fn skipgram(
         }
         Objective::NegativeSampling { negatives, k } => {
             check_len("U", params.u.len(), params.v.len())?;
-            check_len("negatives", negatives.len(), outside.len().saturating_mul(k))?;
+            check_len(
+                "negatives",
+                negatives.len(),
+                outside.len().saturating_mul(k),
+            )?;
             for &w in negatives {
                 check_index("negative sample", w, vocab)?;
             }
