@@ -165,7 +165,7 @@ impl<'a> HuffmanTree<'a> {
         }
 
         let root = 2 * v - 2;
-        for w in 0..v {
+        for (w, length) in lengths.iter_mut().enumerate() {
             let mut len = 0usize;
             let mut node = w;
             while node != root {
@@ -187,7 +187,7 @@ impl<'a> HuffmanTree<'a> {
                 node = (up >> 1) as usize;
                 point[d] = (node - v) as u32;
             }
-            lengths[w] = len as u8;
+            *length = len as u8;
         }
         Ok(())
     }
@@ -283,7 +283,9 @@ mod tests {
     use std::prelude::rust_2024::*;
     use std::vec;
 
-    fn build(counts: &[u64]) -> Result<(Vec<u8>, Vec<u32>, Vec<u8>), Error> {
+    type Buffers = (Vec<u8>, Vec<u32>, Vec<u8>);
+
+    fn build(counts: &[u64]) -> Result<Buffers, Error> {
         let v = counts.len();
         let mut codes = vec![7u8; v * MAX_CODE_LENGTH];
         let mut points = vec![7u32; v * MAX_CODE_LENGTH];

@@ -172,26 +172,29 @@ impl Shape {
     }
 }
 
-/// The workspace's five blocks `(h, log ŷ, ŷ, δ₂, δ₁)`.
-fn workspace<'w>(
-    shape: &Shape,
-    work: &'w mut [f32],
-) -> Result<
-    (
-        &'w mut [f32],
-        &'w mut [f32],
-        &'w mut [f32],
-        &'w mut [f32],
-        &'w mut [f32],
-    ),
-    Error,
-> {
+/// The workspace's five blocks.
+struct Blocks<'w> {
+    hidden: &'w mut [f32],
+    log_probs: &'w mut [f32],
+    probs: &'w mut [f32],
+    delta2: &'w mut [f32],
+    delta1: &'w mut [f32],
+}
+
+/// Splits `work` into its [`Blocks`], checking its length.
+fn workspace<'w>(shape: &Shape, work: &'w mut [f32]) -> Result<Blocks<'w>, Error> {
     check_len("classifier workspace", work.len(), shape.workspace_len())?;
     let (hidden, rest) = work.split_at_mut(shape.h);
     let (log_probs, rest) = rest.split_at_mut(shape.dy);
     let (probs, rest) = rest.split_at_mut(shape.dy);
     let (delta2, delta1) = rest.split_at_mut(shape.dy);
-    Ok((hidden, log_probs, probs, delta2, delta1))
+    Ok(Blocks {
+        hidden,
+        log_probs,
+        probs,
+        delta2,
+        delta1,
+    })
 }
 
 /// Forward pass: `h = σ(x W₁ + b₁)`, `ŷ = softmax(h W₂ + b₂)`.
@@ -209,7 +212,12 @@ fn workspace<'w>(
 pub fn forward(shape: Shape, params: &[f32], x: &[f32], work: &mut [f32]) -> Result<usize, Error> {
     let layers = shape.split(params)?;
     check_len("x", x.len(), shape.dx)?;
-    let (hidden, log_probs, probs, _, _) = workspace(&shape, work)?;
+    let Blocks {
+        hidden,
+        log_probs,
+        probs,
+        ..
+    } = workspace(&shape, work)?;
 
     // z₁ = b₁ + Σ_i x_i W₁[i, :], then h = σ(z₁).
     hidden.copy_from_slice(layers.b1);
@@ -266,7 +274,13 @@ pub fn backward(
         check_len("grad_x", gx.len(), shape.dx)?;
     }
     let g = shape.split_mut(grads)?;
-    let (hidden, log_probs, probs, delta2, delta1) = workspace(&shape, work)?;
+    let Blocks {
+        hidden,
+        log_probs,
+        probs,
+        delta2,
+        delta1,
+    } = workspace(&shape, work)?;
 
     // δ₂ = ŷ − y.
     delta2.copy_from_slice(probs);
