@@ -281,6 +281,11 @@ fn skipgram_hierarchical_softmax_gradients() {
         for w in (0..vocab).filter(|&w| w != center) {
             assert!(g[w * dim..(w + 1) * dim].iter().all(|&x| x == 0.0));
         }
+        // Order independence, bit for bit.
+        let rev: Vec<usize> = outside.iter().rev().copied().collect();
+        let mut g2 = vec![0.0; p.len()];
+        let j2 = sg_hs_loss(&p, vocab, dim, center, &rev, &tree, Some(&mut g2));
+        assert_eq!(bits(f(&p, None), &g), bits(j2, &g2));
     }
 }
 
