@@ -19,7 +19,7 @@
 //!
 //! No function here panics: an index outside a matrix is skipped.
 
-use crate::activation::{SigmoidTable, softmax};
+use crate::activation::{SigmoidTable, softmax_parts};
 use crate::kernels::{axpy, dot, scale};
 use rand_core::Rng;
 
@@ -46,6 +46,13 @@ pub trait CodePaths {
     /// indices (rows of `syn1`) they branch at, equally long, word2vec.c's
     /// `code` and `point`. `None` for an unknown word.
     fn path(&self, word: usize) -> Option<(&[u8], &[u32])>;
+}
+
+impl CodePaths for crate::huffman::HuffmanTree<'_> {
+    #[inline]
+    fn path(&self, word: usize) -> Option<(&[u8], &[u32])> {
+        crate::huffman::HuffmanTree::path(self, word)
+    }
 }
 
 /// Hierarchical softmax (Morin & Bengio 2005; word2vec.c `-hs 1`): the
@@ -126,7 +133,8 @@ impl OutputLayer for FullSoftmax<'_> {
             *t = dot(u, h);
         }
         let theta = self.logits[target];
-        let log_z = softmax(self.logits);
+        // J = log Σ e^θ − θ_target, as (max − θ_target) + log Σ e^{θ − max}.
+        let (max, log_sum) = softmax_parts(self.logits);
         for (w, (u, &p)) in weights
             .chunks_exact_mut(dim)
             .zip(self.logits.iter())
@@ -137,7 +145,7 @@ impl OutputLayer for FullSoftmax<'_> {
             axpy(g, u, neu1e);
             axpy(g, h, u);
         }
-        log_z - theta
+        ((max - theta) as f64 + log_sum) as f32
     }
 }
 
@@ -391,5 +399,46 @@ mod tests {
             ),
             0.0
         );
+    }
+
+    #[test]
+    fn hierarchical_softmax_step_matches_the_exact_loss_on_a_huffman_tree() {
+        use crate::huffman::{HuffmanTree, MAX_CODE_LENGTH};
+        use crate::loss::hierarchical_softmax;
+        let counts = [9u64, 5, 3, 2, 1];
+        let v = counts.len();
+        let (mut codes, mut points) = (
+            vec![0u8; v * MAX_CODE_LENGTH],
+            vec![0u32; v * MAX_CODE_LENGTH],
+        );
+        let (mut lengths, mut work) = (vec![0u8; v], vec![0u64; HuffmanTree::work_len(v)]);
+        let tree =
+            HuffmanTree::new(&counts, &mut codes, &mut points, &mut lengths, &mut work).unwrap();
+        let table = SigmoidTable::<1000>::new();
+        let mut hs = HierarchicalSoftmax {
+            table: &table,
+            paths: tree,
+        };
+        let dim = 6;
+        let h: Vec<f32> = (0..dim).map(|i| 0.2 - 0.07 * i as f32).collect();
+        let u0 = matrix(v - 1, dim, 5);
+        let alpha = 0.4;
+        for w in 0..v {
+            let mut u = u0.clone();
+            let mut neu1e = vec![0.0; dim];
+            let loss = hs.step(&h, w, alpha, &mut u, &mut neu1e, &mut seeded_rng(1));
+            let (code, pts) = tree.path(w).unwrap();
+            let (mut gh, mut gu) = (vec![0.0; dim], vec![0.0; u0.len()]);
+            let exact = hierarchical_softmax(&h, code, pts, &u0, &mut gh, &mut gu).unwrap();
+            // Table error: ≤ 1.5e-3 in σ, ≤ 6.1e-3 in log σ, per node.
+            let nodes = code.len() as f32;
+            assert!((loss - exact).abs() < 6.1e-3 * nodes, "word {w}");
+            for i in 0..dim {
+                assert!((neu1e[i] + alpha * gh[i]).abs() < 2e-3 * nodes);
+            }
+            for i in 0..u0.len() {
+                assert!((u[i] - (u0[i] - alpha * gu[i])).abs() < 2e-3);
+            }
+        }
     }
 }

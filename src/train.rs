@@ -33,12 +33,13 @@ use crate::HostError;
 use crate::activation::SigmoidTable;
 use crate::corpus::{Token, Tokenizer, split_ranges};
 use crate::hogwild;
+use crate::huffman::{HuffmanTree, MAX_CODE_LENGTH};
 use crate::sampling::{
     NOISE_POWER, NoiseDistribution, XorShiftRng, keep, keep_threshold, seeded_rng, shrink_window,
     uniform,
 };
 use crate::sgns::Sgns;
-use crate::step::{self, CodePaths, FullSoftmax, HierarchicalSoftmax, OutputLayer};
+use crate::step::{self, FullSoftmax, HierarchicalSoftmax, OutputLayer};
 use crate::vectors::Vectors;
 use crate::vocab::Vocab;
 use std::format;
@@ -388,7 +389,23 @@ pub fn train_with_vocab(
             )
         }
         Loss::HierarchicalSoftmax => {
-            let tree = HuffmanPaths::build(ctx.vocab.counts());
+            let v = ctx.vocab.len();
+            let n = v * MAX_CODE_LENGTH;
+            let (mut codes, mut points, mut lengths) = (vec![0u8; n], vec![0u32; n], vec![0u8; v]);
+            let mut work = vec![0u64; HuffmanTree::work_len(v)];
+            let tree = HuffmanTree::new(
+                ctx.vocab.counts(),
+                &mut codes,
+                &mut points,
+                &mut lengths,
+                &mut work,
+            )
+            .map_err(|e| {
+                HostError::Invalid(format!(
+                    "hierarchical softmax: cannot build the Huffman tree: {e} (it needs at least 2 words sorted by descending count)"
+                ))
+            })?;
+            drop(work);
             hogwild::run(
                 syn0,
                 syn1,
@@ -396,7 +413,7 @@ pub fn train_with_vocab(
                 |t, a, b| {
                     let hs = HierarchicalSoftmax {
                         table: &table,
-                        paths: &tree,
+                        paths: tree,
                     };
                     Worker::new(&ctx, t, a, b, hs).run()
                 },
@@ -698,80 +715,6 @@ impl<'a, O: OutputLayer> Worker<'a, O> {
     }
 }
 
-/// Huffman paths in word2vec.c's layout (root first; label = 1 − code).
-///
-/// TEMPORARY: a minimal private builder until `crate::huffman::HuffmanTree`
-/// (branch `math`) lands; then this type is replaced by that one.
-#[derive(Debug)]
-struct HuffmanPaths {
-    codes: Vec<u8>,
-    points: Vec<u32>,
-    /// Word `w`'s path is `offsets[w]..offsets[w + 1]`.
-    offsets: Vec<usize>,
-}
-
-impl HuffmanPaths {
-    /// word2vec.c's `CreateBinaryTree` for counts sorted in descending order:
-    /// leaves are `0..V`, inner nodes `V..2V−1` (row `node − V` of `syn1`),
-    /// the root is the last inner node.
-    fn build(counts: &[u64]) -> Self {
-        let v = counts.len();
-        let mut count: Vec<u64> = counts.to_vec();
-        count.resize(2 * v, u64::MAX);
-        let mut parent = vec![0usize; 2 * v];
-        let mut bit = vec![0u8; 2 * v];
-        // `pos1` walks the leaves from the rarest up, `pos2` the inner nodes
-        // in creation order; both sequences are non-decreasing.
-        let (mut pos1, mut pos2) = (v as isize - 1, v);
-        let mut pick = |count: &[u64]| {
-            if pos1 >= 0 && count[pos1 as usize] < count[pos2] {
-                pos1 -= 1;
-                (pos1 + 1) as usize
-            } else {
-                pos2 += 1;
-                pos2 - 1
-            }
-        };
-        for a in 0..v.saturating_sub(1) {
-            let m1 = pick(&count);
-            let m2 = pick(&count);
-            count[v + a] = count[m1].saturating_add(count[m2]);
-            parent[m1] = v + a;
-            parent[m2] = v + a;
-            bit[m2] = 1;
-        }
-        let root = 2 * v - 2;
-        let mut codes = Vec::new();
-        let mut points = Vec::new();
-        let mut offsets = Vec::with_capacity(v + 1);
-        offsets.push(0);
-        for w in 0..v {
-            let start = codes.len();
-            let mut node = w;
-            while v > 1 && node != root {
-                codes.push(bit[node]);
-                points.push((parent[node] - v) as u32);
-                node = parent[node];
-            }
-            codes[start..].reverse();
-            points[start..].reverse();
-            offsets.push(codes.len());
-        }
-        Self {
-            codes,
-            points,
-            offsets,
-        }
-    }
-}
-
-impl CodePaths for &HuffmanPaths {
-    fn path(&self, w: usize) -> Option<(&[u8], &[u32])> {
-        let (a, b) = (*self.offsets.get(w)?, *self.offsets.get(w + 1)?);
-        Some((&self.codes[a..b], &self.points[a..b]))
-    }
-}
-
 /// Formats a count of words per second for humans (`1.23M`, `456k`).
 pub fn human_rate(x: f64) -> String {
     if x >= 1e6 {
@@ -946,38 +889,5 @@ mod tests {
         assert!((alpha_at(0.025, 50, 99) - 0.0125).abs() < 1e-7);
         assert_eq!(alpha_at(0.025, 1000, 100), 0.025 * 1e-4);
         std::fs::remove_dir_all(&dir).unwrap();
-    }
-
-    #[test]
-    fn huffman_paths_are_a_prefix_code_shorter_for_frequent_words() {
-        let counts = [40u64, 20, 10, 10, 5, 3, 1, 1];
-        let t = HuffmanPaths::build(&counts);
-        let t = &t;
-        let v = counts.len();
-        let mut kraft = 0.0;
-        let mut codes = Vec::new();
-        for w in 0..v {
-            let (c, p) = t.path(w).unwrap();
-            assert_eq!(c.len(), p.len());
-            assert_eq!(p[0] as usize, v - 2, "root first");
-            assert!(p.iter().all(|&n| (n as usize) < v - 1));
-            kraft += 0.5f64.powi(c.len() as i32);
-            codes.push(c.to_vec());
-        }
-        assert_eq!(kraft, 1.0, "a full binary tree");
-        for i in 0..v {
-            for j in 0..v {
-                if i != j {
-                    assert!(!codes[j].starts_with(&codes[i]), "prefix-free");
-                }
-            }
-        }
-        assert!(codes[0].len() <= codes[v - 1].len());
-        // Optimal: Σ count·len equals the Huffman cost for these counts.
-        let cost: u64 = (0..v).map(|w| counts[w] * codes[w].len() as u64).sum();
-        assert_eq!(cost, 40 + 2 * 20 + 4 * 10 + 4 * 10 + 4 * 5 + 5 * 3 + 6 + 6);
-        // One word: an empty path.
-        let one = HuffmanPaths::build(&[7]);
-        assert_eq!((&one).path(0).unwrap().0.len(), 0);
     }
 }
