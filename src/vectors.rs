@@ -533,11 +533,12 @@ impl Vectors {
 }
 
 impl VectorFormat {
-    /// Guesses the format of the vector file at `path` from its first row:
-    /// after the header and the first word, a text file has only characters
-    /// of decimal numbers and spaces where a binary file has raw `f32` bytes.
-    /// (A binary row of D floats passes for text with probability below
-    /// (20/256)^(4D).)
+    /// Guesses the format of the vector file at `path` from its first row.
+    /// In a text file, the rest of the first row after the word is a line of
+    /// printable ASCII: numbers separated by spaces (at least two when
+    /// `D ≥ 2`). In a binary file it is `4·D` raw bytes, which pass for such
+    /// a line only by a fluke (for realistic `D`, never): use
+    /// [`Vectors::load_format`] to force a format.
     ///
     /// # Errors
     /// [`HostError::Io`] if the file cannot be read.
@@ -550,22 +551,31 @@ impl VectorFormat {
         let Some(nl) = head.iter().position(|&b| b == b'\n') else {
             return Ok(VectorFormat::Text); // let the text reader report it
         };
-        let dim = std::str::from_utf8(&head[..nl])
-            .ok()
-            .and_then(parse_header)
-            .map_or(1, |(_, d)| d);
+        let Some((_, dim)) = std::str::from_utf8(&head[..nl]).ok().and_then(parse_header) else {
+            return Ok(VectorFormat::Text); // likewise
+        };
         let rest = &head[nl + 1..];
-        let start = rest.iter().position(|b| !b.is_ascii_whitespace());
-        let Some(start) = start else {
+        let Some(start) = rest.iter().position(|b| !b.is_ascii_whitespace()) else {
             return Ok(VectorFormat::Text);
         };
         let rest = &rest[start..];
         let Some(sp) = rest.iter().position(|&b| b == b' ') else {
             return Ok(VectorFormat::Text);
         };
-        let values = &rest[sp + 1..rest.len().min(sp + 1 + 4 * dim)];
-        let texty = |b: &u8| b.is_ascii_digit() || b" \t\r\n.-+eEnaifNAIF".contains(b);
-        Ok(if values.iter().all(texty) {
+        let values = &rest[sp + 1..];
+        let line = &values[..values
+            .iter()
+            .position(|&b| b == b'\n')
+            .unwrap_or(values.len())];
+        let printable = line
+            .iter()
+            .all(|&b| (0x20..0x7f).contains(&b) || b == b'\t' || b == b'\r');
+        let tokens = line
+            .split(|b| b.is_ascii_whitespace())
+            .filter(|t| !t.is_empty())
+            .count();
+        let texty = printable && line.iter().any(u8::is_ascii_digit) && tokens >= dim.min(2);
+        Ok(if texty {
             VectorFormat::Text
         } else {
             VectorFormat::Binary
@@ -716,6 +726,10 @@ mod tests {
         std::fs::write(&p, &gensim).unwrap();
         assert_eq!(Vectors::load_binary(&p).unwrap(), v);
         assert_eq!(Vectors::load(&p).unwrap(), v);
+        // A short text row followed by the next word is text.
+        let t2 = d.join("short.txt");
+        std::fs::write(&t2, "2 3\nking 1 0 0.5\nqueen 0.9 0.1 0.5\n").unwrap();
+        assert_eq!(VectorFormat::detect(&t2).unwrap(), VectorFormat::Text);
         // Text round trip through the generic API, and detection.
         let t = d.join("v.txt");
         v.save(&t, VectorFormat::Text).unwrap();

@@ -1,1 +1,639 @@
-fn main() {}
+//! `w2v`: train word2vec embeddings and query them, with the flags word2vec C
+//! and gensim users know. Build with `--features cli`.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use tiny_word2vec::HostError;
+use tiny_word2vec::corpus::Tokenizer;
+use tiny_word2vec::eval::{evaluate_analogies, evaluate_word_pairs};
+use tiny_word2vec::train::{Architecture, Loss, TrainConfig, human_rate, train_with_vocab};
+use tiny_word2vec::vectors::{AnalogyMethod, VectorFormat, Vectors};
+use tiny_word2vec::vocab::Vocab;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "w2v",
+    version,
+    about = "Train word2vec embeddings (skip-gram or CBOW; negative sampling, hierarchical or full softmax) and query them.",
+    long_about = "Train word2vec embeddings and query them.\n\n\
+        `w2v train` reads a UTF-8 text corpus of any size (streamed, never loaded whole) and writes \
+        vectors in the word2vec text or binary format that word2vec C and gensim read and write. \
+        `w2v similar`, `w2v analogy` and `w2v eval` query and evaluate such files, whoever wrote them."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Train vectors on a text corpus.
+    Train(TrainArgs),
+    /// Print the words nearest to each WORD by cosine similarity.
+    Similar(SimilarArgs),
+    /// Solve "A is to B as C is to ?" (e.g. `man king woman` → queen).
+    Analogy(AnalogyArgs),
+    /// Evaluate vectors: analogy accuracy (questions-words.txt) and word-pair Spearman (WordSim-353).
+    Eval(EvalArgs),
+    /// Convert a vector file between the text and binary formats.
+    Convert(ConvertArgs),
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Format {
+    /// word2vec text format: a `V D` line, then `word v1 … vD` per line.
+    Text,
+    /// word2vec binary format: a `V D` line, then per word `word`, a space, D little-endian f32.
+    Bin,
+}
+
+impl From<Format> for VectorFormat {
+    fn from(f: Format) -> Self {
+        match f {
+            Format::Text => VectorFormat::Text,
+            Format::Bin => VectorFormat::Binary,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum InFormat {
+    /// Detect from the file's first row.
+    Auto,
+    /// word2vec text format.
+    Text,
+    /// word2vec binary format.
+    Bin,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ModelArg {
+    /// Skip-gram: each word predicts its neighbours (better vectors for rare words, slower).
+    Skipgram,
+    /// Continuous bag of words: the mean of the neighbours predicts the word (faster).
+    Cbow,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum LossArg {
+    /// Negative sampling (`--negative` noise words from unigram^0.75).
+    Ns,
+    /// Hierarchical softmax over a Huffman tree of the vocabulary.
+    Hs,
+    /// Exact softmax over the whole vocabulary: O(V) per prediction, small vocabularies only.
+    Softmax,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum MethodArg {
+    /// 3CosAdd: argmax cos(w, B − A + C).
+    Add,
+    /// 3CosMul (Levy & Goldberg 2014): argmax cos(w,B)·cos(w,C) / (cos(w,A) + ε), cosines mapped to [0, 1].
+    Mul,
+}
+
+impl From<MethodArg> for AnalogyMethod {
+    fn from(m: MethodArg) -> Self {
+        match m {
+            MethodArg::Add => AnalogyMethod::Add,
+            MethodArg::Mul => AnalogyMethod::Mul,
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+struct TrainArgs {
+    /// Training corpus: UTF-8 text, words separated by whitespace, one sentence per line (a single
+    /// long line, as in text8, works too). Words are lowercased. Streamed: any size.
+    #[arg(long, value_name = "FILE")]
+    input: PathBuf,
+    /// Where to write the vectors (replaced atomically: a failed run leaves an existing file intact).
+    #[arg(long, value_name = "FILE")]
+    output: PathBuf,
+    /// Output format (word2vec C: -binary 0|1).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Architecture (word2vec C: -cbow 1|0). Default CBOW, as word2vec C and gensim.
+    #[arg(long, value_enum, default_value_t = ModelArg::Cbow)]
+    model: ModelArg,
+    /// Output layer (word2vec C: -hs 1 / -negative K).
+    #[arg(long, value_enum, default_value_t = LossArg::Ns)]
+    loss: LossArg,
+    /// Vector dimension (word2vec C: -size).
+    #[arg(long, default_value_t = 100, value_name = "D")]
+    dim: usize,
+    /// Maximum distance between a word and its context words; each word draws its window from 1..=N.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    window: usize,
+    /// Negative samples per prediction, with --loss ns.
+    #[arg(long, default_value_t = 5, value_name = "K")]
+    negative: usize,
+    /// Discard words that occur fewer times than this.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    min_count: u64,
+    /// Keep only the N most frequent words (after --min-count). Default: no limit.
+    #[arg(long, value_name = "N")]
+    max_vocab: Option<usize>,
+    /// Subsampling threshold t: a word of frequency f is kept with probability sqrt(t/f) + t/f.
+    /// 0 disables. Useful range 1e-5 to 1e-3.
+    #[arg(long, default_value_t = 1e-3, value_name = "T")]
+    sample: f64,
+    /// Starting learning rate, decayed linearly to alpha·1e-4 over all epochs.
+    /// Default: 0.025 for skip-gram, 0.05 for CBOW (word2vec C).
+    #[arg(long, value_name = "A")]
+    alpha: Option<f32>,
+    /// Passes over the corpus (word2vec C: -iter).
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    epochs: usize,
+    /// Training threads (lock-free Hogwild; the file is split into N byte ranges).
+    /// Default: all available cores. With 1 thread a fixed seed gives bit-identical vectors.
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Random seed (initialisation, subsampling, windows, negatives).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Also write the vocabulary (`word count` lines, most frequent first) to FILE.
+    #[arg(long, value_name = "FILE")]
+    save_vocab: Option<PathBuf>,
+    /// Use the vocabulary in FILE (`word count` lines, e.g. from --save-vocab or word2vec C's
+    /// -save-vocab) instead of counting the corpus; --min-count and --max-vocab still apply.
+    #[arg(long, value_name = "FILE")]
+    read_vocab: Option<PathBuf>,
+    /// Trim punctuation from word edges ("whale," → "whale"). Off by default, as word2vec C.
+    #[arg(long)]
+    strip_punctuation: bool,
+    /// No progress bar; only errors.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Args, Debug)]
+struct VectorsArg {
+    /// Vector file (word2vec text or binary format, e.g. from `w2v train`, word2vec C or gensim).
+    #[arg(long, value_name = "FILE")]
+    vectors: PathBuf,
+    /// Format of --vectors.
+    #[arg(long = "vectors-format", value_enum, default_value_t = InFormat::Auto)]
+    vectors_format: InFormat,
+}
+
+impl VectorsArg {
+    fn load(&self) -> Result<Vectors, HostError> {
+        match self.vectors_format {
+            InFormat::Auto => Vectors::load(&self.vectors),
+            InFormat::Text => Vectors::load_text(&self.vectors),
+            InFormat::Bin => Vectors::load_binary(&self.vectors),
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+struct SimilarArgs {
+    #[command(flatten)]
+    vectors: VectorsArg,
+    /// How many neighbours to print.
+    #[arg(short, long, default_value_t = 10)]
+    k: usize,
+    /// Query words.
+    #[arg(required = true)]
+    words: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+struct AnalogyArgs {
+    #[command(flatten)]
+    vectors: VectorsArg,
+    /// How many answers to print.
+    #[arg(short, long, default_value_t = 10)]
+    k: usize,
+    /// Scoring method.
+    #[arg(long, value_enum, default_value_t = MethodArg::Add)]
+    method: MethodArg,
+    /// A, as in "A is to B as C is to ?".
+    a: String,
+    /// B.
+    b: String,
+    /// C.
+    c: String,
+}
+
+#[derive(Args, Debug)]
+struct EvalArgs {
+    #[command(flatten)]
+    vectors: VectorsArg,
+    /// Analogy questions (questions-words.txt format: `: section` lines, then `a b c d` lines).
+    #[arg(long, value_name = "FILE", required_unless_present = "wordsim")]
+    analogy: Option<PathBuf>,
+    /// Only the first N rows (the N most frequent words) are answer candidates, and questions with
+    /// a word outside them are skipped (word2vec C's compute-accuracy threshold, gensim's restrict_vocab).
+    #[arg(long, default_value_t = 30_000, value_name = "N")]
+    restrict: usize,
+    /// Analogy scoring method.
+    #[arg(long, value_enum, default_value_t = MethodArg::Add)]
+    method: MethodArg,
+    /// Word pairs with human similarity scores (`word1<TAB>word2<TAB>score`, `#` comments), e.g. wordsim353.tsv.
+    #[arg(long, value_name = "FILE")]
+    wordsim: Option<PathBuf>,
+    /// Word pairs with a word outside the first N rows are skipped (gensim's default 300000).
+    #[arg(long, default_value_t = 300_000, value_name = "N")]
+    ws_restrict: usize,
+    /// Print the accuracy of every analogy section.
+    #[arg(long)]
+    sections: bool,
+    /// Threads for the analogy search. Default: all available cores.
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+}
+
+#[derive(Args, Debug)]
+struct ConvertArgs {
+    #[command(flatten)]
+    vectors: VectorsArg,
+    /// Output file (written atomically).
+    #[arg(long, value_name = "FILE")]
+    output: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum)]
+    format: Format,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Train(a) => train(a),
+        Command::Similar(a) => similar(a),
+        Command::Analogy(a) => analogy(a),
+        Command::Eval(a) => eval(a),
+        Command::Convert(a) => convert(a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Fails early when the output could not be written after a long run.
+fn check_output_dir(path: &Path) -> Result<(), HostError> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        return Err(HostError::Invalid(format!(
+            "{}: the output directory {} does not exist",
+            path.display(),
+            dir.display()
+        )));
+    }
+    if path.is_dir() {
+        return Err(HostError::Invalid(format!(
+            "{}: the output is a directory",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+fn train(a: TrainArgs) -> Result<(), HostError> {
+    let architecture = match a.model {
+        ModelArg::Skipgram => Architecture::SkipGram,
+        ModelArg::Cbow => Architecture::Cbow,
+    };
+    let cfg = TrainConfig {
+        architecture,
+        loss: match a.loss {
+            LossArg::Ns => Loss::NegativeSampling,
+            LossArg::Hs => Loss::HierarchicalSoftmax,
+            LossArg::Softmax => Loss::Softmax,
+        },
+        dim: a.dim,
+        window: a.window,
+        negative: a.negative,
+        min_count: a.min_count,
+        max_vocab: a.max_vocab,
+        sample: a.sample,
+        alpha: a
+            .alpha
+            .unwrap_or_else(|| TrainConfig::default_alpha(architecture)),
+        epochs: a.epochs,
+        threads: a.threads.unwrap_or_else(cores),
+        seed: a.seed,
+        tokenizer: Tokenizer {
+            strip_punctuation: a.strip_punctuation,
+        },
+    };
+    cfg.validate()?;
+    check_output_dir(&a.output)?;
+    if let Some(p) = &a.save_vocab {
+        check_output_dir(p)?;
+    }
+    let meta = std::fs::metadata(&a.input).map_err(|e| HostError::io(&a.input, e))?;
+    if meta.is_dir() {
+        return Err(HostError::Invalid(format!(
+            "{}: is a directory, not a text file",
+            a.input.display()
+        )));
+    }
+    if meta.len() == 0 {
+        return Err(HostError::EmptyCorpus(a.input.clone()));
+    }
+    let same = |p: &Path| match (std::fs::canonicalize(p), std::fs::canonicalize(&a.input)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    };
+    for out in std::iter::once(&a.output).chain(&a.save_vocab) {
+        if same(out) {
+            return Err(HostError::Invalid(format!(
+                "{}: writing there would overwrite the input corpus",
+                out.display()
+            )));
+        }
+    }
+    let say = |s: String| {
+        if !a.quiet {
+            eprintln!("{s}");
+        }
+    };
+
+    let t0 = std::time::Instant::now();
+    let vocab = match &a.read_vocab {
+        Some(p) => {
+            let loaded = Vocab::load(p)?;
+            let pairs: std::collections::HashMap<String, u64> = loaded
+                .words()
+                .iter()
+                .cloned()
+                .zip(loaded.counts().iter().copied())
+                .collect();
+            Vocab::from_counts(pairs, cfg.min_count, cfg.max_vocab)?
+        }
+        None => Vocab::build_parallel(
+            &a.input,
+            cfg.tokenizer,
+            cfg.min_count,
+            cfg.max_vocab,
+            cfg.threads,
+        )?,
+    };
+    say(format!(
+        "vocabulary: {} words, {} tokens in the vocabulary (min count {}{}), {:.1} s",
+        vocab.len(),
+        vocab.total(),
+        cfg.min_count,
+        cfg.max_vocab
+            .map_or(String::new(), |m| format!(", max vocab {m}")),
+        t0.elapsed().as_secs_f64()
+    ));
+    if let Some(p) = &a.save_vocab {
+        vocab.save(p)?;
+        say(format!("saved the vocabulary to {}", p.display()));
+    }
+    if cfg.loss == Loss::Softmax && vocab.len() > 20_000 && !a.quiet {
+        eprintln!(
+            "warning: --loss softmax costs O(V·D) per prediction; with {} words training will be very slow (use ns or hs)",
+            vocab.len()
+        );
+    }
+    say(format!(
+        "training {} with {} (D={}, window={}, {}t={}, α={}, {} epoch{}) on {} thread{}",
+        match cfg.architecture {
+            Architecture::SkipGram => "skip-gram",
+            Architecture::Cbow => "CBOW",
+        },
+        match cfg.loss {
+            Loss::NegativeSampling => "negative sampling",
+            Loss::HierarchicalSoftmax => "hierarchical softmax",
+            Loss::Softmax => "full softmax",
+        },
+        cfg.dim,
+        cfg.window,
+        if cfg.loss == Loss::NegativeSampling {
+            format!("K={}, ", cfg.negative)
+        } else {
+            String::new()
+        },
+        cfg.sample,
+        cfg.alpha,
+        cfg.epochs,
+        if cfg.epochs == 1 { "" } else { "s" },
+        cfg.threads,
+        if cfg.threads == 1 { "" } else { "s" },
+    ));
+
+    let bar = if a.quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::with_draw_target(
+            Some(vocab.total() * cfg.epochs as u64),
+            ProgressDrawTarget::stderr_with_hz(5),
+        )
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{bar:32.cyan/blue} {percent:>3}%  {msg}  eta {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("█▉▊▋▌▍▎▏ "),
+    );
+    let (model, summary) = train_with_vocab(&a.input, vocab, &cfg, |p| {
+        bar.set_position(p.words);
+        let loss = if p.loss.is_finite() {
+            p.loss
+        } else {
+            p.avg_loss
+        };
+        bar.set_message(format!(
+            "α {:.6}  loss {:.4}  {} words/s",
+            p.alpha,
+            loss,
+            human_rate(p.words_per_sec())
+        ));
+    })?;
+    bar.finish_and_clear();
+    say(summary.to_string());
+    let t1 = std::time::Instant::now();
+    let vectors = model.into_vectors();
+    vectors.save(&a.output, a.format.into())?;
+    say(format!(
+        "saved {} vectors of dimension {} to {} ({:.1} s)",
+        vectors.len(),
+        vectors.dim(),
+        a.output.display(),
+        t1.elapsed().as_secs_f64()
+    ));
+    Ok(())
+}
+
+fn similar(a: SimilarArgs) -> Result<(), HostError> {
+    let v = a.vectors.load()?.normalized();
+    // Check every word first, so an unknown word fails before any output.
+    for w in &a.words {
+        if v.index_of(w).is_none() {
+            return Err(HostError::UnknownWord(w.clone()));
+        }
+    }
+    for (n, w) in a.words.iter().enumerate() {
+        if a.words.len() > 1 {
+            if n > 0 {
+                println!();
+            }
+            println!("{w}:");
+        }
+        for (word, score) in v.most_similar(w, a.k)? {
+            println!("{word}\t{score:.4}");
+        }
+    }
+    Ok(())
+}
+
+fn analogy(a: AnalogyArgs) -> Result<(), HostError> {
+    let v = a.vectors.load()?;
+    for (word, score) in v.analogy(&a.a, &a.b, &a.c, a.k, a.method.into())? {
+        println!("{word}\t{score:.4}");
+    }
+    Ok(())
+}
+
+fn eval(a: EvalArgs) -> Result<(), HostError> {
+    let t0 = std::time::Instant::now();
+    let v = a.vectors.load()?;
+    println!(
+        "== {}  ({} words x {})",
+        a.vectors.vectors.display(),
+        v.len(),
+        v.dim()
+    );
+    if let Some(q) = &a.analogy {
+        let r = evaluate_analogies(
+            &v,
+            q,
+            a.restrict,
+            a.method.into(),
+            a.threads.unwrap_or_else(cores),
+        )?;
+        if a.sections {
+            for s in &r.sections {
+                println!(
+                    "  {:<28} {:6.2}%  ({} / {}, {} skipped)",
+                    s.name,
+                    s.accuracy(),
+                    s.correct,
+                    s.answered,
+                    s.skipped()
+                );
+            }
+        }
+        for s in [r.semantic(), r.syntactic()] {
+            println!(
+                "{} accuracy: {:.2}%  ({} / {})",
+                s.name,
+                s.accuracy(),
+                s.correct,
+                s.answered
+            );
+        }
+        let all = r.overall();
+        println!(
+            "analogy accuracy: {:.2}%  ({} / {} answered, {} of {} skipped, restrict {})",
+            all.accuracy(),
+            all.correct,
+            all.answered,
+            all.skipped(),
+            all.total,
+            r.restrict
+        );
+    }
+    if let Some(p) = &a.wordsim {
+        let r = evaluate_word_pairs(&v, p, a.ws_restrict)?;
+        println!(
+            "wordsim spearman: {:.4}  (pearson {:.4}, {} pairs, {} skipped as OOV)",
+            r.spearman, r.pearson, r.pairs, r.oov
+        );
+    }
+    eprintln!("evaluated in {:.1} s", t0.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn convert(a: ConvertArgs) -> Result<(), HostError> {
+    check_output_dir(&a.output)?;
+    let v = a.vectors.load()?;
+    v.save(&a.output, a.format.into())?;
+    eprintln!(
+        "wrote {} vectors of dimension {} to {}",
+        v.len(),
+        v.dim(),
+        a.output.display()
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn bench_invocations_parse() {
+        // The exact commands benches/compare.sh runs.
+        let t = Cli::try_parse_from([
+            "w2v",
+            "train",
+            "--input",
+            "F",
+            "--output",
+            "OUT.txt",
+            "--format",
+            "text",
+            "--model",
+            "skipgram",
+            "--loss",
+            "ns",
+            "--dim",
+            "100",
+            "--window",
+            "5",
+            "--negative",
+            "5",
+            "--min-count",
+            "5",
+            "--sample",
+            "1e-4",
+            "--alpha",
+            "0.025",
+            "--epochs",
+            "1",
+            "--threads",
+            "2",
+            "--seed",
+            "1",
+        ])
+        .unwrap();
+        assert!(matches!(t.command, Command::Train(_)));
+        let e = Cli::try_parse_from([
+            "w2v",
+            "eval",
+            "--vectors",
+            "OUT.txt",
+            "--analogy",
+            "q.txt",
+            "--restrict",
+            "30000",
+            "--wordsim",
+            "ws.tsv",
+        ])
+        .unwrap();
+        assert!(matches!(e.command, Command::Eval(_)));
+    }
+}
