@@ -73,7 +73,7 @@ fn reads_gensim_files_and_gensim_reads_ours() {
     let out = Command::new(&python)
         .arg("-c")
         .arg(SCRIPT)
-        .args(["gensim.txt", "gensim.bin", "ours.txt", "ours.bin"].map(|n| p(n)))
+        .args(["gensim.txt", "gensim.bin", "ours.txt", "ours.bin"].map(&p))
         .output()
         .unwrap();
     assert!(
