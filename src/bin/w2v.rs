@@ -465,10 +465,14 @@ fn train(a: TrainArgs) -> Result<(), HostError> {
         } else {
             p.avg_loss
         };
+        let loss = if loss.is_finite() {
+            format!("{loss:.4}")
+        } else {
+            "–".into()
+        };
         bar.set_message(format!(
-            "α {:.6}  loss {:.4}  {} words/s",
+            "α {:.6}  loss {loss}  {} words/s",
             p.alpha,
-            loss,
             human_rate(p.words_per_sec())
         ));
     })?;
