@@ -26,6 +26,8 @@
 //! gradient-check harness) and [`atomic`] (crash-safe file output).
 #![no_std]
 #![deny(missing_docs)]
+// The only unsafe code is the Hogwild sharing in `hogwild` (see there).
+#![deny(unsafe_code)]
 
 #[cfg(any(test, feature = "std"))]
 extern crate std;
@@ -51,6 +53,7 @@ pub mod eval;
 #[cfg(feature = "std")]
 pub mod gradcheck;
 #[cfg(feature = "std")]
+#[allow(unsafe_code)]
 mod hogwild;
 #[cfg(feature = "std")]
 mod host_error;

@@ -1,5 +1,6 @@
 //! `w2v`: train word2vec embeddings and query them, with the flags word2vec C
 //! and gensim users know. Build with `--features cli`.
+#![forbid(unsafe_code)]
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
