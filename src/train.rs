@@ -441,7 +441,7 @@ pub fn train_with_vocab(
             )
             .map_err(|e| {
                 HostError::Invalid(format!(
-                    "hierarchical softmax: cannot build the Huffman tree: {e} (it needs at least 2 words sorted by descending count)"
+                    "hierarchical softmax: cannot build the Huffman tree: {e}"
                 ))
             })?;
             drop(work);
