@@ -21,9 +21,18 @@
 //!   layer: negative sampling, hierarchical softmax, naive softmax.
 //!
 //! ## The host side (feature `std`)
-//! [`corpus`] (streaming tokenizer), [`vocab`], [`train`], [`vectors`]
-//! (word2vec text format, nearest neighbours), [`gradcheck`] (the
-//! gradient-check harness) and [`atomic`] (crash-safe file output).
+//! [`corpus`] (streaming tokenizer, per-thread byte ranges), [`vocab`],
+//! [`train`] (the multi-threaded streaming trainer: skip-gram and CBOW with
+//! negative sampling, hierarchical softmax or full softmax), [`vectors`]
+//! (word2vec text and binary formats, nearest neighbours, analogies),
+//! [`eval`] (analogy accuracy, word-pair Spearman), [`gradcheck`] (the
+//! gradient-check harness) and [`atomic`] (crash-safe file output). The
+//! threads share the weights lock-free through the private `hogwild` module,
+//! the crate's only `unsafe` code.
+//!
+//! ## The `w2v` binary (feature `cli`)
+//! `w2v train | similar | analogy | eval | convert`, with word2vec C's flags;
+//! see the README.
 #![no_std]
 #![deny(missing_docs)]
 // The only unsafe code is the Hogwild sharing in `hogwild` (see there).

@@ -737,6 +737,8 @@ impl<'a, O: OutputLayer> Worker<'a, O> {
                     if self.context.is_empty() {
                         continue;
                     }
+                    // word2vec C's rule: neu1e is added undivided to every
+                    // context row (see `step::cbow` for why).
                     loss += f64::from(step::cbow(
                         &mut self.out,
                         self.syn0,
