@@ -282,6 +282,10 @@ pub struct Progress {
     pub avg_loss: f64,
     /// Time since training started.
     pub elapsed: Duration,
+    /// Sum of the loss over every prediction trained so far.
+    pub loss_sum: f64,
+    /// Predictions trained so far.
+    pub pairs: u64,
 }
 
 impl Progress {
@@ -344,6 +348,18 @@ impl std::fmt::Display for TrainSummary {
 /// # Errors
 /// As [`Vocab::build_parallel`] and [`train_with_vocab`].
 pub fn train_file(path: &Path, cfg: &TrainConfig) -> Result<(Model, TrainSummary), HostError> {
+    train_file_with_progress(path, cfg, |_| {})
+}
+
+/// [`train_file`] with a progress observer, as in [`train_with_vocab`].
+///
+/// # Errors
+/// As [`train_file`].
+pub fn train_file_with_progress(
+    path: &Path,
+    cfg: &TrainConfig,
+    observer: impl FnMut(&Progress),
+) -> Result<(Model, TrainSummary), HostError> {
     cfg.validate()?;
     let vocab = Vocab::build_parallel(
         path,
@@ -352,7 +368,7 @@ pub fn train_file(path: &Path, cfg: &TrainConfig) -> Result<(Model, TrainSummary
         cfg.max_vocab,
         cfg.threads,
     )?;
-    train_with_vocab(path, vocab, cfg, |_| {})
+    train_with_vocab(path, vocab, cfg, observer)
 }
 
 /// Trains on the file at `path` with a given vocabulary (built with
@@ -561,6 +577,9 @@ fn monitor(
     let (mut last_loss, mut last_pairs) = (0.0f64, 0u64);
     loop {
         running.wait(PROGRESS_EVERY);
+        // Read `finished` before the counters: once it is true, the counters
+        // are final (the workers publish them before they finish).
+        let done = running.finished();
         let t = ctx.shared.sum();
         let (dl, dp) = (t.loss - last_loss, t.pairs - last_pairs);
         (last_loss, last_pairs) = (t.loss, t.pairs);
@@ -576,8 +595,10 @@ fn monitor(
                 f64::NAN
             },
             elapsed: start.elapsed(),
+            loss_sum: t.loss,
+            pairs: t.pairs,
         });
-        if running.finished() {
+        if done {
             return;
         }
     }
@@ -896,6 +917,11 @@ mod tests {
         })
         .unwrap();
         assert!(calls >= 1);
+        let mut last = None;
+        let (_, s2) = train_file_with_progress(&p, &cfg, |pr| last = Some(pr.clone())).unwrap();
+        let last = last.unwrap();
+        assert_eq!(last.pairs, s2.pairs, "the last snapshot is the final state");
+        assert!((last.loss_sum / last.pairs as f64 - s2.avg_loss).abs() < 1e-9);
         // Each token is read by exactly one thread per epoch.
         assert_eq!(s.words, 3 * 15_000);
         assert_eq!(s.threads, 3);
