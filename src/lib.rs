@@ -13,11 +13,20 @@
 //! - [`sampling`]: seeded xorshift RNG, the unigram^0.75 noise distribution
 //!   (alias table), subsampling and the random window shrink.
 //! - [`sgns`]: the fused in-place SGNS update used for training.
+//! - [`embedding`]: const-generic owned tables and borrowed views, `f32` and
+//!   int8, with the int8 quantization helpers and cosine queries.
+//! - [`blob`]: the versioned binary model format, opened zero-copy and fully
+//!   validated from `&[u8]` (for example `include_bytes!` into flash), with
+//!   word lookup by binary search.
+//! - [`topk`]: top-k selection into a caller-provided buffer.
+//! - [`finetune`]: SGNS fine-tuning on a device over new sentences, on a RAM
+//!   working set copied out of a blob.
 //!
 //! ## The host side (feature `std`)
 //! [`corpus`] (streaming tokenizer), [`vocab`], [`train`], [`vectors`]
 //! (word2vec text format, nearest neighbours), [`gradcheck`] (the
-//! gradient-check harness) and [`atomic`] (crash-safe file output).
+//! gradient-check harness), [`atomic`] (crash-safe file output), and the
+//! blob encoder (`blob::encode`, `blob::encode_model`, `blob::write_blob`).
 #![no_std]
 #![deny(missing_docs)]
 
@@ -25,11 +34,15 @@
 extern crate std;
 
 pub mod activation;
+pub mod blob;
+pub mod embedding;
 mod error;
+pub mod finetune;
 pub mod kernels;
 pub mod loss;
 pub mod sampling;
 pub mod sgns;
+pub mod topk;
 
 pub use error::Error;
 
