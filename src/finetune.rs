@@ -228,3 +228,180 @@ impl<const W: usize, const D: usize> Default for WorkingSet<W, D> {
         Self::new()
     }
 }
+
+#[cfg(all(test, feature = "std"))]
+mod tests {
+    use super::*;
+    use crate::activation::SigmoidTable;
+    use crate::blob::{AlignedBlob, BlobSource, EncodeOptions, encode_source};
+    use crate::kernels::cosine;
+    use crate::sampling::{NOISE_POWER, NoiseDistribution, seeded_rng};
+    use std::prelude::rust_2024::*;
+    use std::vec;
+
+    const D: usize = 8;
+
+    fn blob_bytes(with_extras: bool) -> Vec<u8> {
+        let words: Vec<String> = (0..20).map(|i| format!("w{i}")).collect();
+        let mut rng = seeded_rng(3);
+        let mut r = || (crate::sampling::uniform(&mut rng) - 0.5) * 0.5;
+        let input: Vec<f32> = (0..20 * D).map(|_| r()).collect();
+        let output: Vec<f32> = (0..20 * D).map(|_| r()).collect();
+        let counts: Vec<u64> = (0..20).map(|i| 100 - 4 * i).collect();
+        encode_source(
+            &BlobSource {
+                words: &words,
+                dim: D,
+                input: &input,
+                output: with_extras.then_some(&output[..]),
+                counts: with_extras.then_some(&counts[..]),
+            },
+            EncodeOptions {
+                int8: true,
+                max_vocab: None,
+            },
+        )
+        .unwrap()
+    }
+
+    /// Fine-tunes on sentences where w3 and w17 always appear together and
+    /// returns (cos before, cos after, first epoch's loss, last epoch's loss, syn0).
+    fn run(with_extras: bool, seed: u64) -> (f32, f32, f32, f32, Vec<f32>) {
+        let bytes = AlignedBlob::from_bytes(&blob_bytes(with_extras));
+        let blob = bytes.open().unwrap();
+        let mut ws = WorkingSet::<16, D>::new();
+        let sentences = [["w3", "w17", "w5", "w9"], ["w9", "w3", "w17", "w11"]];
+        let mut tokens = [[0u32; 4]; 2];
+        for (s, t) in sentences.iter().zip(&mut tokens) {
+            for (w, slot) in s.iter().zip(t.iter_mut()) {
+                *slot = ws.insert(&blob, blob.index_of(w).unwrap()).unwrap() as u32;
+            }
+        }
+        // Fill up with the most frequent words as extra negatives.
+        for row in 0..blob.len() {
+            if ws.len() == 16 {
+                break;
+            }
+            ws.insert(&blob, row).unwrap();
+        }
+        assert!(
+            ws.insert(&blob, 19)
+                .is_err_and(|e| e.to_string().contains("full"))
+        );
+        assert_eq!(
+            ws.insert(&blob, 17).unwrap(),
+            1,
+            "an existing row keeps its slot"
+        );
+        assert!(ws.insert(&blob, 20).is_err());
+        let (a, b) = (ws.slot_of(3).unwrap(), ws.slot_of(17).unwrap());
+        let before = cosine(ws.syn0.row(a).unwrap(), ws.syn0.row(b).unwrap());
+        let n = ws.len();
+        let (mut th, mut al, mut wk) = ([0u32; 16], [0u32; 16], [0u32; 16]);
+        let noise = NoiseDistribution::new(
+            ws.counts(),
+            NOISE_POWER,
+            &mut th[..n],
+            &mut al[..n],
+            &mut wk[..n],
+        )
+        .unwrap();
+        let table = SigmoidTable::<1000>::new();
+        let ft = FineTune {
+            sgns: Sgns {
+                table: &table,
+                noise,
+                negative: 3,
+            },
+            window: 2,
+        };
+        let mut rng = seeded_rng(seed);
+        let mut neu1e = [0.0f32; D];
+        let (mut first, mut last) = (0.0, 0.0);
+        for epoch in 0..60 {
+            let mut st = Stats::default();
+            let (syn0, syn1neg) = ws.tables_mut();
+            for t in &tokens {
+                st.add(
+                    ft.sentence(t, syn0, syn1neg, 0.05, &mut rng, &mut neu1e)
+                        .unwrap(),
+                );
+            }
+            assert!(
+                st.pairs >= 8,
+                "each word has a neighbour on both sides or one"
+            );
+            if epoch == 0 {
+                first = st.mean_loss();
+            }
+            last = st.mean_loss();
+        }
+        let after = cosine(ws.syn0.row(a).unwrap(), ws.syn0.row(b).unwrap());
+        (before, after, first, last, ws.tables_mut().0.to_vec())
+    }
+
+    #[test]
+    fn fine_tuning_pulls_cooccurring_words_together() {
+        for extras in [true, false] {
+            let (before, after, first, last, syn0) = run(extras, 11);
+            assert!(
+                after > before + 0.2,
+                "extras={extras}: cos {before} -> {after}"
+            );
+            assert!(last < first, "extras={extras}: loss {first} -> {last}");
+            // Same seed, same result, bit for bit.
+            assert_eq!(run(extras, 11).4, syn0);
+        }
+    }
+
+    #[test]
+    fn sentence_checks_its_arguments() {
+        let counts = [1u64; 3];
+        let (mut th, mut al, mut wk) = ([0u32; 3], [0u32; 3], [0u32; 3]);
+        let noise =
+            NoiseDistribution::new(&counts, NOISE_POWER, &mut th, &mut al, &mut wk).unwrap();
+        let table = SigmoidTable::<1000>::new();
+        let mut ft = FineTune {
+            sgns: Sgns {
+                table: &table,
+                noise,
+                negative: 2,
+            },
+            window: 2,
+        };
+        let (mut v, mut u, mut e) = (vec![0.1f32; 3 * 4], vec![0.0f32; 3 * 4], vec![0.0f32; 4]);
+        let mut rng = seeded_rng(1);
+        assert!(matches!(
+            ft.sentence(&[0, 3], &mut v, &mut u, 0.1, &mut rng, &mut e),
+            Err(Error::Index { index: 3, .. })
+        ));
+        assert!(
+            ft.sentence(&[0], &mut v, &mut u[..8], 0.1, &mut rng, &mut e)
+                .is_err()
+        );
+        assert!(
+            ft.sentence(&[0], &mut v[..8], &mut u[..8], 0.1, &mut rng, &mut e)
+                .is_err()
+        );
+        assert!(
+            ft.sentence(&[0], &mut v, &mut u, 0.1, &mut rng, &mut e[..3])
+                .is_err()
+        );
+        assert_eq!(
+            ft.sentence(&[], &mut v, &mut u, 0.1, &mut rng, &mut e)
+                .unwrap(),
+            Stats::default()
+        );
+        assert_eq!(
+            ft.sentence(&[1], &mut v, &mut u, 0.1, &mut rng, &mut e)
+                .unwrap()
+                .pairs,
+            0
+        );
+        ft.window = 0;
+        assert!(
+            ft.sentence(&[0, 1], &mut v, &mut u, 0.1, &mut rng, &mut e)
+                .is_err()
+        );
+    }
+}
