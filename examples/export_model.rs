@@ -107,8 +107,10 @@ fn run() -> Result<bool, Box<dyn std::error::Error>> {
         int8,
         max_vocab: args.max_vocab,
     };
-    // Encode both ways: f32 and int8, from the same model.
-    let (f32_bytes, i8_bytes) = match &args.vectors {
+    // Encode both ways, f32 and int8, from the same model: the blob to write
+    // (with output vectors and counts when trained here) and, for the size
+    // table, the word vectors alone.
+    let (f32_bytes, i8_bytes, vectors_only) = match &args.vectors {
         Some(path) => {
             let v = Vectors::load_text(path)?;
             println!(
@@ -117,7 +119,7 @@ fn run() -> Result<bool, Box<dyn std::error::Error>> {
                 v.dim(),
                 path.display()
             );
-            (encode(&v, opts(false))?, encode(&v, opts(true))?)
+            (encode(&v, opts(false))?, encode(&v, opts(true))?, None)
         }
         None => {
             let cfg = TrainConfig {
@@ -140,9 +142,15 @@ fn run() -> Result<bool, Box<dyn std::error::Error>> {
             );
             let (model, summary) = train_file(&args.corpus, &cfg)?;
             println!("vocabulary: {} words; {summary}", model.vocab.len());
+            let v = model.vectors();
+            let only = (
+                encode(&v, opts(false))?.len(),
+                encode(&v, opts(true))?.len(),
+            );
             (
                 encode_model(&model, opts(false))?,
                 encode_model(&model, opts(true))?,
+                Some(only),
             )
         }
     };
@@ -154,25 +162,32 @@ fn run() -> Result<bool, Box<dyn std::error::Error>> {
     let (f, q) = (fa.open()?, qa.open()?);
     let open_ms = t.elapsed().as_secs_f64() * 1e3 / 2.0;
     let (v, d) = (q.len(), q.dim());
-    let extras = if q.output().is_some() {
-        "word vectors + output vectors + counts + vocabulary"
-    } else {
-        "word vectors + vocabulary"
+    let ratio = |a: usize, b: usize| a as f64 / b as f64;
+    let row = |label: &str, a: usize, b: usize| {
+        println!("{label:<46} {a:>9} {b:>9} {:>8.2}x", ratio(a, b));
     };
-    println!("blob contents: V={v}, D={d}, {extras}");
-    let rows_f32 = v * d * 4;
-    let rows_i8 = v * d + v * 4;
     println!(
-        "word-vector rows: f32 {rows_f32} B, int8 {rows_i8} B (incl. {} B of scales): {:.2}x smaller",
-        v * 4,
-        rows_f32 as f64 / rows_i8 as f64
+        "\n{:<46} {:>9} {:>9} {:>9}",
+        format!("sizes in bytes (V={v}, D={d})"),
+        "f32",
+        "int8",
+        "f32/int8"
     );
-    println!(
-        "whole blob:       f32 {} B, int8 {} B: {:.2}x smaller (Blob::open validates one in {open_ms:.2} ms)",
-        f32_bytes.len(),
-        i8_bytes.len(),
-        f32_bytes.len() as f64 / i8_bytes.len() as f64
+    row(
+        &format!("word-vector rows (int8: + {} B of scales)", v * 4),
+        v * d * 4,
+        v * d + v * 4,
     );
+    if let Some((a, b)) = vectors_only {
+        row("blob: word vectors + vocabulary", a, b);
+    }
+    let label = if q.output().is_some() {
+        "blob: + output vectors + counts"
+    } else {
+        "blob: word vectors + vocabulary"
+    };
+    row(label, f32_bytes.len(), i8_bytes.len());
+    println!("(Blob::open validates a blob in {open_ms:.2} ms on this host)\n");
     let t = Instant::now();
     let (mean, min) = top10_overlap(&f, &q)?;
     println!(

@@ -219,7 +219,7 @@ impl Layout {
 /// A model blob opened in place: word vectors (f32 or int8), optional output
 /// vectors and counts, and the vocabulary with a sorted index for lookups.
 /// `Copy`, a handful of slices into the caller's bytes.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy)]
 pub struct Blob<'a> {
     dtype: Dtype,
     input: Embeddings<'a>,
@@ -228,6 +228,19 @@ pub struct Blob<'a> {
     offsets: &'a [u32],
     words: &'a str,
     sorted: &'a [u32],
+}
+
+impl core::fmt::Debug for Blob<'_> {
+    /// A summary: the shape and what the blob holds, not its contents.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Blob")
+            .field("words", &self.len())
+            .field("dim", &self.dim())
+            .field("dtype", &self.dtype)
+            .field("output_vectors", &self.output.is_some())
+            .field("counts", &self.counts.is_some())
+            .finish()
+    }
 }
 
 fn cast<T: bytemuck::AnyBitPattern>(bytes: &[u8]) -> Result<&[T], Error> {

@@ -185,8 +185,9 @@ impl<const V: usize, const D: usize> Default for QuantizedTable<V, D> {
     }
 }
 
-/// A borrowed `V×D` row-major table of `f32` embeddings.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// A borrowed `V×D` row-major table of `f32` embeddings. Its `Debug` shows
+/// the shape, not the values.
+#[derive(Clone, Copy, PartialEq)]
 pub struct EmbeddingView<'a> {
     data: &'a [f32],
     dim: usize,
@@ -267,8 +268,9 @@ impl<'a> EmbeddingView<'a> {
     }
 }
 
-/// A borrowed `V×D` row-major table of int8 embeddings with `V` scales.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// A borrowed `V×D` row-major table of int8 embeddings with `V` scales. Its
+/// `Debug` shows the shape, not the values.
+#[derive(Clone, Copy, PartialEq)]
 pub struct QuantizedView<'a> {
     data: &'a [i8],
     scales: &'a [f32],
@@ -371,6 +373,28 @@ impl<'a> QuantizedView<'a> {
             index: i,
             len: self.len(),
         })
+    }
+}
+
+impl core::fmt::Debug for EmbeddingView<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "EmbeddingView {{ rows: {}, dim: {} }}",
+            self.len(),
+            self.dim
+        )
+    }
+}
+
+impl core::fmt::Debug for QuantizedView<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "QuantizedView {{ rows: {}, dim: {} }}",
+            self.len(),
+            self.dim
+        )
     }
 }
 

@@ -144,6 +144,23 @@ fn int8_round_trip_with_counts_and_output_vectors() {
 }
 
 #[test]
+fn aligned_wrapper_and_debug_summary() {
+    static BYTES: &Aligned<[u8]> = &Aligned([7u8; 5]);
+    assert_eq!(BYTES.0.as_ptr() as usize % 16, 0);
+    assert_eq!(BYTES.0.len(), 5);
+    let a = AlignedBlob::from_bytes(&encode_sample(true, true));
+    let blob = a.open().unwrap();
+    assert_eq!(
+        format!("{blob:?}"),
+        "Blob { words: 5, dim: 3, dtype: I8, output_vectors: true, counts: true }"
+    );
+    assert_eq!(
+        format!("{:?}", blob.input()),
+        "I8(QuantizedView { rows: 5, dim: 3 })"
+    );
+}
+
+#[test]
 fn max_vocab_keeps_the_first_rows() {
     let (w, input, _, _) = sample_source();
     let v = Vectors::new(w, 3, input).unwrap();
