@@ -48,7 +48,7 @@
 //! section's offset and length against the layout that `V`, `D` and the
 //! flags imply (all arithmetic checked), zero padding, the alignment of each
 //! section in memory (the blob must start at a 4-byte-aligned address; 16 is
-//! what [`Aligned`] and [`AlignedBlob`] give), finite `f32` values and
+//! what [`Aligned`] and the host's `AlignedBlob` give), finite `f32` values and
 //! scales, word offsets, UTF-8 words on character boundaries, and the sorted
 //! index (a strictly ascending order is also a permutation). A bad blob is an
 //! [`Error`], never a panic or an out-of-bounds read; afterwards the accessors
