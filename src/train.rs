@@ -207,15 +207,53 @@ impl std::fmt::Display for TrainSummary {
     }
 }
 
+/// Training progress, cumulative since the start of the run, as handed to
+/// the hook of [`train_with_progress`] (for example to a
+/// [`LossLog`](crate::loss_log::LossLog)).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Progress {
+    /// Corpus tokens read so far, over all epochs (before subsampling).
+    pub words: u64,
+    /// Tokens the whole run will read (`corpus words × epochs`).
+    pub total_words: u64,
+    /// The learning rate α in force.
+    pub alpha: f32,
+    /// Sum of the SGNS loss `J` over every pair trained so far.
+    pub loss_sum: f64,
+    /// (center, outside) pairs trained so far.
+    pub pairs: u64,
+}
+
+impl Progress {
+    /// Mean loss per pair over the pairs trained since `earlier`, or `None`
+    /// if no pair was trained in between.
+    pub fn avg_loss_since(&self, earlier: &Progress) -> Option<f64> {
+        let pairs = self.pairs.checked_sub(earlier.pairs)?;
+        (pairs > 0).then(|| (self.loss_sum - earlier.loss_sum) / pairs as f64)
+    }
+}
+
 /// Builds the vocabulary of `path`, encodes it and trains SGNS on it.
 ///
 /// # Errors
 /// As [`Vocab::build`], [`Corpus::encode`] and [`train`].
 pub fn train_file(path: &Path, cfg: &TrainConfig) -> Result<(Model, TrainSummary), HostError> {
+    train_file_with_progress(path, cfg, &mut |_| Ok(()))
+}
+
+/// [`train_file`] with a progress hook: see [`train_with_progress`].
+///
+/// # Errors
+/// As [`train_file`], and whatever `progress` returns.
+pub fn train_file_with_progress(
+    path: &Path,
+    cfg: &TrainConfig,
+    progress: &mut dyn FnMut(&Progress) -> Result<(), HostError>,
+) -> Result<(Model, TrainSummary), HostError> {
     cfg.validate()?;
     let vocab = Vocab::build(path, cfg.tokenizer, cfg.min_count, cfg.max_vocab)?;
     let corpus = Corpus::encode(path, cfg.tokenizer, &vocab)?;
-    train(vocab, &corpus, cfg)
+    train_with_progress(vocab, &corpus, cfg, progress)
 }
 
 /// Trains SGNS on an encoded corpus.
@@ -226,6 +264,22 @@ pub fn train(
     vocab: Vocab,
     corpus: &Corpus,
     cfg: &TrainConfig,
+) -> Result<(Model, TrainSummary), HostError> {
+    train_with_progress(vocab, corpus, cfg, &mut |_| Ok(()))
+}
+
+/// [`train`], calling `progress` with the cumulative [`Progress`] at every
+/// learning-rate update (every 10,000 corpus words, at a sentence boundary)
+/// and once more when training ends.
+///
+/// # Errors
+/// As [`train`]; an error returned by `progress` stops training and is
+/// returned as is.
+pub fn train_with_progress(
+    vocab: Vocab,
+    corpus: &Corpus,
+    cfg: &TrainConfig,
+    progress: &mut dyn FnMut(&Progress) -> Result<(), HostError>,
 ) -> Result<(Model, TrainSummary), HostError> {
     cfg.validate()?;
     let train_words = corpus.words();
@@ -284,6 +338,13 @@ pub fn train(
                 last_update = processed;
                 let frac = processed as f32 / (total_words + 1) as f32;
                 alpha = (cfg.alpha * (1.0 - frac)).max(cfg.alpha * 1e-4);
+                progress(&Progress {
+                    words: processed,
+                    total_words,
+                    alpha,
+                    loss_sum,
+                    pairs,
+                })?;
             }
             kept += sentence.len() as u64;
             for (pos, &center) in sentence.iter().enumerate() {
@@ -310,6 +371,13 @@ pub fn train(
             }
         }
     }
+    progress(&Progress {
+        words: processed,
+        total_words,
+        alpha,
+        loss_sum,
+        pairs,
+    })?;
     let summary = TrainSummary {
         words: processed,
         trained_words: kept,
