@@ -42,6 +42,10 @@ pub mod gradcheck;
 #[cfg(feature = "std")]
 mod host_error;
 #[cfg(feature = "std")]
+pub mod loss_log;
+#[cfg(feature = "plot")]
+pub mod plot;
+#[cfg(feature = "std")]
 pub mod train;
 #[cfg(feature = "std")]
 pub mod vectors;
