@@ -38,9 +38,18 @@ pub fn log_sigmoid(x: f32) -> f32 {
 /// the log of the normaliser, `log Σ_j e^{x_j}` (the log-sum-exp), which a
 /// cross-entropy loss needs. An empty slice is left alone and returns −∞.
 pub fn softmax(x: &mut [f32]) -> f32 {
+    let (max, log_sum) = softmax_parts(x);
+    max + log_sum as f32
+}
+
+/// [`softmax`] that returns the log-sum-exp in two parts, `(max x, log Σ_j
+/// e^{x_j − max x})`, the second in f64. A cross-entropy `lse − x_y` computed
+/// as `(max − x_y) + log_sum` keeps its relative accuracy when it is near 0.
+/// An empty slice returns `(−∞, 0)`.
+pub(crate) fn softmax_parts(x: &mut [f32]) -> (f32, f64) {
     let max = x.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     if x.is_empty() {
-        return max;
+        return (max, 0.0);
     }
     let mut sum = 0.0f64;
     for xi in x.iter_mut() {
@@ -51,7 +60,7 @@ pub fn softmax(x: &mut [f32]) -> f32 {
     for xi in x.iter_mut() {
         *xi *= inv;
     }
-    max + libm::log(sum) as f32
+    (max, libm::log(sum))
 }
 
 /// word2vec C's `MAX_EXP`: the table covers x ∈ [−6, 6].

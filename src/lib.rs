@@ -8,8 +8,12 @@
 //!   with its scalar reference.
 //! - [`activation`]: exact σ, σ' = σ(1 − σ), stable log σ, stable softmax,
 //!   and word2vec's [`SigmoidTable`](activation::SigmoidTable).
-//! - [`loss`]: naive softmax, negative sampling and the skip-gram window,
-//!   each returning `J` and adding exact gradients into caller buffers.
+//! - [`loss`]: naive softmax, negative sampling, hierarchical softmax,
+//!   cross-entropy, the skip-gram window and CBOW, each returning `J` and
+//!   adding exact gradients into caller buffers.
+//! - [`huffman`]: word2vec C's Huffman tree for hierarchical softmax.
+//! - [`nn`]: a one-hidden-layer softmax classifier (forward, backward, SGD)
+//!   over a flat parameter buffer.
 //! - [`sampling`]: seeded xorshift RNG, the unigram^0.75 noise distribution
 //!   (alias table), subsampling and the random window shrink.
 //! - [`sgns`]: the fused in-place SGNS update used for training.
@@ -26,8 +30,10 @@ extern crate std;
 
 pub mod activation;
 mod error;
+pub mod huffman;
 pub mod kernels;
 pub mod loss;
+pub mod nn;
 pub mod sampling;
 pub mod sgns;
 

@@ -1,4 +1,4 @@
-use crate::activation::softmax;
+use crate::activation::softmax_parts;
 use crate::error::{Error, check_index, check_len, rows_of};
 use crate::kernels::{axpy, dot};
 
@@ -14,8 +14,10 @@ use crate::kernels::{axpy, dot};
 ///
 /// Shapes: `v_c: D`, `u: V×D` row-major, `scratch: V` (overwritten with
 /// ŷ − y), `grad_v_c: D`, `grad_u: V×D`. The gradients are **added** into
-/// `grad_v_c` and `grad_u`. The loss is computed as `logsumexp(θ) − θ_o`, so it
-/// stays finite even when ŷ_o underflows.
+/// `grad_v_c` and `grad_u`. The loss is computed as `logsumexp(θ) − θ_o`
+/// (as `(max θ − θ_o) + log Σ_w e^{θ_w − max θ}`, the last term in f64), so it
+/// stays finite even when ŷ_o underflows and keeps its relative accuracy when
+/// it is near 0.
 ///
 /// # Errors
 /// [`Error::Shape`] for a buffer of the wrong length, [`Error::Index`] if
@@ -39,7 +41,7 @@ pub fn naive_softmax(
         *theta = dot(u_w, v_c);
     }
     let theta_o = scratch[o];
-    let log_z = softmax(scratch);
+    let (max, log_sum) = softmax_parts(scratch);
     scratch[o] -= 1.0; // ŷ − y
     for ((&delta, u_w), g_w) in scratch
         .iter()
@@ -49,5 +51,5 @@ pub fn naive_softmax(
         axpy(delta, u_w, grad_v_c);
         axpy(delta, v_c, g_w);
     }
-    Ok(log_z - theta_o)
+    Ok((f64::from(max) - f64::from(theta_o) + log_sum) as f32)
 }
