@@ -49,8 +49,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         csv.display()
     );
     let mut log = LossLog::create(&csv, LOG_EVERY)?;
-    let (model, summary) = train_file_with_progress(&corpus, &cfg, &mut |p| log.observe(p))?;
-    log.finish()?;
+    let (model, summary) = train_file_with_progress(&corpus, &cfg, |p| log.observe(p))?;
+    log.finish()?; // the last row, and any error met while logging
     drop(log);
     println!("{summary}");
 

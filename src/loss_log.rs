@@ -25,8 +25,8 @@
 //! let mut log = LossLog::create(Path::new("loss.csv"), 20_000)?;
 //! let cfg = TrainConfig::default();
 //! let (model, summary) =
-//!     train_file_with_progress(Path::new("corpus.txt"), &cfg, &mut |p| log.observe(p))?;
-//! log.finish()?;
+//!     train_file_with_progress(Path::new("corpus.txt"), &cfg, |p| log.observe(p))?;
+//! log.finish()?; // the last row, and any error met while logging
 //! # Ok(()) }
 //! ```
 
@@ -52,28 +52,34 @@ pub struct LossRow {
     pub loss: f64,
 }
 
-/// Writes a loss log, one row every `every` corpus words.
+/// Writes a loss log, a row at least every `every` corpus words.
 ///
 /// Rows are flushed as they are written, so a log can be read (and plotted)
 /// while training runs; it is a log, not a result file, so it is written in
 /// place rather than atomically.
+///
+/// Fed by a training observer through [`LossLog::observe`], which cannot
+/// fail: its first error is kept, stops further writes, and is returned by
+/// [`LossLog::finish`].
 #[derive(Debug)]
 pub struct LossLog<W: Write = BufWriter<File>> {
     out: W,
     /// Named in error messages.
     path: PathBuf,
     every: u64,
-    /// The progress at the last written row.
-    last_row: Progress,
-    /// The latest progress observed.
-    latest: Progress,
+    /// Cumulative (words, loss sum, pairs) at the last written row.
+    last_row: (u64, f64, u64),
+    /// The latest snapshot observed.
+    latest: Option<Progress>,
+    /// The first error of [`LossLog::observe`].
+    error: Option<HostError>,
 }
 
 impl LossLog {
     /// Creates (or truncates) the CSV file at `path` and writes its header.
     /// [`LossLog::observe`] then writes a row whenever at least `every`
     /// corpus words have passed since the previous row (`every = 0`: at
-    /// every report).
+    /// every snapshot that trained a pair).
     ///
     /// # Errors
     /// [`HostError::Io`] naming `path`.
@@ -94,8 +100,9 @@ impl<W: Write> LossLog<W> {
             out,
             path: name.into(),
             every,
-            last_row: Progress::default(),
-            latest: Progress::default(),
+            last_row: (0, 0.0, 0),
+            latest: None,
+            error: None,
         };
         let r = writeln!(log.out, "{HEADER}").and_then(|()| log.out.flush());
         r.map_err(|e| HostError::io(&log.path, e))?;
@@ -118,27 +125,34 @@ impl<W: Write> LossLog<W> {
         r.map_err(|e| HostError::io(&self.path, e))
     }
 
-    /// Feeds the trainer's cumulative progress; writes a row with the mean
-    /// loss since the previous row once at least `every` words have passed
-    /// and at least one pair was trained. Pass this as the hook of
-    /// [`train_with_progress`](crate::train::train_with_progress).
+    /// Feeds a training snapshot. Once at least `every` words have passed
+    /// since the previous row, writes a row with the snapshot's `words` and
+    /// `alpha` and the mean loss per pair since the previous row,
+    /// `Δloss_sum / Δpairs` (no row while no pair was trained). Pass it to
+    /// the observer of [`train_with_progress`](crate::train::train_with_progress):
+    /// `|p| log.observe(p)`.
     ///
-    /// # Errors
-    /// As [`LossLog::record`].
-    pub fn observe(&mut self, p: &Progress) -> Result<(), HostError> {
-        self.latest = *p;
-        if p.words.saturating_sub(self.last_row.words) >= self.every {
-            self.write_pending()?;
+    /// Never fails: the first error is kept for [`LossLog::finish`], and no
+    /// row is written after it.
+    pub fn observe(&mut self, p: &Progress) {
+        self.latest = Some(*p);
+        if self.error.is_none()
+            && p.words.saturating_sub(self.last_row.0) >= self.every
+            && let Err(e) = self.write_pending()
+        {
+            self.error = Some(e);
         }
-        Ok(())
     }
 
-    /// Writes a last row for the words observed since the previous row, if
-    /// any pair was trained since, and flushes.
+    /// Writes a last row for the words observed since the previous row (if
+    /// a pair was trained since) and flushes.
     ///
     /// # Errors
-    /// As [`LossLog::record`].
+    /// The first error [`LossLog::observe`] met, or as [`LossLog::record`].
     pub fn finish(&mut self) -> Result<(), HostError> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
         self.write_pending()?;
         self.out.flush().map_err(|e| HostError::io(&self.path, e))
     }
@@ -149,10 +163,14 @@ impl<W: Write> LossLog<W> {
     }
 
     fn write_pending(&mut self) -> Result<(), HostError> {
-        let p = self.latest;
-        if let Some(loss) = p.avg_loss_since(&self.last_row) {
+        let Some(p) = self.latest else {
+            return Ok(());
+        };
+        let (_, last_sum, last_pairs) = self.last_row;
+        if p.pairs > last_pairs {
+            let loss = (p.loss_sum - last_sum) / (p.pairs - last_pairs) as f64;
             self.record(p.words, p.alpha, loss)?;
-            self.last_row = p;
+            self.last_row = (p.words, p.loss_sum, p.pairs);
         }
         Ok(())
     }
@@ -264,17 +282,18 @@ mod tests {
             alpha: [0.025, 0.02, 0.015, 0.01, 0.005, 0.0025][(words / 10_000) as usize],
             loss_sum,
             pairs,
+            ..Progress::default()
         }
     }
 
     #[test]
     fn observe_writes_the_mean_loss_since_the_previous_row() {
         let mut log = LossLog::new(Vec::new(), "mem", 20_000).unwrap();
-        log.observe(&progress(10_000, 40.0, 10)).unwrap(); // < every: no row
-        log.observe(&progress(20_000, 70.0, 20)).unwrap(); // (70 − 0) / 20
-        log.observe(&progress(30_000, 80.0, 30)).unwrap(); // no row
-        log.observe(&progress(45_000, 90.0, 40)).unwrap(); // (90 − 70) / 20
-        log.observe(&progress(50_000, 95.0, 50)).unwrap(); // no row yet
+        log.observe(&progress(10_000, 40.0, 10)); // < every: no row
+        log.observe(&progress(20_000, 70.0, 20)); // (70 − 0) / 20
+        log.observe(&progress(30_000, 80.0, 30)); // no row
+        log.observe(&progress(45_000, 90.0, 40)); // (90 − 70) / 20
+        log.observe(&progress(50_000, 95.0, 50)); // no row yet
         log.finish().unwrap(); // (95 − 90) / 10
         log.finish().unwrap(); // nothing new: no row
         let text = String::from_utf8(log.into_inner()).unwrap();
@@ -284,10 +303,37 @@ mod tests {
         );
     }
 
+    /// A writer that takes `room` bytes, then fails.
+    struct Failing {
+        room: usize,
+    }
+
+    impl Write for Failing {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if buf.len() > self.room {
+                return Err(std::io::Error::other("disk full"));
+            }
+            self.room -= buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn observe_keeps_the_first_error_for_finish() {
+        let mut log = LossLog::new(Failing { room: 20 }, "full.csv", 0).unwrap();
+        log.observe(&progress(10_000, 4.0, 2));
+        log.observe(&progress(20_000, 8.0, 4));
+        let e = log.finish().unwrap_err().to_string();
+        assert!(e.starts_with("full.csv: disk full"), "{e}");
+    }
+
     #[test]
     fn no_row_without_trained_pairs_and_no_non_finite_rows() {
         let mut log = LossLog::new(Vec::new(), "mem", 0).unwrap();
-        log.observe(&progress(10_000, 0.0, 0)).unwrap();
+        log.observe(&progress(10_000, 0.0, 0));
         log.finish().unwrap();
         assert_eq!(log.into_inner(), b"words,alpha,loss\n");
         let mut log = LossLog::new(Vec::new(), "mem", 0).unwrap();
