@@ -20,8 +20,15 @@
 //!
 //! ## The host side (feature `std`)
 //! [`corpus`] (streaming tokenizer), [`vocab`], [`train`], [`vectors`]
-//! (word2vec text format, nearest neighbours), [`gradcheck`] (the
-//! gradient-check harness) and [`atomic`] (crash-safe file output).
+//! (word2vec text format, nearest neighbours), [`loss_log`] (training loss
+//! as CSV), [`gradcheck`] (the gradient-check harness) and [`atomic`]
+//! (crash-safe file output).
+//!
+//! ## Pictures (feature `plot`)
+//! [`plot`]: a 2-D PCA projection of chosen word vectors with labelled points,
+//! and the loss curve of a loss log, as PNG or SVG.
+//!
+#![doc = include_str!("math.md")]
 #![no_std]
 #![deny(missing_docs)]
 
@@ -47,6 +54,10 @@ pub mod corpus;
 pub mod gradcheck;
 #[cfg(feature = "std")]
 mod host_error;
+#[cfg(feature = "std")]
+pub mod loss_log;
+#[cfg(feature = "plot")]
+pub mod plot;
 #[cfg(feature = "std")]
 pub mod train;
 #[cfg(feature = "std")]
