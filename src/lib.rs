@@ -28,9 +28,16 @@
 //!
 //! ## The host side (feature `std`)
 //! [`corpus`] (streaming tokenizer), [`vocab`], [`train`], [`vectors`]
-//! (word2vec text format, nearest neighbours), [`gradcheck`] (the
-//! gradient-check harness), [`atomic`] (crash-safe file output), and the
-//! blob encoder (`blob::encode`, `blob::encode_model`, `blob::write_blob`).
+//! (word2vec text format, nearest neighbours), [`loss_log`] (training loss
+//! as CSV), [`gradcheck`] (the gradient-check harness), [`atomic`]
+//! (crash-safe file output), and the blob encoder (`blob::encode`,
+//! `blob::encode_model`, `blob::write_blob`).
+//!
+//! ## Pictures (feature `plot`)
+//! [`plot`]: a 2-D PCA projection of chosen word vectors with labelled points,
+//! and the loss curve of a loss log, as PNG or SVG.
+//!
+#![doc = include_str!("math.md")]
 #![no_std]
 #![deny(missing_docs)]
 
@@ -60,6 +67,10 @@ pub mod corpus;
 pub mod gradcheck;
 #[cfg(feature = "std")]
 mod host_error;
+#[cfg(feature = "std")]
+pub mod loss_log;
+#[cfg(feature = "plot")]
+pub mod plot;
 #[cfg(feature = "std")]
 pub mod train;
 #[cfg(feature = "std")]

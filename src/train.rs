@@ -21,7 +21,7 @@ use crate::vectors::Vectors;
 use crate::vocab::Vocab;
 use std::path::Path;
 use std::prelude::rust_2024::*;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use std::vec;
 
 /// word2vec.c's `MAX_SENTENCE_LENGTH`.
@@ -207,15 +207,51 @@ impl std::fmt::Display for TrainSummary {
     }
 }
 
+/// A snapshot of a running training, handed to the observer of
+/// [`train_with_progress`] (for example to feed a
+/// [`LossLog`](crate::loss_log::LossLog)).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Progress {
+    /// Corpus tokens read so far, over all epochs (before subsampling).
+    pub words: u64,
+    /// Tokens the whole run will read (`corpus words × epochs`).
+    pub total_words: u64,
+    /// The learning rate α in force.
+    pub alpha: f32,
+    /// Mean loss per pair since the previous snapshot (NaN if no pair was
+    /// trained in between).
+    pub loss: f64,
+    /// Mean loss per pair since the start.
+    pub avg_loss: f64,
+    /// Time since training started.
+    pub elapsed: Duration,
+    /// Sum of the loss `J` over every pair trained so far.
+    pub loss_sum: f64,
+    /// (center, outside) pairs trained so far.
+    pub pairs: u64,
+}
+
 /// Builds the vocabulary of `path`, encodes it and trains SGNS on it.
 ///
 /// # Errors
 /// As [`Vocab::build`], [`Corpus::encode`] and [`train`].
 pub fn train_file(path: &Path, cfg: &TrainConfig) -> Result<(Model, TrainSummary), HostError> {
+    train_file_with_progress(path, cfg, |_| {})
+}
+
+/// [`train_file`] with a progress observer: see [`train_with_progress`].
+///
+/// # Errors
+/// As [`train_file`].
+pub fn train_file_with_progress(
+    path: &Path,
+    cfg: &TrainConfig,
+    observer: impl FnMut(&Progress),
+) -> Result<(Model, TrainSummary), HostError> {
     cfg.validate()?;
     let vocab = Vocab::build(path, cfg.tokenizer, cfg.min_count, cfg.max_vocab)?;
     let corpus = Corpus::encode(path, cfg.tokenizer, &vocab)?;
-    train(vocab, &corpus, cfg)
+    train_with_progress(vocab, &corpus, cfg, observer)
 }
 
 /// Trains SGNS on an encoded corpus.
@@ -226,6 +262,22 @@ pub fn train(
     vocab: Vocab,
     corpus: &Corpus,
     cfg: &TrainConfig,
+) -> Result<(Model, TrainSummary), HostError> {
+    train_with_progress(vocab, corpus, cfg, |_| {})
+}
+
+/// [`train`], calling `observer` with a [`Progress`] snapshot at every
+/// learning-rate update (every 10,000 corpus words, at a sentence boundary)
+/// and once more when training ends. The observer does not change the
+/// result.
+///
+/// # Errors
+/// As [`train`].
+pub fn train_with_progress(
+    vocab: Vocab,
+    corpus: &Corpus,
+    cfg: &TrainConfig,
+    mut observer: impl FnMut(&Progress),
 ) -> Result<(Model, TrainSummary), HostError> {
     cfg.validate()?;
     let train_words = corpus.words();
@@ -263,6 +315,22 @@ pub fn train(
     let mut neu1e = vec![0.0f32; cfg.dim];
     let (mut loss_sum, mut pairs, mut kept) = (0.0f64, 0u64, 0u64);
     let dim = cfg.dim;
+    let (mut last_loss, mut last_pairs) = (0.0f64, 0u64);
+    let mut snapshot =
+        |observer: &mut dyn FnMut(&Progress), words: u64, alpha: f32, loss_sum: f64, pairs: u64| {
+            let (dl, dp) = (loss_sum - last_loss, pairs - last_pairs);
+            (last_loss, last_pairs) = (loss_sum, pairs);
+            observer(&Progress {
+                words,
+                total_words,
+                alpha,
+                loss: if dp > 0 { dl / dp as f64 } else { f64::NAN },
+                avg_loss: loss_sum / pairs.max(1) as f64,
+                elapsed: start.elapsed(),
+                loss_sum,
+                pairs,
+            });
+        };
     for _epoch in 0..cfg.epochs {
         let mut tokens = corpus.ids.iter().copied().peekable();
         while tokens.peek().is_some() {
@@ -284,6 +352,7 @@ pub fn train(
                 last_update = processed;
                 let frac = processed as f32 / (total_words + 1) as f32;
                 alpha = (cfg.alpha * (1.0 - frac)).max(cfg.alpha * 1e-4);
+                snapshot(&mut observer, processed, alpha, loss_sum, pairs);
             }
             kept += sentence.len() as u64;
             for (pos, &center) in sentence.iter().enumerate() {
@@ -310,6 +379,7 @@ pub fn train(
             }
         }
     }
+    snapshot(&mut observer, processed, alpha, loss_sum, pairs);
     let summary = TrainSummary {
         words: processed,
         trained_words: kept,
