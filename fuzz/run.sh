@@ -21,7 +21,7 @@ fi
 
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  mapfile -t targets < <(cargo +nightly fuzz list)
+  mapfile -t targets < <(cargo +nightly fuzz list | grep -v "^make_seeds$")
 fi
 
 status=0
