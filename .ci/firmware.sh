@@ -3,10 +3,18 @@
 #   1. installs the thumbv7em-none-eabihf / thumbv6m-none-eabi targets (rustup);
 #   2. installs qemu-system-arm if missing, from <codename>-backports at the
 #      same version as the machine's qemu-utils, refusing any apt removal;
-#   3. builds examples/firmware (release) and runs it under QEMU mps2-an386,
+#   3. exports the demo model on the host (examples/export_model: trains on
+#      data/moby-dick.txt with a fixed seed, writes examples/firmware/model.bin
+#      as int8, and fails unless int8 keeps >= 90% of the f32 top-10 neighbours);
+#   4. builds examples/firmware (release) and runs it under QEMU mps2-an386,
 #      failing on a non-zero exit status (semihosting SYS_EXIT) or a time-out;
-#   4. builds the no_std core for thumbv6m-none-eabi and thumbv7em-none-eabihf;
-#   5. prints the firmware's size (text, data, bss).
+#      then builds it again with --features baseline (no library code, no model)
+#      as the size reference;
+#   5. builds the no_std core for thumbv6m-none-eabi and thumbv7em-none-eabihf;
+#   6. prints the firmware's footprint: flash (text) and RAM (data + bss + the
+#      peak stack the firmware measured), the model's share, and the library's
+#      share (the size difference to the baseline build, and the sizes of the
+#      tiny_word2vec/libm symbols left after LTO, from llvm-nm).
 #
 # Idempotent; needs root only when qemu-system-arm is not installed yet.
 # Usage: bash .ci/firmware.sh
@@ -28,7 +36,7 @@ die() { printf '\nfirmware.sh: ERROR: %s\n' "$*" >&2; exit 1; }
 cd "$ROOT"
 
 # ---------------------------------------------------------------------------
-step "1/5 rustup targets: $FW_TARGET $M0_TARGET"
+step "1/6 rustup targets: $FW_TARGET $M0_TARGET"
 command -v rustup >/dev/null || die "rustup not found"
 timeout 300 rustup target add "$FW_TARGET" "$M0_TARGET" \
     || die "rustup target add $FW_TARGET $M0_TARGET failed (exit $?)"
@@ -142,26 +150,43 @@ ensure_qemu() {
     echo "installed: $(qemu-system-arm --version | head -n1)"
 }
 
-step "2/5 qemu-system-arm"
+step "2/6 qemu-system-arm"
 ensure_qemu
 
 # ---------------------------------------------------------------------------
-step "3/5 build examples/firmware (release) and run it under QEMU $QEMU_MACHINE"
+step "3/6 export the demo model on the host (int8) and measure int8 vs f32"
+MODEL_BIN="$FW_DIR/model.bin"
+timeout 1200 cargo run --release --features std --example export_model -- --out "$MODEL_BIN" \
+    || die "model export failed (or int8 lost too many f32 neighbours)"
+[ -s "$MODEL_BIN" ] || die "no model at $MODEL_BIN"
+
+# ---------------------------------------------------------------------------
+step "4/6 build examples/firmware (release) and run it under QEMU $QEMU_MACHINE"
 # Build from the firmware directory so its .cargo/config.toml (target, linker
 # script) applies; ask cargo where the ELF is rather than guessing target/.
-fw_json=$(cd "$FW_DIR" && timeout 900 cargo build --release --message-format=json-render-diagnostics) \
-    || die "firmware build failed"
-FW_ELF=$(printf '%s\n' "$fw_json" \
-    | grep -o '"executable":"[^"]*"' | tail -n 1 | sed 's/^"executable":"//; s/"$//')
-[ -n "$FW_ELF" ] && [ -f "$FW_ELF" ] || die "cannot find the firmware ELF in cargo's output"
+build_fw() {
+    local json elf
+    json=$(cd "$FW_DIR" && timeout 900 cargo build --release --message-format=json-render-diagnostics "$@") \
+        || die "firmware build failed ($*)"
+    elf=$(printf '%s\n' "$json" \
+        | grep -o '"executable":"[^"]*"' | tail -n 1 | sed 's/^"executable":"//; s/"$//')
+    [ -n "$elf" ] && [ -f "$elf" ] || die "cannot find the firmware ELF in cargo's output"
+    printf '%s\n' "$elf"
+}
+# Both builds write the same ELF path: keep copies.
+FW_ELF="$FW_DIR/target/firmware.elf"
+BASE_ELF="$FW_DIR/target/firmware-baseline.elf"
+elf=$(build_fw)
+cp "$elf" "$FW_ELF"
 echo "firmware ELF: $FW_ELF"
 
 qemu_cmd=(qemu-system-arm -machine "$QEMU_MACHINE" -nographic
     -semihosting-config enable=on,target=native -kernel "$FW_ELF")
+QEMU_LOG="$FW_DIR/target/qemu.log"
 echo "+ timeout 120 ${qemu_cmd[*]}"
 set +e
-timeout 120 "${qemu_cmd[@]}" </dev/null
-status=$?
+timeout 120 "${qemu_cmd[@]}" </dev/null | tee "$QEMU_LOG"
+status=${PIPESTATUS[0]}
 set -e
 case $status in
     0) echo "firmware exited 0 under QEMU" ;;
@@ -169,8 +194,12 @@ case $status in
     *) die "firmware exited with status $status under QEMU" ;;
 esac
 
+echo "+ cargo build --release --features baseline (size reference)"
+elf=$(build_fw --features baseline)
+cp "$elf" "$BASE_ELF"
+
 # ---------------------------------------------------------------------------
-step "4/5 build the no_std core for $M0_TARGET (Cortex-M0) and $FW_TARGET (Cortex-M4F)"
+step "5/6 build the no_std core for $M0_TARGET (Cortex-M0) and $FW_TARGET (Cortex-M4F)"
 for t in "$M0_TARGET" "$FW_TARGET"; do
     echo "+ cargo build --no-default-features --target $t"
     timeout 900 cargo build --no-default-features --target "$t" \
@@ -178,24 +207,63 @@ for t in "$M0_TARGET" "$FW_TARGET"; do
 done
 
 # ---------------------------------------------------------------------------
-step "5/5 firmware size"
-# llvm-size from rustup's llvm-tools component; Debian's arm-none-eabi-size
-# as a fall-back.
+step "6/6 firmware footprint"
+# llvm-size / llvm-nm from rustup's llvm-tools component; Debian's
+# arm-none-eabi binutils as a fall-back.
 host=$(rustc -vV | sed -n 's/^host: //p')
-size_tool="$(rustc --print sysroot)/lib/rustlib/$host/bin/llvm-size"
-if [ ! -x "$size_tool" ]; then
+tools="$(rustc --print sysroot)/lib/rustlib/$host/bin"
+if [ ! -x "$tools/llvm-size" ] || [ ! -x "$tools/llvm-nm" ]; then
     timeout 300 rustup component add llvm-tools || echo "warning: rustup component add llvm-tools failed" >&2
 fi
-if [ ! -x "$size_tool" ]; then
-    size_tool=$(command -v arm-none-eabi-size || true)
-    if [ -z "$size_tool" ] && [ "$(id -u)" = 0 ]; then
+size_tool="$tools/llvm-size"
+nm_tool="$tools/llvm-nm"
+if [ ! -x "$size_tool" ] || [ ! -x "$nm_tool" ]; then
+    if ! command -v arm-none-eabi-size >/dev/null && [ "$(id -u)" = 0 ]; then
         timeout 600 apt-get install -y -q --no-remove --no-install-recommends binutils-arm-none-eabi \
             || die "apt-get install binutils-arm-none-eabi failed"
-        size_tool=$(command -v arm-none-eabi-size || true)
     fi
+    size_tool=$(command -v arm-none-eabi-size || true)
+    nm_tool=$(command -v arm-none-eabi-nm || true)
 fi
 [ -n "$size_tool" ] && [ -x "$size_tool" ] || die "no size tool (llvm-size or arm-none-eabi-size) available"
-echo "+ $(basename "$size_tool") $FW_ELF"
-"$size_tool" "$FW_ELF"
+[ -n "$nm_tool" ] && [ -x "$nm_tool" ] || die "no nm tool (llvm-nm or arm-none-eabi-nm) available"
+
+echo "+ $(basename "$size_tool") $FW_ELF $BASE_ELF"
+"$size_tool" "$FW_ELF" "$BASE_ELF"
+echo "+ $(basename "$size_tool") -A $FW_ELF"
+"$size_tool" -A "$FW_ELF" | grep -E '^(section|\.vector_table|\.text|\.rodata|\.data|\.bss|\.uninit) '
+
+# Berkeley columns: text data bss.
+read -r text data bss < <("$size_tool" "$FW_ELF" | awk 'NR == 2 { print $1, $2, $3 }')
+read -r btext bdata bbss < <("$size_tool" "$BASE_ELF" | awk 'NR == 2 { print $1, $2, $3 }')
+model=$(stat -c %s "$MODEL_BIN")
+stack=$(sed -n 's/^peak stack use: \([0-9]*\) bytes.*/\1/p' "$QEMU_LOG" | tail -n 1)
+[ -n "$stack" ] || die "the firmware did not report its peak stack use"
+# Symbols left after LTO that belong to the library (and libm, which only it
+# uses); code the compiler inlined into the firmware's functions is not here.
+lib_symbols() {
+    local addr size kind name
+    "$nm_tool" --print-size --size-sort --reverse-sort --demangle "$FW_ELF" \
+        | while read -r addr size kind name; do
+            case $kind in t | T | r | R) ;; *) continue ;; esac
+            case $name in tiny_word2vec::* | "<tiny_word2vec::"* | libm::*) ;; *) continue ;; esac
+            printf '%d %s\n' "$((16#$size))" "$name"
+        done
+}
+lib_list=$(lib_symbols)
+lib_syms=$(printf '%s\n' "$lib_list" | awk '{ s += $1 } END { print s + 0 }')
+echo "library symbols (tiny_word2vec::*, libm::*) after LTO, largest first:"
+# sed, not head: head would close the pipe early and trip pipefail.
+printf '%s\n' "$lib_list" | sed -n '1,15s/^\([0-9]*\) /  \1  /p'
+
+cat <<EOF
+
+firmware footprint (thumbv7em-none-eabihf, opt-level s, fat LTO):
+  flash (text):        $text B = model blob $model B + code and constants $((text - model)) B
+  RAM:                 data $data B + bss $bss B + peak stack $stack B = $((data + bss + stack)) B
+  baseline (no library, no model): text $btext B, data $bdata B, bss $bbss B
+  library + demo code: $((text - model - btext)) B of flash (full - model - baseline), $((bss - bbss)) B of bss
+  library symbols:     $lib_syms B (tiny_word2vec::* and libm::* functions left after LTO)
+EOF
 
 step "done: firmware checks passed in $((SECONDS - START)) s"

@@ -12,7 +12,8 @@
 #   --quick     smoke run on the first $QUICK_WORDS (2,000,000) words only
 #   --configs   any of sg1 (skip-gram, 1 thread), sg2 (skip-gram, 2 threads),
 #               cbow1 (CBOW, 1 thread, alpha 0.05); default all three
-#   --tools     subset of tools to run; default all
+#   --tools     subset of: w2v, word2vec-c, gensim, gensim-cf, gensim-cf10k, fasttext
+#               (default: all but gensim-cf10k)
 #
 # Environment:
 #   W2V=target/release/w2v   our binary (skipped with a note if missing)
@@ -25,13 +26,21 @@
 #   REPEAT=1                 train each (tool, config) REPEAT times; the table shows the median
 #   CROSSCHECK=1             also score one gensim model with gensim's own evaluators (0 = skip)
 #   QUICK_WORDS=2000000
+#   CF_LINE_WORDS=1000       line length of the file gensim's corpus_file mode reads (see below)
 #
 # Hyperparameters (all tools): dim 100, window 5, K=5 negatives, min_count 5,
 # sample 1e-4, 1 epoch, alpha 0.025 (CBOW 0.05), seed 1 where the tool has one.
 #
-# Corpus handling: w2v, word2vec C and fastText read CORPUS as is. gensim reads the same
-# words cut into 10,000-word lines (its sentences are capped at 10,000 words anyway,
-# and corpus_file mode silently trains on only the first 20,000 words of a one-line file).
+# Corpus handling: w2v, word2vec C and fastText read CORPUS as is. gensim's streamed
+# iterable reads the same words cut into 10,000-word lines (its sentences are capped at
+# 10,000 words anyway). gensim's corpus_file mode silently trains on only the first 20,000
+# words of a one-line file, and (gensim 4.4.0, CythonLineSentence.next_batch off-by-one)
+# packs one line too many into each 10,000-word batch and then drops every word after the
+# 10,000th kept one: on 10,000-word lines it silently skips ~9% of the subsampled corpus
+# (8.47M instead of 9.33M effective words here), which makes it look faster and score
+# lower. So corpus_file reads the words cut into CF_LINE_WORDS=1000-word lines (batches
+# stay under the cap after subsampling); tool gensim-cf10k is corpus_file on the
+# 10,000-word file, to show the effect.
 #
 # Speed: words/s = corpus words (wc -w, counted once) / wall seconds of the whole training
 # command (vocabulary scan + training + writing the text vectors; for gensim also the
@@ -55,6 +64,7 @@ QUICK=0
 CORPUS=""
 CONFIGS=sg1,sg2,cbow1
 TOOLS=w2v,word2vec-c,gensim,gensim-cf,fasttext
+CF_LINE_WORDS=${CF_LINE_WORDS:-1000}
 
 die() { echo "compare.sh: error: $*" >&2; exit 1; }
 note() { echo "compare.sh: $*" >&2; }
@@ -212,7 +222,8 @@ cat > "$TOOLDIR/report.py" <<'PYEOF'
 import json, os, re, statistics, sys
 out, manifest, words = sys.argv[1], sys.argv[2], int(sys.argv[3])
 NAMES = {"w2v": "w2v (ours)", "word2vec-c": "word2vec C", "gensim": "gensim (iterable)",
-         "gensim-cf": "gensim (corpus_file)", "fasttext": "fastText"}
+         "gensim-cf": "gensim (corpus_file)", "gensim-cf10k": "gensim (corpus_file, 10k-word lines)",
+         "fasttext": "fastText"}
 CFG = {"sg1": "SG 1 thr", "sg2": "SG 2 thr", "cbow1": "CBOW 1 thr"}
 
 def parse_time(p):
@@ -277,6 +288,8 @@ for line in open(manifest):
     runs = [parse_time(os.path.join(d, f)) for f in sorted(os.listdir(d))
             if f.startswith(tool + ".r") and f.endswith(".time")]
     runs = [r for r in runs if r.get("status") == 0 and "wall" in r]
+    loads = [float(open(os.path.join(d, f)).read()) for f in os.listdir(d)
+             if f.startswith(tool + ".r") and f.endswith(".load")]
     acc, rho = parse_eval(os.path.join(d, tool + ".eval.log"))
     row = {"cfg": cfg, "tool": tool, "status": status, "acc": acc, "rho": rho, "n": len(runs),
            "own": own_speed(tool, os.path.join(d, tool + ".log"))}
@@ -286,22 +299,26 @@ for line in open(manifest):
         row["cpu"] = statistics.median(r["user"] + r["sys"] for r in runs)
         row["rss"] = max(r["rss_mb"] for r in runs)
         row["wps"] = words / row["wall"]
+        row["load"] = statistics.median(loads) if loads else None
     rows.append(row)
 
 base = {r["cfg"]: r["wps"] for r in rows if r["tool"] == "gensim" and "wps" in r}
 def f(x, fmt, dash="–"):
     return dash if x is None else format(x, fmt)
-lines = ["| tool | config | corpus words/s | × gensim | wall s | CPU s | peak RSS MB | analogy acc. (30k) | WordSim-353 ρ |",
-         "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+lines = ["| tool | config | corpus words/s | × gensim | wall s | CPU s | peak RSS MB | analogy acc. (30k) | WordSim-353 ρ | load |",
+         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
 for r in rows:
     if "wps" not in r:
-        lines.append(f"| {NAMES.get(r['tool'], r['tool'])} | {CFG.get(r['cfg'], r['cfg'])} | {r['status']} | | | | | | |")
+        lines.append(f"| {NAMES.get(r['tool'], r['tool'])} | {CFG.get(r['cfg'], r['cfg'])} | {r['status']} | | | | | | | |")
         continue
     ratio = r["wps"] / base[r["cfg"]] if r["cfg"] in base else None
     wps = f"{r['wps']/1e6:.2f}M" if r["wps"] >= 1e6 else f"{r['wps']/1e3:.0f}k"
     lines.append(f"| {NAMES.get(r['tool'], r['tool'])} | {CFG.get(r['cfg'], r['cfg'])} | {wps} | "
                  f"{f(ratio, '.2f')} | {r['wall']:.1f} | {r['cpu']:.1f} | {r['rss']:.0f} | "
-                 f"{f(r['acc'], '.2f')}% | {f(r['rho'], '.3f')} |")
+                 f"{f(r['acc'], '.2f')}% | {f(r['rho'], '.3f')} | {f(r['load'], '.1f')} |")
+lines.append("")
+lines.append("words/s = corpus words / wall s of the whole training command; CPU s = user + sys; "
+             "load = 1-min load average when the run started (median over repeats; > threads means contention).")
 lines.append("")
 lines.append("Each tool's own speed report (not comparable across tools):")
 for r in rows:
@@ -349,6 +366,10 @@ CUT=$OUT/corpus/$(basename "${TRAIN%.*}").cut10k.txt
 fresh "$CUT" "$TRAIN" || { note "cutting into 10,000-word lines for gensim -> $CUT"; "$PY" "$TOOLDIR/cut.py" "$TRAIN" "$CUT" 10000 >/dev/null; }
 WORDS=$(wc -w < "$TRAIN")
 [[ $WORDS == "$(wc -w < "$CUT")" ]] || die "cut file word count differs from $TRAIN"
+CUT_CF=$OUT/corpus/$(basename "${TRAIN%.*}").cut$CF_LINE_WORDS.txt
+if has_tool gensim-cf && [[ $CUT_CF != "$CUT" ]]; then
+  fresh "$CUT_CF" "$TRAIN" || { note "cutting into $CF_LINE_WORDS-word lines for gensim corpus_file -> $CUT_CF"; "$PY" "$TOOLDIR/cut.py" "$TRAIN" "$CUT_CF" "$CF_LINE_WORDS" >/dev/null; }
+fi
 
 # ---------------------------------------------------------------- header
 HAVE_W2V=0
@@ -361,7 +382,7 @@ if [[ $EVAL == w2v && $HAVE_W2V == 0 ]]; then die "EVAL=w2v needs the w2v binary
   echo "# tiny-word2vec peer comparison"
   echo
   echo "- date: $(date -u +%FT%TZ); host: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo); load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "- corpus: $TRAIN ($WORDS words; gensim reads $CUT)"
+  echo "- corpus: $TRAIN ($WORDS words); gensim iterable reads $CUT, gensim corpus_file $CUT_CF"
   echo "- settings: dim 100, window 5, negative 5, min_count 5, sample 1e-4, 1 epoch, alpha 0.025 (CBOW 0.05); repeats: $REPEAT (median)"
   echo "- evaluator: $EVAL; analogy restrict 30000 (3CosAdd); WordSim-353 Spearman"
   echo "- versions: word2vec C from PyPI word2vec $("$PY" -c 'import importlib.metadata as m; print(m.version("word2vec"))') ($W2V_C); gensim $("$PY" -c 'import gensim; print(gensim.__version__)'); fastText $(dpkg-query -W -f='${Version}' fasttext 2>/dev/null || echo '?') ($(command -v fasttext || echo missing))"
@@ -390,6 +411,8 @@ run_one() {  # cfg tool model(skipgram|cbow) threads alpha
     gensim)
       cmd=("$PY" "$TOOLDIR/gensim_train.py" iter "$CUT" "$vec" "$sg" "$thr" "$alpha") ;;
     gensim-cf)
+      cmd=("$PY" "$TOOLDIR/gensim_train.py" corpus_file "$CUT_CF" "$vec" "$sg" "$thr" "$alpha") ;;
+    gensim-cf10k)
       cmd=("$PY" "$TOOLDIR/gensim_train.py" corpus_file "$CUT" "$vec" "$sg" "$thr" "$alpha") ;;
     fasttext)
       # -minn 0 -maxn 0: no subword n-grams (plain word2vec); -bucket 0: no n-gram hash table
@@ -399,7 +422,8 @@ run_one() {  # cfg tool model(skipgram|cbow) threads alpha
   esac
   local r ok=1
   for ((r = 1; r <= REPEAT; r++)); do
-    printf '%-6s %-11s run %d/%d (load %s) ... ' "$cfg" "$tool" "$r" "$REPEAT" "$(cut -d' ' -f1 /proc/loadavg)" >&2
+    cut -d' ' -f1 /proc/loadavg > "$d/$tool.r$r.load"
+    printf '%-6s %-12s run %d/%d (load %s) ... ' "$cfg" "$tool" "$r" "$REPEAT" "$(cat "$d/$tool.r$r.load")" >&2
     rm -f "$vec"
     if /usr/bin/time -v -o "$d/$tool.r$r.time" "${cmd[@]}" > "$d/$tool.log" 2>&1; then
       echo "$(awk -F': ' '/Elapsed/{print $2}' "$d/$tool.r$r.time") wall" >&2
@@ -423,8 +447,8 @@ for cfg in "${CFG_LIST[@]}"; do
     *) die "unknown config $cfg (sg1, sg2, cbow1)" ;;
   esac
   mkdir -p "$OUT/$cfg"
-  rm -f "$OUT/$cfg"/*.time "$OUT/$cfg"/*.eval.log
-  for tool in w2v word2vec-c gensim gensim-cf fasttext; do
+  rm -f "$OUT/$cfg"/*.time "$OUT/$cfg"/*.load "$OUT/$cfg"/*.eval.log
+  for tool in w2v word2vec-c gensim gensim-cf gensim-cf10k fasttext; do
     has_tool $tool || continue
     if [[ $tool == w2v && $HAVE_W2V == 0 ]]; then echo "$cfg w2v skipped(no-binary)" >> "$MANIFEST"; continue; fi
     run_one "$cfg" "$tool" "$model" "$thr" "$alpha"
@@ -443,7 +467,7 @@ while read -r cfg tool status; do
     "$W2V" eval --vectors "$vec" --analogy "$ANALOGY" --restrict 30000 --wordsim "$WORDSIM" \
       > "$OUT/$cfg/$tool.eval.log" 2>&1 || note "eval failed for $vec"
   fi
-  printf '%-6s %-11s %s\n' "$cfg" "$tool" "$(grep -E 'analogy accuracy|wordsim spearman' "$OUT/$cfg/$tool.eval.log" | tr '\n' ' ')" >&2
+  printf '%-6s %-12s %s\n' "$cfg" "$tool" "$(grep -E 'analogy accuracy|wordsim spearman' "$OUT/$cfg/$tool.eval.log" | tr '\n' ' ')" >&2
 done < "$MANIFEST"
 
 rm -f "$OUT/crosscheck.log"

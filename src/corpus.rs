@@ -164,7 +164,7 @@ fn scan(
         let mut start = 0usize; // start of the current token
         for i in 0..end {
             let b = buf[i];
-            if b.is_ascii_whitespace() {
+            if is_space_byte(b) {
                 if i > start {
                     token!(start, i);
                 }
@@ -205,6 +205,14 @@ fn scan(
 /// As [`tokenize`], plus [`HostError::Io`] if the file cannot be opened.
 pub fn tokenize_file(path: &Path, f: impl FnMut(Token<'_>)) -> Result<(), HostError> {
     Tokenizer::default().tokenize_file(path, f)
+}
+
+/// The ASCII bytes that are Unicode `White_Space` (the same set
+/// `char::is_whitespace` accepts below 0x80): TAB, LF, VT, FF, CR and SPACE.
+/// (`u8::is_ascii_whitespace` omits VT, which would leave it inside words.)
+#[inline(always)]
+fn is_space_byte(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ')
 }
 
 fn too_long(path: &Path, offset: u64) -> HostError {
@@ -316,6 +324,11 @@ mod tests {
             ]
         );
         assert!(toks(b"").unwrap().is_empty());
+        // Found by fuzzing: VT is whitespace too.
+        assert_eq!(toks(b"a\x0bb\x0cc").unwrap(), ["a", "b", "c"]);
+        for b in 0u8..128 {
+            assert_eq!(is_space_byte(b), (b as char).is_whitespace(), "byte {b:#x}");
+        }
     }
 
     #[test]

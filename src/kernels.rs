@@ -1,7 +1,9 @@
-//! Vector kernels: `dot`, `axpy`, `scale`, `norm_sq`.
+//! Vector kernels: `dot`, `axpy`, `scale`, `norm_sq`, and the int8 dot
+//! product `dot_i8`.
 //!
 //! Each kernel has an explicit-SIMD version (eight `f32` lanes through
-//! [`wide::f32x8`], then a scalar tail) and a scalar reference beside it
+//! [`wide::f32x8`], or sixteen `i8` lanes widened to `i16`/`i32` for
+//! [`dot_i8`], then a scalar tail) and a scalar reference beside it
 //! (`*_scalar`). The SIMD versions are what training uses; the scalar ones
 //! are the specification the property tests compare against.
 //!
@@ -14,7 +16,7 @@
 //! x86-64 build, AVX2/AVX-512 with `-C target-cpu=native`, NEON on aarch64,
 //! and plain scalar code on targets without SIMD (e.g. Cortex-M).
 
-use wide::f32x8;
+use wide::{f32x8, i8x16, i16x16, i32x8};
 
 /// Lanes per SIMD register.
 pub const LANES: usize = 8;
@@ -129,6 +131,45 @@ pub fn cosine(x: &[f32], y: &[f32]) -> f32 {
     }
 }
 
+/// `i8` lanes per step of [`dot_i8`].
+pub const I8_LANES: usize = 16;
+
+/// Integer dot product `xᵀy` of two `i8` vectors over their common prefix,
+/// with widening accumulation: sixteen `i8` lanes are sign-extended to
+/// [`i16x16`], multiplied and pairwise added into eight `i32` lanes
+/// ([`i16x16::dot`], `pmaddwd` on x86), then summed.
+///
+/// Exact (bit-identical to [`dot_i8_scalar`]) for any input: a lane product
+/// is at most 128² = 2¹⁴ in magnitude, so an `i16` pair sum cannot overflow,
+/// and the `i32` sums wrap identically in both versions. They can only wrap
+/// for vectors longer than 2¹⁷ = 131 072 elements, far beyond any embedding
+/// dimension.
+#[inline]
+pub fn dot_i8(x: &[i8], y: &[i8]) -> i32 {
+    let n = x.len().min(y.len());
+    let (x, y) = (&x[..n], &y[..n]);
+    let mut acc = i32x8::ZERO;
+    let mut xs = x.chunks_exact(I8_LANES);
+    let mut ys = y.chunks_exact(I8_LANES);
+    for (a, b) in (&mut xs).zip(&mut ys) {
+        let a = i16x16::from_i8x16(i8x16::from_slice_unaligned(a));
+        let b = i16x16::from_i8x16(i8x16::from_slice_unaligned(b));
+        acc += a.dot(b);
+    }
+    let mut s = acc.reduce_add();
+    for (&a, &b) in xs.remainder().iter().zip(ys.remainder()) {
+        s = s.wrapping_add(i32::from(a) * i32::from(b));
+    }
+    s
+}
+
+/// Scalar reference for [`dot_i8`] (wrapping `i32` sum of `i32` products).
+pub fn dot_i8_scalar(x: &[i8], y: &[i8]) -> i32 {
+    x.iter().zip(y).fold(0i32, |s, (&a, &b)| {
+        s.wrapping_add(i32::from(a) * i32::from(b))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,6 +222,41 @@ mod tests {
             scale_scalar(a, &mut x2);
             prop_assert_eq!(x1, x2);
         }
+    }
+
+    fn i8_vecs() -> impl Strategy<Value = (Vec<i8>, Vec<i8>, usize)> {
+        (0usize..=130, 0usize..4).prop_flat_map(|(n, off)| {
+            (
+                prop::collection::vec(any::<i8>(), n + off),
+                prop::collection::vec(any::<i8>(), n + off),
+                Just(off),
+            )
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(600))]
+        // Lengths 0..=130 cover the empty vector, every tail length and
+        // several full 16-lane steps; `off` gives unaligned starts.
+        #[test]
+        fn dot_i8_matches_scalar_exactly((x, y, off) in i8_vecs()) {
+            let (x, y) = (&x[off..], &y[off..]);
+            prop_assert_eq!(dot_i8(x, y), dot_i8_scalar(x, y));
+            // The reference really is the integer dot product.
+            let exact: i64 = x.iter().zip(y).map(|(&a, &b)| i64::from(a) * i64::from(b)).sum();
+            prop_assert_eq!(i64::from(dot_i8_scalar(x, y)), exact);
+        }
+    }
+
+    #[test]
+    fn dot_i8_extremes() {
+        // The worst case for the i16 pair sums: every product is (−128)².
+        let x = [-128i8; 130];
+        assert_eq!(dot_i8(&x, &x), 130 * 16_384);
+        let y = [127i8; 130];
+        assert_eq!(dot_i8(&x, &y), -130 * 128 * 127);
+        assert_eq!(dot_i8(&[], &[]), 0);
+        assert_eq!(dot_i8(&[3, 4, 5], &[2, 2]), 14);
     }
 
     #[test]

@@ -19,20 +19,36 @@
 //! - [`sgns`]: the fused in-place SGNS update used for training.
 //! - [`step`]: fused in-place steps for skip-gram and CBOW over any output
 //!   layer: negative sampling, hierarchical softmax, naive softmax.
+//! - [`embedding`]: const-generic owned tables and borrowed views, `f32` and
+//!   int8, with the int8 quantization helpers and cosine queries.
+//! - [`blob`]: the versioned binary model format, opened zero-copy and fully
+//!   validated from `&[u8]` (for example `include_bytes!` into flash), with
+//!   word lookup by binary search.
+//! - [`topk`]: top-k selection into a caller-provided buffer.
+//! - [`finetune`]: SGNS fine-tuning on a device over new sentences, on a RAM
+//!   working set copied out of a blob.
 //!
 //! ## The host side (feature `std`)
 //! [`corpus`] (streaming tokenizer, per-thread byte ranges), [`vocab`],
 //! [`train`] (the multi-threaded streaming trainer: skip-gram and CBOW with
 //! negative sampling, hierarchical softmax or full softmax), [`vectors`]
 //! (word2vec text and binary formats, nearest neighbours, analogies),
-//! [`eval`] (analogy accuracy, word-pair Spearman), [`gradcheck`] (the
-//! gradient-check harness) and [`atomic`] (crash-safe file output). The
-//! threads share the weights lock-free through the private `hogwild` module,
-//! the crate's only `unsafe` code.
+//! [`eval`] (analogy accuracy, word-pair Spearman), [`loss_log`] (training
+//! loss as CSV), [`gradcheck`] (the gradient-check harness), [`atomic`]
+//! (crash-safe file output), and the blob encoder (`blob::encode`,
+//! `blob::encode_model`, `blob::write_blob`). The training threads share the
+//! weights lock-free through the private `hogwild` module, the crate's only
+//! `unsafe` code.
 //!
 //! ## The `w2v` binary (feature `cli`)
 //! `w2v train | similar | analogy | eval | convert`, with word2vec C's flags;
 //! see the README.
+//!
+//! ## Pictures (feature `plot`)
+//! [`plot`]: a 2-D PCA projection of chosen word vectors with labelled points,
+//! and the loss curve of a loss log, as PNG or SVG.
+//!
+#![doc = include_str!("math.md")]
 #![no_std]
 #![deny(missing_docs)]
 // The only unsafe code is the Hogwild sharing in `hogwild` (see there).
@@ -42,7 +58,10 @@
 extern crate std;
 
 pub mod activation;
+pub mod blob;
+pub mod embedding;
 mod error;
+pub mod finetune;
 pub mod huffman;
 pub mod kernels;
 pub mod loss;
@@ -50,6 +69,7 @@ pub mod nn;
 pub mod sampling;
 pub mod sgns;
 pub mod step;
+pub mod topk;
 
 pub use error::Error;
 
@@ -66,6 +86,10 @@ pub mod gradcheck;
 mod hogwild;
 #[cfg(feature = "std")]
 mod host_error;
+#[cfg(feature = "std")]
+pub mod loss_log;
+#[cfg(feature = "plot")]
+pub mod plot;
 #[cfg(feature = "std")]
 pub mod train;
 #[cfg(feature = "std")]

@@ -55,8 +55,9 @@ use std::vec;
 pub const MAX_SENTENCE: usize = 1000;
 /// Words a thread reads between learning-rate updates (word2vec.c).
 const ALPHA_UPDATE_EVERY: u64 = 10_000;
-/// How often the progress observer is called.
-const PROGRESS_EVERY: Duration = Duration::from_millis(200);
+/// How often the monitor looks at the workers' counters (they publish them
+/// every 10,000 words per thread, a few times per 10 ms).
+const PROGRESS_POLL: Duration = Duration::from_millis(5);
 
 /// The model architecture.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -266,8 +267,9 @@ impl Model {
     }
 }
 
-/// A snapshot of a running training, for a progress display.
-#[derive(Clone, Debug, PartialEq)]
+/// A snapshot of a running training, for a progress display or a
+/// [`LossLog`](crate::loss_log::LossLog).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Progress {
     /// Corpus words read so far by all threads (in-vocabulary tokens, before
     /// subsampling, over all epochs).
@@ -373,8 +375,9 @@ pub fn train_file_with_progress(
 
 /// Trains on the file at `path` with a given vocabulary (built with
 /// [`Vocab::build_parallel`] or loaded with [`Vocab::load`]). `observer` is
-/// called on the calling thread about every 200 ms, and once at the end,
-/// with the training's [`Progress`].
+/// called on the calling thread with the training's [`Progress`] whenever a
+/// worker has published its counters (every 10,000 words per thread), and
+/// once at the end; it does not change the result.
 ///
 /// The vocabulary's counts drive subsampling, the noise distribution, the
 /// Huffman tree and the learning-rate schedule.
@@ -566,21 +569,26 @@ struct Ctx<'a> {
     shared: &'a Shared,
 }
 
-/// Calls `observer` every [`PROGRESS_EVERY`] until the workers finish, and
-/// once more at the end.
+/// Calls `observer` whenever the workers have published new counters (every
+/// 10,000 words per thread; polled every [`PROGRESS_POLL`]) until they finish,
+/// and once more at the end.
 fn monitor(
     ctx: &Ctx<'_>,
     start: Instant,
     running: &hogwild::Running,
     mut observer: impl FnMut(&Progress),
 ) {
-    let (mut last_loss, mut last_pairs) = (0.0f64, 0u64);
+    let (mut last_loss, mut last_pairs, mut last_words) = (0.0f64, 0u64, 0u64);
     loop {
-        running.wait(PROGRESS_EVERY);
+        running.wait(PROGRESS_POLL);
         // Read `finished` before the counters: once it is true, the counters
         // are final (the workers publish them before they finish).
         let done = running.finished();
         let t = ctx.shared.sum();
+        if !done && t.words == last_words {
+            continue;
+        }
+        last_words = t.words;
         let (dl, dp) = (t.loss - last_loss, t.pairs - last_pairs);
         (last_loss, last_pairs) = (t.loss, t.pairs);
         let words = ctx.shared.words.load(Ordering::Relaxed).max(t.words);
@@ -918,7 +926,7 @@ mod tests {
         .unwrap();
         assert!(calls >= 1);
         let mut last = None;
-        let (_, s2) = train_file_with_progress(&p, &cfg, |pr| last = Some(pr.clone())).unwrap();
+        let (_, s2) = train_file_with_progress(&p, &cfg, |pr| last = Some(*pr)).unwrap();
         let last = last.unwrap();
         assert_eq!(last.pairs, s2.pairs, "the last snapshot is the final state");
         assert!((last.loss_sum / last.pairs as f64 - s2.avg_loss).abs() < 1e-9);
