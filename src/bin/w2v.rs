@@ -79,10 +79,15 @@ enum ModelArg {
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum InitArg {
-    /// Uniform in ±1/√D: every vector starts with a length of about 0.58.
-    SqrtDim,
+    /// Uniform in ±2/D.
+    TwoOverD,
+    /// Uniform in ±1/D, as gensim 4.
+    Gensim,
     /// Uniform in ±0.5/D, as word2vec C.
     Word2vec,
+    /// Uniform in ±1/√D: the fastest start, best for a large corpus trained for 1–2 epochs;
+    /// noisier vectors for rare words of small corpora.
+    SqrtDim,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -163,9 +168,9 @@ struct TrainArgs {
     /// Random seed (initialisation, subsampling, windows, negatives).
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// Initial range of the input vectors: uniform in ±1/√D (sqrt-dim), or word2vec C's ±0.5/D
-    /// (word2vec). The wider range learns faster: better vectors from the same run.
-    #[arg(long, value_enum, default_value_t = InitArg::SqrtDim)]
+    /// Initial range of the input vectors. A wider start learns faster (word2vec C's ±0.5/D wastes
+    /// part of a short run growing them); too wide leaves noise in rare words' vectors.
+    #[arg(long, value_enum, default_value_t = InitArg::TwoOverD)]
     init: InitArg,
     /// Also write the vocabulary (`word count` lines, most frequent first) to FILE.
     #[arg(long, value_name = "FILE")]
@@ -341,8 +346,10 @@ fn train(a: TrainArgs) -> Result<(), HostError> {
         threads: a.threads.unwrap_or_else(cores),
         seed: a.seed,
         init: match a.init {
-            InitArg::SqrtDim => Init::SqrtDim,
+            InitArg::TwoOverD => Init::TwoOverD,
+            InitArg::Gensim => Init::Gensim,
             InitArg::Word2vec => Init::Word2vecC,
+            InitArg::SqrtDim => Init::SqrtDim,
         },
         tokenizer: Tokenizer {
             strip_punctuation: a.strip_punctuation,
