@@ -129,7 +129,7 @@ impl<W: Write> LossLog<W> {
     /// since the previous row, writes a row with the snapshot's `words` and
     /// `alpha` and the mean loss per pair since the previous row,
     /// `Δloss_sum / Δpairs` (no row while no pair was trained). Pass it to
-    /// the observer of [`train_with_progress`](crate::train::train_with_progress):
+    /// the observer of [`train_file_with_progress`](crate::train::train_file_with_progress):
     /// `|p| log.observe(p)`.
     ///
     /// Never fails: the first error is kept for [`LossLog::finish`], and no
