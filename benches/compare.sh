@@ -327,7 +327,7 @@ for r in rows:
 if any(r["n"] > 1 for r in rows):
     lines.append("")
     lines.append("Wall seconds of each repeat: " + "; ".join(
-        f"{r['tool']}/{r['cfg']}: " + ", ".join(f"{w:.1f}" for w in r.get("walls", [])) for r in rows))
+        f"{r['tool']}/{r['cfg']}: " + ", ".join(f"{w:.1f}" for w in r["walls"]) for r in rows if r.get("walls")))
 cc = os.path.join(out, "crosscheck.log")
 if os.path.exists(cc):
     lines.append("")
