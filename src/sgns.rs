@@ -29,6 +29,9 @@ use rand_core::Rng;
 /// Negatives drawn (and their rows prefetched) at a time.
 const NEG_BATCH: usize = 16;
 
+/// The most negatives [`Sgns::window_shared`] uses per window.
+pub const MAX_SHARED_NEGATIVES: usize = 64;
+
 /// Asks the CPU to start loading row `w` of `m` (every 64-byte cache line
 /// of it) into the cache, so that the misses of several random rows overlap
 /// each other and the arithmetic that runs meanwhile. A hint only: no value
@@ -104,6 +107,63 @@ impl<const N: usize> Sgns<'_, N> {
         neu1e.fill(0.0);
         let loss = self.output_step(v_c, o, alpha, syn1neg, neu1e, rng);
         axpy(1.0, &neu1e[..dim.min(neu1e.len())], v_c);
+        loss
+    }
+
+    /// Skip-gram over a whole window with **shared negatives** (the HogBatch
+    /// idea of pWord2Vec, Ji et al. 2016): one set of K negatives, drawn once
+    /// for the center word, serves the predictions of all its outside words
+    /// instead of K fresh ones per pair.
+    ///
+    /// The pairs train in word2vec.c's orientation: each outside word's row
+    /// of `syn0` (`h`) predicts the center through `syn1neg` (the center's
+    /// row and the K negatives' rows), and `h` moves by its `neu1e` after
+    /// its pair, as in [`Sgns::pair`]. The K + 1 output rows are thus
+    /// fetched from memory once per window instead of once per pair, and
+    /// the window's `2b` input rows are neighbours of one another, usually
+    /// in cache. A negative equal to the center is skipped. At most
+    /// [`MAX_SHARED_NEGATIVES`] negatives are used.
+    ///
+    /// Shapes: `syn0`, `syn1neg`: `V×D` row-major, `neu1e`: `D` scratch.
+    /// Returns the summed loss of the window's pairs; rows outside the
+    /// matrices are ignored.
+    #[allow(clippy::too_many_arguments)]
+    pub fn window_shared(
+        &self,
+        syn0: &mut [f32],
+        syn1neg: &mut [f32],
+        center: usize,
+        outside: &[u32],
+        alpha: f32,
+        rng: &mut impl Rng,
+        neu1e: &mut [f32],
+    ) -> f32 {
+        let dim = neu1e.len();
+        if outside.is_empty() || dim == 0 {
+            return 0.0;
+        }
+        let mut negs = [0usize; MAX_SHARED_NEGATIVES];
+        let negs = &mut negs[..self.negative.min(MAX_SHARED_NEGATIVES)];
+        prefetch_row(syn1neg, center, dim);
+        for k in negs.iter_mut() {
+            *k = self.noise.sample(rng);
+            prefetch_row(syn1neg, *k, dim);
+        }
+        let mut loss = 0.0;
+        for &c in outside {
+            let c = c as usize;
+            let Some(h) = syn0.get_mut(c * dim..(c + 1) * dim) else {
+                continue;
+            };
+            neu1e.fill(0.0);
+            loss += self.target(h, syn1neg, center, 1.0, alpha, neu1e);
+            for &k in negs.iter() {
+                if k != center {
+                    loss += self.target(h, syn1neg, k, 0.0, alpha, neu1e);
+                }
+            }
+            axpy(1.0, neu1e, h);
+        }
         loss
     }
 
@@ -193,6 +253,22 @@ impl<const N: usize> OutputLayer for Sgns<'_, N> {
         rng: &mut impl Rng,
     ) -> f32 {
         self.output_step(h, target, alpha, weights, neu1e, rng)
+    }
+
+    #[inline]
+    fn window_shared(
+        &mut self,
+        syn0: &mut [f32],
+        center: usize,
+        outside: &[u32],
+        alpha: f32,
+        weights: &mut [f32],
+        neu1e: &mut [f32],
+        rng: &mut impl Rng,
+    ) -> Option<f32> {
+        Some(Sgns::window_shared(
+            self, syn0, weights, center, outside, alpha, rng, neu1e,
+        ))
     }
 }
 
