@@ -21,7 +21,7 @@
 //! the outside word is skipped.
 
 use crate::activation::SigmoidTable;
-use crate::kernels::{axpy, dot};
+use crate::kernels::{axpy, axpy2, dot};
 use crate::sampling::NoiseDistribution;
 use crate::step::OutputLayer;
 use rand_core::Rng;
@@ -232,8 +232,7 @@ impl<const N: usize> Sgns<'_, N> {
         };
         let f = dot(u_w, v_c);
         let g = alpha * (label - self.table.sigmoid(f));
-        axpy(g, u_w, neu1e);
-        axpy(g, v_c, u_w);
+        axpy2(g, v_c, u_w, neu1e);
         // −log σ(f) for the positive, −log σ(−f) for a negative.
         -self.table.log_sigmoid(if label > 0.5 { f } else { -f })
     }
