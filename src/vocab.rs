@@ -298,8 +298,17 @@ impl Vocab {
     /// [`HostError::Invalid`] for a duplicate word.
     pub fn load(path: &Path) -> Result<Self, HostError> {
         let file = std::fs::File::open(path).map_err(|e| HostError::io(path, e))?;
+        Self::read(BufReader::new(file), path)
+    }
+
+    /// Reads a vocabulary file from `reader`, as [`Vocab::load`] does;
+    /// `path` only names the input in errors.
+    ///
+    /// # Errors
+    /// As [`Vocab::load`].
+    pub fn read(reader: impl BufRead, path: &Path) -> Result<Self, HostError> {
         let mut pairs = Vec::new();
-        for (n, line) in BufReader::new(file).lines().enumerate() {
+        for (n, line) in reader.lines().enumerate() {
             let line = line.map_err(|e| HostError::io(path, e))?;
             let bad = |msg: &str| HostError::Format {
                 path: path.into(),
