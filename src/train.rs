@@ -431,6 +431,7 @@ pub fn train_with_vocab(
     let shared = Shared {
         words: AtomicU64::new(0),
         abort: AtomicBool::new(false),
+        nonfinite_at: AtomicU64::new(u64::MAX),
         stats: (0..cfg.threads).map(|_| ThreadStats::default()).collect(),
     };
     let ctx = Ctx {
@@ -515,6 +516,7 @@ pub fn train_with_vocab(
         r?;
     }
     let sum = shared.sum();
+    check_finite(&model, &shared, &sum)?;
     let summary = TrainSummary {
         words: sum.words,
         trained_words: sum.kept,
@@ -524,6 +526,33 @@ pub fn train_with_vocab(
         threads: cfg.threads,
     };
     Ok((model, summary))
+}
+
+/// The divergence guard, after training: fails if the monitor saw a
+/// non-finite loss, or if the final loss or any weight is NaN or infinite,
+/// naming the step and the first word whose vector is not finite.
+fn check_finite(model: &Model, shared: &Shared, sum: &Totals) -> Result<(), HostError> {
+    let seen = shared.nonfinite_at.load(Ordering::Relaxed);
+    let dim = model.syn0.len() / model.vocab.len().max(1);
+    let bad_row = |m: &[f32]| {
+        m.chunks_exact(dim.max(1))
+            .position(|r| r.iter().any(|x| !x.is_finite()))
+    };
+    let word = bad_row(&model.syn0)
+        .or_else(|| bad_row(&model.syn1).filter(|&i| i < model.vocab.len()))
+        .and_then(|i| model.vocab.word(i).map(str::to_owned));
+    let weights_bad = bad_row(&model.syn0).is_some() || bad_row(&model.syn1).is_some();
+    if seen == u64::MAX && sum.loss.is_finite() && !weights_bad {
+        return Ok(());
+    }
+    let (step, what) = if seen != u64::MAX {
+        (seen, "the training loss became non-finite".to_owned())
+    } else if !sum.loss.is_finite() {
+        (sum.words, format!("the training loss is {}", sum.loss))
+    } else {
+        (sum.words, "a weight became non-finite".to_owned())
+    };
+    Err(HostError::Diverged { step, word, what })
 }
 
 /// The learning rate after `done` of `total` words: linear decay from α to
@@ -560,6 +589,9 @@ struct Shared {
     words: AtomicU64,
     /// Set when a worker fails, so the others stop early.
     abort: AtomicBool,
+    /// Words processed when the monitor first saw a non-finite loss
+    /// (`u64::MAX`: never); the monitor then sets `abort`.
+    nonfinite_at: AtomicU64,
     stats: Vec<ThreadStats>,
 }
 
@@ -610,6 +642,12 @@ fn monitor(
         let (dl, dp) = (t.loss - last_loss, t.pairs - last_pairs);
         (last_loss, last_pairs) = (t.loss, t.pairs);
         let words = ctx.shared.words.load(Ordering::Relaxed).max(t.words);
+        // The divergence guard: a NaN or ∞ anywhere in the weights reaches
+        // the loss sums within a tick; stop every thread at once.
+        if !t.loss.is_finite() && ctx.shared.nonfinite_at.load(Ordering::Relaxed) == u64::MAX {
+            ctx.shared.nonfinite_at.store(words, Ordering::Relaxed);
+            ctx.shared.abort.store(true, Ordering::Relaxed);
+        }
         observer(&Progress {
             words,
             total_words: ctx.total_words,

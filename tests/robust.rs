@@ -172,3 +172,31 @@ proptest! {
         let _ = binary(&bytes, None);
     }
 }
+
+#[test]
+fn a_diverging_run_stops_with_an_error_naming_the_step_and_word() {
+    use tiny_word2vec::HostError;
+    use tiny_word2vec::train::{TrainConfig, train_file};
+    let dir = tmp("nan");
+    let corpus = dir.join("corpus.txt");
+    let line = "the whale swam in the sea and the ship sailed on the sea\n";
+    std::fs::write(&corpus, line.repeat(2000)).unwrap();
+    for threads in [1, 2] {
+        let cfg = TrainConfig {
+            dim: 16,
+            min_count: 1,
+            epochs: 2,
+            threads,
+            alpha: 1e30,
+            ..TrainConfig::default()
+        };
+        let err = train_file(&corpus, &cfg).unwrap_err();
+        let HostError::Diverged { step, word, .. } = &err else {
+            panic!("{err}");
+        };
+        assert!(*step > 0, "{err}");
+        assert!(word.is_some(), "{err}");
+        let msg = err.to_string();
+        assert!(msg.contains("training diverged at word"), "{msg}");
+    }
+}
