@@ -7,11 +7,17 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use tiny_word2vec::HostError;
+use tiny_word2vec::blob::{EncodeOptions, encode, write_blob};
 use tiny_word2vec::corpus::Tokenizer;
 use tiny_word2vec::eval::{evaluate_analogies, evaluate_word_pairs};
+use tiny_word2vec::loss_log::{LossLog, read_loss_log};
+use tiny_word2vec::plot::{default_words, plot_loss as draw_loss, plot_words};
 use tiny_word2vec::train::{Architecture, Init, Loss, TrainConfig, human_rate, train_with_vocab};
 use tiny_word2vec::vectors::{AnalogyMethod, VectorFormat, Vectors};
 use tiny_word2vec::vocab::Vocab;
+
+/// Words between rows of `--loss-log`.
+const LOSS_LOG_EVERY: u64 = 20_000;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -40,6 +46,12 @@ enum Command {
     Eval(EvalArgs),
     /// Convert a vector file between the text and binary formats.
     Convert(ConvertArgs),
+    /// Export vectors to the compact model blob a no_std device opens zero-copy (f32 or int8).
+    Export(ExportArgs),
+    /// Project chosen words to 2-D with PCA and draw them, labelled, as PNG or SVG.
+    Plot(PlotArgs),
+    /// Draw a loss log written by `w2v train --loss-log` as PNG or SVG.
+    PlotLoss(PlotLossArgs),
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -185,6 +197,10 @@ struct TrainArgs {
     /// No progress bar; only errors.
     #[arg(long, short)]
     quiet: bool,
+    /// Write a CSV loss log (`words,alpha,loss`: words processed, learning rate, mean loss per
+    /// pair since the previous row) about every 20,000 words; draw it with `w2v plot-loss`.
+    #[arg(long, value_name = "FILE.csv")]
+    loss_log: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -277,6 +293,44 @@ struct ConvertArgs {
     format: Format,
 }
 
+#[derive(Args, Debug)]
+struct ExportArgs {
+    #[command(flatten)]
+    vectors: VectorsArg,
+    /// Blob to write (written atomically).
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// Store rows as int8 with a per-row scale: about 4× smaller than f32.
+    #[arg(long)]
+    int8: bool,
+    /// Keep only the first N rows (the N most frequent words in files from w2v, word2vec C, gensim).
+    #[arg(long, value_name = "N")]
+    max_vocab: Option<usize>,
+}
+
+#[derive(Args, Debug)]
+struct PlotArgs {
+    #[command(flatten)]
+    vectors: VectorsArg,
+    /// Comma-separated words to plot. Default: a built-in list of common nouns, verbs and
+    /// adjectives, those of them that are in the vocabulary.
+    #[arg(long, value_delimiter = ',', value_name = "W1,W2,…")]
+    words: Vec<String>,
+    /// Output image; the extension picks the format (.png or .svg).
+    #[arg(long, value_name = "FILE", default_value = "words.png")]
+    out: PathBuf,
+}
+
+#[derive(Args, Debug)]
+struct PlotLossArgs {
+    /// Loss log written by `w2v train --loss-log`.
+    #[arg(value_name = "FILE.csv")]
+    log: PathBuf,
+    /// Output image; the extension picks the format (.png or .svg).
+    #[arg(long, value_name = "FILE", default_value = "loss.png")]
+    out: PathBuf,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -285,6 +339,9 @@ fn main() -> ExitCode {
         Command::Analogy(a) => analogy(a),
         Command::Eval(a) => eval(a),
         Command::Convert(a) => convert(a),
+        Command::Export(a) => export(a),
+        Command::Plot(a) => plot(a),
+        Command::PlotLoss(a) => plot_loss(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -466,7 +523,17 @@ fn train(a: TrainArgs) -> Result<(), HostError> {
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("█▉▊▋▌▍▎▏ "),
     );
+    let mut loss_log = match &a.loss_log {
+        Some(p) => {
+            check_output_dir(p)?;
+            Some(LossLog::create(p, LOSS_LOG_EVERY)?)
+        }
+        None => None,
+    };
     let (model, summary) = train_with_vocab(&a.input, vocab, &cfg, |p| {
+        if let Some(log) = loss_log.as_mut() {
+            log.observe(p);
+        }
         bar.set_position(p.words);
         let loss = if p.loss.is_finite() {
             p.loss
@@ -485,6 +552,10 @@ fn train(a: TrainArgs) -> Result<(), HostError> {
         ));
     })?;
     bar.finish_and_clear();
+    if let (Some(log), Some(p)) = (loss_log.as_mut(), &a.loss_log) {
+        log.finish()?;
+        say(format!("wrote the loss log to {}", p.display()));
+    }
     say(summary.to_string());
     let t1 = std::time::Instant::now();
     let vectors = model.into_vectors();
@@ -496,6 +567,50 @@ fn train(a: TrainArgs) -> Result<(), HostError> {
         a.output.display(),
         t1.elapsed().as_secs_f64()
     ));
+    Ok(())
+}
+
+fn export(a: ExportArgs) -> Result<(), HostError> {
+    let v = a.vectors.load()?;
+    let blob = encode(
+        &v,
+        EncodeOptions {
+            int8: a.int8,
+            max_vocab: a.max_vocab,
+        },
+    )?;
+    write_blob(&a.out, &blob)?;
+    println!(
+        "wrote {} ({} words × {}, {}, {} bytes)",
+        a.out.display(),
+        a.max_vocab.map_or(v.len(), |m| m.min(v.len())),
+        v.dim(),
+        if a.int8 { "int8" } else { "f32" },
+        blob.len()
+    );
+    Ok(())
+}
+
+fn plot(a: PlotArgs) -> Result<(), HostError> {
+    let v = a.vectors.load()?;
+    let words: Vec<&str> = if a.words.is_empty() {
+        default_words(&v)
+    } else {
+        a.words
+            .iter()
+            .map(String::as_str)
+            .filter(|w| !w.is_empty())
+            .collect()
+    };
+    let report = plot_words(&v, &words, &a.out)?;
+    println!("{report}");
+    Ok(())
+}
+
+fn plot_loss(a: PlotLossArgs) -> Result<(), HostError> {
+    let rows = read_loss_log(&a.log)?;
+    draw_loss(&rows, &a.out)?;
+    println!("wrote {} ({} rows)", a.out.display(), rows.len());
     Ok(())
 }
 
