@@ -449,9 +449,14 @@ fn loss_log_plots_and_export() {
     let text = std::fs::read_to_string(&log).unwrap();
     let mut lines = text.lines();
     assert_eq!(lines.next(), Some("words,alpha,loss"));
-    let rows: Vec<Vec<f64>> = lines.map(|l| l.split(',').map(|x| x.parse().unwrap()).collect()).collect();
+    let rows: Vec<Vec<f64>> = lines
+        .map(|l| l.split(',').map(|x| x.parse().unwrap()).collect())
+        .collect();
     assert!(rows.len() >= 3, "{text}");
-    assert!(rows.windows(2).all(|w| w[1][0] > w[0][0] && w[1][1] < w[0][1]));
+    assert!(
+        rows.windows(2)
+            .all(|w| w[1][0] > w[0][0] && w[1][1] < w[0][1])
+    );
     assert!(rows.iter().all(|r| r[2].is_finite() && r[2] > 0.0));
 
     let png = d.path("loss.png");
@@ -459,27 +464,72 @@ fn loss_log_plots_and_export() {
     assert_eq!(&std::fs::read(&png).unwrap()[..8], b"\x89PNG\r\n\x1a\n");
 
     let svg = d.path("words.svg");
-    let o = w2v(&["plot", "--vectors", &vec, "--words", "a,b,c,d,nope", "--out", &svg]);
+    let o = w2v(&[
+        "plot",
+        "--vectors",
+        &vec,
+        "--words",
+        "a,b,c,d,nope",
+        "--out",
+        &svg,
+    ]);
     assert_ok(&o);
-    assert!(stdout(&o).contains("plotted 4 words") && stdout(&o).contains("nope"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("plotted 4 words") && stdout(&o).contains("nope"),
+        "{}",
+        stdout(&o)
+    );
     let s = std::fs::read_to_string(&svg).unwrap();
     assert!(s.starts_with("<svg"));
-    let labels: Vec<&str> = s.split("</text>").filter_map(|t| t.rsplit('>').next()).map(str::trim).collect();
+    let labels: Vec<&str> = s
+        .split("</text>")
+        .filter_map(|t| t.rsplit('>').next())
+        .map(str::trim)
+        .collect();
     for w in ["a", "b", "c", "d"] {
         assert!(labels.contains(&w), "label {w} missing: {labels:?}");
     }
     assert!(!labels.contains(&"nope"));
-    assert_fails(&w2v(&["plot", "--vectors", &vec, "--words", "a,b", "--out", &d.path("w.jpg")]), "png or .svg");
-    assert_fails(&w2v(&["plot", "--vectors", &vec, "--words", "a,zz", "--out", &svg]), "");
-    assert_fails(&w2v(&["plot-loss", &vec, "--out", &png]), "words,alpha,loss");
+    assert_fails(
+        &w2v(&[
+            "plot",
+            "--vectors",
+            &vec,
+            "--words",
+            "a,b",
+            "--out",
+            &d.path("w.jpg"),
+        ]),
+        "png or .svg",
+    );
+    assert_fails(
+        &w2v(&["plot", "--vectors", &vec, "--words", "a,zz", "--out", &svg]),
+        "",
+    );
+    assert_fails(
+        &w2v(&["plot-loss", &vec, "--out", &png]),
+        "words,alpha,loss",
+    );
 
     // Export: int8 is about 4× smaller in its rows than f32; the blob opens.
     let (b32, b8) = (d.path("m32.bin"), d.path("m8.bin"));
     assert_ok(&w2v(&["export", "--vectors", &vec, "--out", &b32]));
-    assert_ok(&w2v(&["export", "--vectors", &vec, "--out", &b8, "--int8", "--max-vocab", "5"]));
+    assert_ok(&w2v(&[
+        "export",
+        "--vectors",
+        &vec,
+        "--out",
+        &b8,
+        "--int8",
+        "--max-vocab",
+        "5",
+    ]));
     let blob = tiny_word2vec::blob::AlignedBlob::read(std::path::Path::new(&b8)).unwrap();
     let opened = blob.open().unwrap();
     assert_eq!(opened.len(), 5);
     assert!(std::fs::metadata(&b32).unwrap().len() > std::fs::metadata(&b8).unwrap().len());
-    assert_fails(&w2v(&["export", "--vectors", &d.path("missing.txt"), "--out", &b8]), "missing.txt");
+    assert_fails(
+        &w2v(&["export", "--vectors", &d.path("missing.txt"), "--out", &b8]),
+        "missing.txt",
+    );
 }
