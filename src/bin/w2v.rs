@@ -29,7 +29,9 @@ const LOSS_LOG_EVERY: u64 = 20_000;
         vectors in the word2vec text or binary format that word2vec C and gensim read and write. \
         `w2v similar`, `w2v analogy` and `w2v eval` query and evaluate such files, whoever wrote them."
 )]
-struct Cli {
+// pub(crate): the CLI fuzz target (fuzz/fuzz_targets/cli.rs) includes this
+// file as a module and calls `Cli::try_parse_from`.
+pub(crate) struct Cli {
     #[command(subcommand)]
     command: Command,
 }
