@@ -409,17 +409,56 @@ pub fn train_with_vocab(
     cfg: &TrainConfig,
     observer: impl FnMut(&Progress),
 ) -> Result<(Model, TrainSummary), HostError> {
+    train_with_checkpoints(path, vocab, cfg, observer, &Checkpointing::default())
+}
+
+/// [`train_with_vocab`] with checkpoints: with `cp.dir`, the whole training
+/// state is written atomically to `cp.dir/`[`CHECKPOINT_FILE`] at the end of
+/// every epoch; with `cp.resume` and a checkpoint there, training continues
+/// after its last epoch (its vocabulary replaces `vocab`). The configuration
+/// and the corpus size must match the checkpoint's. The random streams
+/// depend only on (seed, thread, epoch), so with one thread a resumed run
+/// ends bit-identical to an uninterrupted one.
+///
+/// # Errors
+/// As [`train_with_vocab`]; [`HostError::Io`] / [`HostError::Format`] for
+/// an unreadable or malformed checkpoint; [`HostError::Invalid`] if it was
+/// written with another configuration or corpus.
+pub fn train_with_checkpoints(
+    path: &Path,
+    vocab: Vocab,
+    cfg: &TrainConfig,
+    mut observer: impl FnMut(&Progress),
+    cp: &Checkpointing,
+) -> Result<(Model, TrainSummary), HostError> {
     cfg.validate()?;
-    if vocab.is_empty() || vocab.total() == 0 {
+    let file_len = std::fs::metadata(path)
+        .map_err(|e| HostError::io(path, e))?
+        .len();
+    let resumed = match &cp.dir {
+        Some(dir) if cp.resume && dir.join(CHECKPOINT_FILE).exists() => Some(
+            crate::checkpoint::load(&dir.join(CHECKPOINT_FILE), cfg, file_len)?,
+        ),
+        _ => None,
+    };
+    let vocab_in = match &resumed {
+        Some(ck) => &ck.model.vocab,
+        None => &vocab,
+    };
+    if vocab_in.is_empty() || vocab_in.total() == 0 {
         return Err(HostError::Invalid(
             "nothing to train: the vocabulary is empty".into(),
         ));
     }
-    let file_len = std::fs::metadata(path)
-        .map_err(|e| HostError::io(path, e))?
-        .len();
     let mut rng = seeded_rng(cfg.seed);
-    let mut model = Model::init(vocab, cfg.dim, cfg.loss, cfg.init, &mut rng);
+    let (mut model, first_epoch, resumed_counters) = match resumed {
+        Some(ck) => (ck.model, ck.epochs_done, Some(ck.counters)),
+        None => (
+            Model::init(vocab, cfg.dim, cfg.loss, cfg.init, &mut rng),
+            0,
+            None,
+        ),
+    };
     let total = model.vocab.total();
     let keep_th: Vec<u32> = model
         .vocab
@@ -429,10 +468,22 @@ pub fn train_with_vocab(
         .collect();
     let table = SigmoidTable::<1000>::new();
     let shared = Shared {
-        words: AtomicU64::new(0),
+        words: AtomicU64::new(resumed_counters.as_ref().map_or(0, |c| c.words)),
         abort: AtomicBool::new(false),
         nonfinite_at: AtomicU64::new(u64::MAX),
-        stats: (0..cfg.threads).map(|_| ThreadStats::default()).collect(),
+        stats: (0..cfg.threads)
+            .map(|t| {
+                let s = ThreadStats::default();
+                if let Some(c) = &resumed_counters {
+                    let [w, k, p, l] = c.threads[t];
+                    s.words.store(w, Ordering::Relaxed);
+                    s.kept.store(k, Ordering::Relaxed);
+                    s.pairs.store(p, Ordering::Relaxed);
+                    s.loss.store(l, Ordering::Relaxed);
+                }
+                s
+            })
+            .collect(),
     };
     let ctx = Ctx {
         cfg,
@@ -444,9 +495,25 @@ pub fn train_with_vocab(
         shared: &shared,
     };
     let start = Instant::now();
-    let watch = |running: &hogwild::Running| monitor(&ctx, start, running, observer);
+    let mut mon = MonitorState::default();
+    let mut watch = |running: &hogwild::Running, last: bool| {
+        monitor(&ctx, start, running, &mut observer, &mut mon, last)
+    };
+    let save = |epoch: usize, syn0: &[f32], syn1: &[f32]| match &cp.dir {
+        Some(dir) => crate::checkpoint::save(
+            &dir.join(CHECKPOINT_FILE),
+            cfg,
+            file_len,
+            epoch + 1,
+            ctx.vocab,
+            syn0,
+            syn1,
+            &shared.counters(),
+        ),
+        None => Ok(()),
+    };
     let (syn0, syn1) = (&mut model.syn0, &mut model.syn1);
-    let results: Vec<Result<(), HostError>> = match cfg.loss {
+    let results: Result<(), HostError> = match cfg.loss {
         Loss::NegativeSampling => {
             let v = ctx.vocab.len();
             let (mut th, mut al, mut wk) = (vec![0u32; v], vec![0u32; v], vec![0u32; v]);
@@ -457,12 +524,14 @@ pub fn train_with_vocab(
                 noise,
                 negative: cfg.negative,
             };
-            hogwild::run(
+            run_epochs(
+                &ctx,
                 syn0,
                 syn1,
-                cfg.threads,
-                |t, a, b| Worker::new(&ctx, t, a, b, sgns).run(),
-                watch,
+                first_epoch,
+                |e, t, a, b| Worker::new(&ctx, t, e, a, b, sgns).run(),
+                &mut watch,
+                save,
             )
         }
         Loss::HierarchicalSoftmax => {
@@ -483,38 +552,40 @@ pub fn train_with_vocab(
                 ))
             })?;
             drop(work);
-            hogwild::run(
+            run_epochs(
+                &ctx,
                 syn0,
                 syn1,
-                cfg.threads,
-                |t, a, b| {
+                first_epoch,
+                |e, t, a, b| {
                     let hs = HierarchicalSoftmax {
                         table: &table,
                         paths: tree,
                     };
-                    Worker::new(&ctx, t, a, b, hs).run()
+                    Worker::new(&ctx, t, e, a, b, hs).run()
                 },
-                watch,
+                &mut watch,
+                save,
             )
         }
-        Loss::Softmax => hogwild::run(
+        Loss::Softmax => run_epochs(
+            &ctx,
             syn0,
             syn1,
-            cfg.threads,
-            |t, a, b| {
+            first_epoch,
+            |e, t, a, b| {
                 let mut logits = vec![0.0f32; ctx.vocab.len()];
                 let out = FullSoftmax {
                     logits: &mut logits,
                 };
-                Worker::new(&ctx, t, a, b, out).run()
+                Worker::new(&ctx, t, e, a, b, out).run()
             },
-            watch,
+            &mut watch,
+            save,
         ),
     };
     let seconds = start.elapsed().as_secs_f64();
-    for r in results {
-        r?;
-    }
+    results?;
     let sum = shared.sum();
     check_finite(&model, &shared, &sum)?;
     let summary = TrainSummary {
@@ -526,6 +597,53 @@ pub fn train_with_vocab(
         threads: cfg.threads,
     };
     Ok((model, summary))
+}
+
+/// Where [`train_with_checkpoints`] keeps its state.
+#[derive(Clone, Debug, Default)]
+pub struct Checkpointing {
+    /// The directory of the checkpoint file; `None`: no checkpoints.
+    pub dir: Option<PathBuf>,
+    /// Continue from the checkpoint in `dir`, if there is one.
+    pub resume: bool,
+}
+
+/// The checkpoint's file name in [`Checkpointing::dir`].
+pub const CHECKPOINT_FILE: &str = "checkpoint.tw2v";
+
+/// Runs epochs `first..cfg.epochs`, one [`hogwild::run`] each, calling
+/// `save` after each epoch; stops early when a worker fails or the
+/// divergence guard fires.
+fn run_epochs<W>(
+    ctx: &Ctx<'_>,
+    syn0: &mut [f32],
+    syn1: &mut [f32],
+    first: usize,
+    worker: W,
+    watch: &mut impl FnMut(&hogwild::Running, bool),
+    save: impl Fn(usize, &[f32], &[f32]) -> Result<(), HostError>,
+) -> Result<(), HostError>
+where
+    W: Fn(usize, usize, &mut [f32], &mut [f32]) -> Result<(), HostError> + Sync,
+{
+    let epochs = ctx.cfg.epochs;
+    for epoch in first..epochs {
+        let results = hogwild::run(
+            syn0,
+            syn1,
+            ctx.cfg.threads,
+            |t, a, b| worker(epoch, t, a, b),
+            |r| watch(r, epoch + 1 == epochs),
+        );
+        for r in results {
+            r?;
+        }
+        if ctx.shared.abort.load(Ordering::Relaxed) {
+            break;
+        }
+        save(epoch, syn0, syn1)?;
+    }
+    Ok(())
 }
 
 /// The divergence guard, after training: fails if the monitor saw a
@@ -596,6 +714,25 @@ struct Shared {
 }
 
 impl Shared {
+    /// What a checkpoint keeps of the counters.
+    fn counters(&self) -> crate::checkpoint::Counters {
+        crate::checkpoint::Counters {
+            words: self.words.load(Ordering::Relaxed),
+            threads: self
+                .stats
+                .iter()
+                .map(|s| {
+                    [
+                        s.words.load(Ordering::Relaxed),
+                        s.kept.load(Ordering::Relaxed),
+                        s.pairs.load(Ordering::Relaxed),
+                        s.loss.load(Ordering::Relaxed),
+                    ]
+                })
+                .collect(),
+        }
+    }
+
     fn sum(&self) -> Totals {
         let mut t = Totals::default();
         for s in &self.stats {
@@ -619,6 +756,14 @@ struct Ctx<'a> {
     shared: &'a Shared,
 }
 
+/// The monitor's last snapshot, kept across epochs.
+#[derive(Debug, Default)]
+struct MonitorState {
+    loss: f64,
+    pairs: u64,
+    words: u64,
+}
+
 /// Calls `observer` whenever the workers have published new counters (every
 /// 10,000 words per thread; polled every [`PROGRESS_POLL`]) until they finish,
 /// and once more at the end.
@@ -626,21 +771,30 @@ fn monitor(
     ctx: &Ctx<'_>,
     start: Instant,
     running: &hogwild::Running,
-    mut observer: impl FnMut(&Progress),
+    observer: &mut impl FnMut(&Progress),
+    state: &mut MonitorState,
+    last_epoch: bool,
 ) {
-    let (mut last_loss, mut last_pairs, mut last_words) = (0.0f64, 0u64, 0u64);
+    let MonitorState {
+        loss: last_loss,
+        pairs: last_pairs,
+        words: last_words,
+    } = state;
     loop {
         running.wait(PROGRESS_POLL);
         // Read `finished` before the counters: once it is true, the counters
         // are final (the workers publish them before they finish).
         let done = running.finished();
         let t = ctx.shared.sum();
-        if !done && t.words == last_words {
+        if t.words == *last_words && !(done && last_epoch) {
+            if done {
+                return;
+            }
             continue;
         }
-        last_words = t.words;
-        let (dl, dp) = (t.loss - last_loss, t.pairs - last_pairs);
-        (last_loss, last_pairs) = (t.loss, t.pairs);
+        *last_words = t.words;
+        let (dl, dp) = (t.loss - *last_loss, t.pairs - *last_pairs);
+        (*last_loss, *last_pairs) = (t.loss, t.pairs);
         let words = ctx.shared.words.load(Ordering::Relaxed).max(t.words);
         // The divergence guard: a NaN or ∞ anywhere in the weights reaches
         // the loss sums within a tick; stop every thread at once.
@@ -691,45 +845,53 @@ struct Worker<'a, O> {
 }
 
 impl<'a, O: OutputLayer> Worker<'a, O> {
-    fn new(ctx: &'a Ctx<'a>, t: usize, syn0: &'a mut [f32], syn1: &'a mut [f32], out: O) -> Self {
+    fn new(
+        ctx: &'a Ctx<'a>,
+        t: usize,
+        epoch: usize,
+        syn0: &'a mut [f32],
+        syn1: &'a mut [f32],
+        out: O,
+    ) -> Self {
         let dim = ctx.cfg.dim;
+        let stats = &ctx.shared.stats[t];
+        let done = ctx.shared.words.load(Ordering::Relaxed);
+        // Thread t's stream in epoch e depends on (seed, t, e) only, so a
+        // run resumed from a checkpoint draws what an uninterrupted one does.
+        let epoch_mix = (epoch as u64).wrapping_mul(0xD1B5_4A32_D192_ED03);
         Self {
             ctx,
-            stats: &ctx.shared.stats[t],
+            stats,
             range: ctx.ranges[t],
             out,
             syn0,
             syn1,
             // Thread t's stream; thread 0's differs from the initialisation's.
-            rng: seeded_rng(ctx.cfg.seed ^ 0x9E37_79B9_7F4A_7C15u64.wrapping_mul(t as u64 + 1)),
+            rng: seeded_rng(
+                ctx.cfg.seed ^ 0x9E37_79B9_7F4A_7C15u64.wrapping_mul(t as u64 + 1) ^ epoch_mix,
+            ),
             sentence: Vec::with_capacity(MAX_SENTENCE),
             context: Vec::with_capacity(2 * ctx.cfg.window),
             neu1: vec![0.0; dim],
             neu1e: vec![0.0; dim],
-            alpha: ctx.cfg.alpha,
-            words: 0,
+            alpha: alpha_at(ctx.cfg.alpha, done, ctx.total_words),
+            words: stats.words.load(Ordering::Relaxed),
             unreported: 0,
-            kept: 0,
-            pairs: 0,
-            loss: 0.0,
+            kept: stats.kept.load(Ordering::Relaxed),
+            pairs: stats.pairs.load(Ordering::Relaxed),
+            loss: f64::from_bits(stats.loss.load(Ordering::Relaxed)),
         }
     }
 
     fn run(mut self) -> Result<(), HostError> {
         let (start, end) = self.range;
         let ctx = self.ctx;
-        let result = (|| {
-            for _ in 0..ctx.cfg.epochs {
-                ctx.cfg
-                    .tokenizer
-                    .tokenize_range(&ctx.path, start, end, |t| self.token(t))?;
-                self.train_sentence();
-                if ctx.shared.abort.load(Ordering::Relaxed) {
-                    break;
-                }
-            }
-            Ok(())
-        })();
+        // One epoch: the driver (`run_epochs`) loops over them.
+        let result = ctx
+            .cfg
+            .tokenizer
+            .tokenize_range(&ctx.path, start, end, |t| self.token(t))
+            .map(|()| self.train_sentence());
         if result.is_err() {
             ctx.shared.abort.store(true, Ordering::Relaxed);
         }
