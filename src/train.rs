@@ -491,7 +491,7 @@ pub fn train_with_checkpoints(
         vocab: &model.vocab,
         keep_th: &keep_th,
         ranges: split_ranges(file_len, cfg.threads),
-        total_words: total * cfg.epochs as u64,
+        total_words: total.saturating_mul(cfg.epochs as u64),
         shared: &shared,
     };
     let start = Instant::now();

@@ -184,11 +184,22 @@ impl Vocab {
     /// Builds from `(word, count)` pairs already in the desired order.
     ///
     /// # Errors
-    /// [`HostError::Invalid`] for a duplicate word or more than `u32::MAX` words.
+    /// [`HostError::Invalid`] for a duplicate word, more than `u32::MAX`
+    /// words, or counts whose sum does not fit in a `u64`.
     pub fn from_sorted(pairs: Vec<(String, u64)>) -> Result<Self, HostError> {
         if pairs.len() > u32::MAX as usize {
             return Err(HostError::Invalid(
                 "vocabulary larger than 2^32 words".into(),
+            ));
+        }
+        // `total()` sums the counts: refuse counts that would overflow it.
+        if pairs
+            .iter()
+            .try_fold(0u64, |sum, &(_, c)| sum.checked_add(c))
+            .is_none()
+        {
+            return Err(HostError::Invalid(
+                "vocabulary counts add up to more than 2^64".into(),
             ));
         }
         let mut v = Vocab {

@@ -202,3 +202,31 @@ fn a_diverging_run_stops_with_an_error_naming_the_step_and_word() {
         assert!(msg.contains("training diverged at word"), "{msg}");
     }
 }
+
+#[test]
+fn vocabulary_counts_that_overflow_are_an_error_not_a_panic() {
+    use tiny_word2vec::vocab::Vocab;
+    let file = format!("a {}\nb {}\n", u64::MAX, u64::MAX);
+    let e = Vocab::read(file.as_bytes(), name())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("more than 2^64"), "{e}");
+}
+
+#[test]
+fn huge_vocabulary_counts_train_without_overflow() {
+    use tiny_word2vec::train::{TrainConfig, train_with_vocab};
+    use tiny_word2vec::vocab::Vocab;
+    let dir = tmp("bigcounts");
+    let corpus = dir.join("c.txt");
+    std::fs::write(&corpus, "a b a b\n").unwrap();
+    let file = format!("a {}\nb {}\n", 1u64 << 62, 1u64 << 62);
+    let vocab = Vocab::read(file.as_bytes(), name()).unwrap();
+    let cfg = TrainConfig {
+        dim: 4,
+        min_count: 1,
+        epochs: 5,
+        ..TrainConfig::default()
+    };
+    train_with_vocab(&corpus, vocab, &cfg, |_| {}).unwrap();
+}
