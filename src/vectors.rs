@@ -674,7 +674,20 @@ impl VectorFormat {
             .split(|b| b.is_ascii_whitespace())
             .filter(|t| !t.is_empty())
             .count();
-        let texty = printable && line.iter().any(u8::is_ascii_digit) && tokens >= dim.min(2);
+        // A binary row's floats can happen to be printable ASCII with digits
+        // (found by a proptest): up to 4·D bytes that do not parse as
+        // numbers, and fewer tokens than D, are binary; a longer line can
+        // only be (bad) text.
+        let numbers = || {
+            line.split(|b| b.is_ascii_whitespace())
+                .filter(|t| !t.is_empty())
+                .all(|t| std::str::from_utf8(t).is_ok_and(|t| t.parse::<f32>().is_ok()))
+        };
+        let binary_shaped = line.len() <= 4 * dim && tokens < dim.max(2) && !numbers();
+        let texty = printable
+            && line.iter().any(u8::is_ascii_digit)
+            && tokens >= dim.min(2)
+            && !binary_shaped;
         Ok(if texty {
             VectorFormat::Text
         } else {

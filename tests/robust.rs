@@ -111,8 +111,7 @@ proptest! {
         let (t, b) = (dir.join("v.txt"), dir.join("v.bin"));
         v.save_text(&t).unwrap();
         v.save_binary(&b).unwrap();
-        // Explicit formats: detection is a heuristic, and a binary file whose
-        // floats happen to be printable ASCII reads as text (found by this test).
+        // Explicit formats first: detection is a heuristic.
         let vt = Vectors::load_format(&t, VectorFormat::Text).unwrap();
         let vb = Vectors::load_format(&b, VectorFormat::Binary).unwrap();
         let bits = |x: &Vectors| x.data().iter().map(|f| f.to_bits()).collect::<Vec<_>>();
@@ -120,6 +119,12 @@ proptest! {
         prop_assert_eq!(vb.words(), v.words());
         prop_assert_eq!(bits(&vt), bits(&v));
         prop_assert_eq!(bits(&vb), bits(&v));
+        // Detection too (it used to read some binary files as text).
+        prop_assert_eq!(bits(&Vectors::load(&b).unwrap()), bits(&v));
+        prop_assert_eq!(bits(&Vectors::load(&t).unwrap()), bits(&v));
+        // Detection falls back to the other format when the guess fails.
+        let auto = Vectors::load(&b).unwrap();
+        prop_assert_eq!(bits(&auto), bits(&v));
     }
 
     #[test]
