@@ -29,6 +29,7 @@ pub(crate) struct Counters {
 }
 
 /// A loaded checkpoint.
+#[derive(Debug)]
 pub(crate) struct Resumed {
     pub epochs_done: usize,
     pub model: Model,
@@ -174,6 +175,9 @@ pub(crate) fn load(path: &Path, cfg: &TrainConfig, corpus_len: u64) -> Result<Re
     if r.left() != 0 {
         return Err(bad("data after the end of the checkpoint".into()));
     }
+    if mats.iter().flatten().any(|x| !x.is_finite()) {
+        return Err(bad("a weight is NaN or infinite".into()));
+    }
     let [syn0, syn1] = mats;
     let out_rows = match cfg.loss {
         crate::train::Loss::HierarchicalSoftmax => vocab.len().saturating_sub(1),
@@ -229,5 +233,66 @@ impl<'a> Reader<'a> {
     fn bytes(&mut self) -> Option<&'a [u8]> {
         let n = usize::try_from(self.u64()?).ok()?;
         self.take(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_truncation_and_corruption_is_an_error_not_a_panic() {
+        let dir = std::env::temp_dir().join(format!("w2v-ckpt-{}", std::process::id()));
+        let p = dir.join(crate::train::CHECKPOINT_FILE);
+        let cfg = TrainConfig {
+            dim: 2,
+            threads: 2,
+            ..TrainConfig::default()
+        };
+        let vocab = Vocab::from_sorted(vec![("a".into(), 3), ("bé".into(), 2)]).unwrap();
+        let (syn0, syn1) = ([0.5f32, -1.0, 2.0, 0.25], [0.0f32; 4]);
+        let counters = Counters {
+            words: 10,
+            threads: vec![[5, 4, 3, 1.5f64.to_bits()], [5, 4, 2, 0.5f64.to_bits()]],
+        };
+        save(&p, &cfg, 99, 1, &vocab, &syn0, &syn1, &counters).unwrap();
+        let good = std::fs::read(&p).unwrap();
+        let r = load(&p, &cfg, 99).unwrap();
+        assert_eq!((r.epochs_done, &r.counters), (1, &counters));
+        assert_eq!(
+            (&r.model.syn0[..], &r.model.syn1[..]),
+            (&syn0[..], &syn1[..])
+        );
+        assert_eq!(r.model.vocab.words(), vocab.words());
+        // Other settings, another corpus: refused.
+        let other = TrainConfig {
+            window: 2,
+            ..cfg.clone()
+        };
+        assert!(
+            load(&p, &other, 99)
+                .unwrap_err()
+                .to_string()
+                .contains("other settings")
+        );
+        assert!(
+            load(&p, &cfg, 98)
+                .unwrap_err()
+                .to_string()
+                .contains("corpus of 99 bytes")
+        );
+        for n in 0..good.len() {
+            std::fs::write(&p, &good[..n]).unwrap();
+            assert!(load(&p, &cfg, 99).is_err(), "truncated to {n} bytes");
+        }
+        for i in 0..good.len() {
+            for x in [0x01u8, 0x80, 0xff] {
+                let mut bad = good.clone();
+                bad[i] ^= x;
+                std::fs::write(&p, &bad).unwrap();
+                let _ = load(&p, &cfg, 99); // an error or (for a float) a value; never a panic
+            }
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
