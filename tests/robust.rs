@@ -2,6 +2,7 @@
 //! (proptest) of the blob, text and binary round trips and of the tokenizer
 //! on arbitrary bytes.
 #![cfg(feature = "std")]
+#![forbid(unsafe_code)]
 
 use proptest::prelude::*;
 use std::io::{BufReader, Read};

@@ -1,5 +1,7 @@
 //! The `w2v` command line against failures: a diverging run writes nothing
-//! and leaves an existing model as it was.
+//! and leaves an existing model as it was; a killed run resumes from its
+//! checkpoint to the same bytes as an uninterrupted one.
+#![forbid(unsafe_code)]
 
 use std::process::Command;
 
