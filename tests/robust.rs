@@ -236,3 +236,11 @@ fn huge_vocabulary_counts_train_without_overflow() {
     };
     train_with_vocab(&corpus, vocab, &cfg, |_| {}).unwrap();
 }
+
+#[test]
+fn an_endless_vocabulary_line_is_an_error() {
+    use tiny_word2vec::vocab::Vocab;
+    let r = BufReader::new(std::io::repeat(b'w').take(1 << 40));
+    let e = Vocab::read(r, name()).unwrap_err().to_string();
+    assert!(e.contains("line too long"), "{e}");
+}
