@@ -210,6 +210,9 @@ impl TrainConfig {
         if self.dim == 0 {
             return bad("dim must be positive");
         }
+        if self.dim > crate::vectors::MAX_DIM {
+            return bad("dim must be at most 1048576 (vectors::MAX_DIM)");
+        }
         if self.window == 0 {
             return bad("window must be positive");
         }
@@ -449,6 +452,18 @@ pub fn train_with_checkpoints(
         return Err(HostError::Invalid(
             "nothing to train: the vocabulary is empty".into(),
         ));
+    }
+    // Refuse a model that cannot be allocated instead of aborting.
+    let floats = vocab_in
+        .len()
+        .checked_mul(cfg.dim)
+        .and_then(|n| n.checked_mul(2));
+    if floats.is_none_or(|n| Vec::<f32>::new().try_reserve_exact(n).is_err()) {
+        return Err(HostError::Invalid(format!(
+            "a model of {} words × {} dimensions does not fit in memory",
+            vocab_in.len(),
+            cfg.dim
+        )));
     }
     let mut rng = seeded_rng(cfg.seed);
     let (mut model, first_epoch, resumed_counters) = match resumed {

@@ -244,3 +244,30 @@ fn an_endless_vocabulary_line_is_an_error() {
     let e = Vocab::read(r, name()).unwrap_err().to_string();
     assert!(e.contains("line too long"), "{e}");
 }
+
+#[test]
+fn a_model_too_large_for_memory_is_an_error() {
+    use tiny_word2vec::train::{TrainConfig, train_with_vocab};
+    use tiny_word2vec::vocab::Vocab;
+    let dir = tmp("huge-model");
+    let corpus = dir.join("c.txt");
+    std::fs::write(&corpus, "a b a b\n").unwrap();
+    // With Linux's "always overcommit" the reservation succeeds and the
+    // allocation is only refused when touched: nothing to test there.
+    if std::fs::read_to_string("/proc/sys/vm/overcommit_memory").is_ok_and(|m| m.trim() == "1") {
+        eprintln!("skipped: vm.overcommit_memory = 1");
+        return;
+    }
+    // 2^16 words (a vocabulary file) × D 2^20: 0.5 TiB of weights.
+    let file: String = (0..1u32 << 16).map(|i| format!("w{i} 1\n")).collect();
+    let vocab = Vocab::read(file.as_bytes(), name()).unwrap();
+    let cfg = TrainConfig {
+        dim: MAX_DIM,
+        min_count: 1,
+        ..TrainConfig::default()
+    };
+    let e = train_with_vocab(&corpus, vocab, &cfg, |_| {})
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("does not fit in memory"), "{e}");
+}

@@ -139,3 +139,24 @@ fn a_killed_run_resumes_to_the_same_bytes() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("other settings"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn an_absurd_dimension_is_refused_before_allocating() {
+    let dir = std::env::temp_dir().join(format!("w2v-robust-dim-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let corpus = dir.join("corpus.txt");
+    std::fs::write(&corpus, "a b c a b c\n").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_w2v"))
+        .args(["train", "--input"])
+        .arg(&corpus)
+        .arg("--output")
+        .arg(dir.join("v.vec"))
+        .args(["--min-count", "1", "--quiet", "--dim", "1000000000"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("dim must be at most"), "{e}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
