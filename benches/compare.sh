@@ -17,6 +17,7 @@
 #
 # Environment:
 #   W2V=target/release/w2v   our binary (skipped with a note if missing)
+#   W2V_EXTRA=""             extra flags for `w2v train` (e.g. --shared-negatives)
 #   EVAL=ref|w2v             evaluator for ALL models: benches/eval_ref.py (default) or `w2v eval`
 #   OUT=/tmp/w2v-compare     output dir: <config>/<tool>.txt vectors (word2vec text format),
 #                            logs, /usr/bin/time reports, results.md
@@ -54,6 +55,7 @@ PEERS_DIR=${PEERS_DIR:-$REPO/../peers}
 VENV=${VENV:-$PEERS_DIR/venv}
 OUT=${OUT:-/tmp/w2v-compare}
 W2V=${W2V:-$REPO/target/release/w2v}
+W2V_EXTRA=${W2V_EXTRA:-}
 EVAL=${EVAL:-ref}
 REPEAT=${REPEAT:-1}
 CROSSCHECK=${CROSSCHECK:-1}
@@ -386,7 +388,7 @@ if [[ $EVAL == w2v && $HAVE_W2V == 0 ]]; then die "EVAL=w2v needs the w2v binary
   echo "- settings: dim 100, window 5, negative 5, min_count 5, sample 1e-4, 1 epoch, alpha 0.025 (CBOW 0.05); repeats: $REPEAT (median)"
   echo "- evaluator: $EVAL; analogy restrict 30000 (3CosAdd); WordSim-353 Spearman"
   echo "- versions: word2vec C from PyPI word2vec $("$PY" -c 'import importlib.metadata as m; print(m.version("word2vec"))') ($W2V_C); gensim $("$PY" -c 'import gensim; print(gensim.__version__)'); fastText $(dpkg-query -W -f='${Version}' fasttext 2>/dev/null || echo '?') ($(command -v fasttext || echo missing))"
-  if [[ $HAVE_W2V == 1 ]]; then echo "- w2v: $W2V (git $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?'))"; fi
+  if [[ $HAVE_W2V == 1 ]]; then echo "- w2v: $W2V (git $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?'))${W2V_EXTRA:+ with $W2V_EXTRA}"; fi
   echo
 } > "$OUT/results.md"
 cat "$OUT/results.md"
@@ -404,7 +406,9 @@ run_one() {  # cfg tool model(skipgram|cbow) threads alpha
     w2v)
       cmd=("$W2V" train --input "$TRAIN" --output "$vec" --format text --model "$model" --loss ns
            --dim 100 --window 5 --negative 5 --min-count 5 --sample 1e-4 --alpha "$alpha"
-           --epochs 1 --threads "$thr" --seed 1) ;;
+           --epochs 1 --threads "$thr" --seed 1)
+      # shellcheck disable=SC2206  # W2V_EXTRA is a list of flags
+      [[ -n $W2V_EXTRA ]] && cmd+=($W2V_EXTRA) ;;
     word2vec-c)
       cmd=("$W2V_C" -train "$TRAIN" -output "$vec" -cbow "$cbow" -size 100 -window 5 -negative 5
            -hs 0 -sample 1e-4 -threads "$thr" -binary 0 -iter 1 -min-count 5 -alpha "$alpha") ;;

@@ -1,5 +1,6 @@
-//! Kernel benchmarks: SIMD vs the scalar reference for `dot`, `axpy` and a
-//! fused dot-then-axpy (the SGNS inner step), plus the σ table vs exact σ.
+//! Kernel benchmarks: SIMD vs the scalar reference for `dot`, `axpy`, the
+//! int8 `dot_i8` and a fused dot-then-axpy (the SGNS inner step, with two
+//! `axpy`s or the one-pass `axpy2`), plus the σ table vs exact σ.
 //!
 //! Each group runs the SIMD kernel and its scalar reference side by side so
 //! criterion's report reads as a ratio. Two access patterns:
@@ -13,7 +14,7 @@
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use tiny_word2vec::activation::{SigmoidTable, sigmoid};
-use tiny_word2vec::kernels::{axpy, axpy_scalar, dot, dot_scalar};
+use tiny_word2vec::kernels::{axpy, axpy_scalar, axpy2, dot, dot_i8, dot_i8_scalar, dot_scalar};
 use tiny_word2vec::sampling::{below, seeded_rng, uniform};
 
 const DIMS: [usize; 4] = [50, 100, 128, 300];
@@ -115,6 +116,55 @@ fn bench_fused(c: &mut Criterion) {
                 })
             });
         }
+        let mut i = 0;
+        g.bench_with_input(BenchmarkId::new("simd-axpy2/cold", dim), &dim, |b, _| {
+            b.iter(|| {
+                i = (i + 1) % order.len();
+                let r = order[i] * dim;
+                let u = &mut data[r..r + dim];
+                let f = dot(u, &v);
+                let gr = 0.025 * (1.0 - table.sigmoid(f));
+                axpy2(gr, &v, u, &mut neu1e);
+            })
+        });
+    }
+    g.finish();
+}
+
+/// The int8 dot product (quantised models on a device), hot and cold.
+fn bench_dot_i8(c: &mut Criterion) {
+    let mut g = c.benchmark_group("dot_i8");
+    for dim in DIMS {
+        g.throughput(Throughput::Elements(dim as u64));
+        let x: Vec<i8> = (0..dim).map(|i| (i * 37 % 255) as u8 as i8).collect();
+        let y: Vec<i8> = (0..dim).map(|i| (i * 91 % 255) as u8 as i8).collect();
+        g.bench_with_input(BenchmarkId::new("simd/hot", dim), &dim, |b, _| {
+            b.iter(|| dot_i8(black_box(&x), black_box(&y)))
+        });
+        g.bench_with_input(BenchmarkId::new("scalar/hot", dim), &dim, |b, _| {
+            b.iter(|| dot_i8_scalar(black_box(&x), black_box(&y)))
+        });
+        let rows = POOL_BYTES / dim;
+        let mut rng = seeded_rng(2);
+        let data: Vec<i8> = (0..rows * dim)
+            .map(|_| below(&mut rng, 256) as u8 as i8)
+            .collect();
+        let order: Vec<usize> = (0..4096)
+            .map(|_| below(&mut rng, rows as u32) as usize)
+            .collect();
+        for (name, f) in [
+            ("simd/cold", dot_i8 as fn(&[i8], &[i8]) -> i32),
+            ("scalar/cold", dot_i8_scalar),
+        ] {
+            let mut i = 0;
+            g.bench_with_input(BenchmarkId::new(name, dim), &dim, |b, _| {
+                b.iter(|| {
+                    i = (i + 1) % order.len();
+                    let r = order[i] * dim;
+                    f(&data[r..r + dim], black_box(&x))
+                })
+            });
+        }
     }
     g.finish();
 }
@@ -133,5 +183,12 @@ fn bench_sigmoid(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_dot, bench_axpy, bench_fused, bench_sigmoid);
+criterion_group!(
+    benches,
+    bench_dot,
+    bench_axpy,
+    bench_fused,
+    bench_dot_i8,
+    bench_sigmoid
+);
 criterion_main!(benches);

@@ -85,6 +85,39 @@ pub fn axpy_scalar(a: f32, x: &[f32], y: &mut [f32]) {
     }
 }
 
+/// The fused output-layer update of word2vec: `acc += a·u` and then
+/// `u += a·h`, in one pass over the three vectors (each element of `u` is
+/// loaded once and stored once), over their common prefix. Bit-identical to
+/// `axpy(a, u, acc); axpy(a, h, u)`.
+#[inline]
+pub fn axpy2(a: f32, h: &[f32], u: &mut [f32], acc: &mut [f32]) {
+    let n = h.len().min(u.len()).min(acc.len());
+    let (h, u, acc) = (&h[..n], &mut u[..n], &mut acc[..n]);
+    let av = f32x8::splat(a);
+    let mut i = 0;
+    while i + LANES <= n {
+        let uv = load(&u[i..]);
+        let r = uv.mul_add(av, load(&acc[i..]));
+        acc[i..i + LANES].copy_from_slice(r.as_array());
+        let r = load(&h[i..]).mul_add(av, uv);
+        u[i..i + LANES].copy_from_slice(r.as_array());
+        i += LANES;
+    }
+    while i < n {
+        acc[i] += a * u[i];
+        u[i] += a * h[i];
+        i += 1;
+    }
+}
+
+/// Scalar reference for [`axpy2`].
+pub fn axpy2_scalar(a: f32, h: &[f32], u: &mut [f32], acc: &mut [f32]) {
+    for ((ui, hi), ai) in u.iter_mut().zip(h).zip(acc.iter_mut()) {
+        *ai += a * *ui;
+        *ui += a * hi;
+    }
+}
+
 /// `x *= a` in place.
 #[inline]
 pub fn scale(a: f32, x: &mut [f32]) {
@@ -210,6 +243,25 @@ mod tests {
             axpy(a, x, &mut y1);
             axpy_scalar(a, x, &mut y2);
             for (p, q) in y1.iter().zip(&y2) {
+                prop_assert!(close(*p, *q, 40.0));
+            }
+        }
+
+        #[test]
+        fn axpy2_is_two_axpys_and_matches_scalar((x, y, off) in vecs(), a in -3.0f32..3.0) {
+            let h = &x[off..];
+            let u0: Vec<f32> = y[off..].iter().map(|v| v * 0.5 - 0.1).collect();
+            let acc0: Vec<f32> = y[off..].to_vec();
+            let (mut u1, mut acc1) = (u0.clone(), acc0.clone());
+            axpy2(a, h, &mut u1, &mut acc1);
+            let (mut u2, mut acc2) = (u0.clone(), acc0.clone());
+            axpy(a, &u0, &mut acc2);
+            axpy(a, h, &mut u2);
+            prop_assert_eq!(&u1, &u2);
+            prop_assert_eq!(&acc1, &acc2);
+            let (mut u3, mut acc3) = (u0.clone(), acc0.clone());
+            axpy2_scalar(a, h, &mut u3, &mut acc3);
+            for (p, q) in u1.iter().zip(&u3).chain(acc1.iter().zip(&acc3)) {
                 prop_assert!(close(*p, *q, 40.0));
             }
         }

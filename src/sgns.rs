@@ -21,28 +21,55 @@
 //! the outside word is skipped.
 
 use crate::activation::SigmoidTable;
-use crate::kernels::{axpy, dot};
+use crate::kernels::{axpy, axpy2, dot};
 use crate::sampling::NoiseDistribution;
 use crate::step::OutputLayer;
 use rand_core::Rng;
 
-/// Negatives drawn (and their rows touched) at a time.
+/// Negatives drawn (and their rows prefetched) at a time.
 const NEG_BATCH: usize = 16;
 
-/// Reads one float per 64-byte cache line of row `w`, so that the line is on
-/// its way into the cache before the row is used. A plain load rather than a
-/// prefetch instruction: safe, portable, and the CPU overlaps the misses.
+/// The most negatives [`Sgns::window_shared`] uses per window.
+pub const MAX_SHARED_NEGATIVES: usize = 64;
+
+/// Asks the CPU to start loading row `w` of `m` (every 64-byte cache line
+/// of it) into the cache, so that the misses of several random rows overlap
+/// each other and the arithmetic that runs meanwhile. A hint only: no value
+/// is read and nothing waits for it. Rows outside `m` are ignored.
 #[inline(always)]
-fn touch(m: &[f32], w: usize, dim: usize) -> f32 {
-    let mut t = 0.0;
+pub fn prefetch_row(m: &[f32], w: usize, dim: usize) {
     if let Some(row) = m.get(w * dim..(w + 1) * dim) {
         let mut i = 0;
         while i < row.len() {
-            t += row[i];
+            prefetch(&row[i]);
             i += 16;
         }
+        // A row that does not start on a line boundary ends on one more line.
+        if let Some(last) = row.last() {
+            prefetch(last);
+        }
     }
-    t
+}
+
+/// Prefetches the cache line holding `x` (x86-64: `prefetcht0`).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+#[allow(unsafe_code)]
+fn prefetch(x: &f32) {
+    use core::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+    // SAFETY: `_mm_prefetch` is `unsafe` only because it is a
+    // `#[target_feature(enable = "sse")]` function, and SSE is part of the
+    // x86-64 baseline, so the instruction exists on every CPU this code can
+    // run on. A prefetch never faults and has no architectural effect on
+    // memory; the pointer comes from a live reference anyway.
+    unsafe { _mm_prefetch::<_MM_HINT_T0>((x as *const f32).cast()) }
+}
+
+/// Elsewhere: a plain read (the CPU still overlaps the misses).
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn prefetch(x: &f32) {
+    core::hint::black_box(*x);
 }
 
 /// Everything an SGNS update needs besides the vectors: the σ table, the
@@ -83,6 +110,63 @@ impl<const N: usize> Sgns<'_, N> {
         loss
     }
 
+    /// Skip-gram over a whole window with **shared negatives** (the HogBatch
+    /// idea of pWord2Vec, Ji et al. 2016): one set of K negatives, drawn once
+    /// for the center word, serves the predictions of all its outside words
+    /// instead of K fresh ones per pair.
+    ///
+    /// The pairs train in word2vec.c's orientation: each outside word's row
+    /// of `syn0` (`h`) predicts the center through `syn1neg` (the center's
+    /// row and the K negatives' rows), and `h` moves by its `neu1e` after
+    /// its pair, as in [`Sgns::pair`]. The K + 1 output rows are thus
+    /// fetched from memory once per window instead of once per pair, and
+    /// the window's `2b` input rows are neighbours of one another, usually
+    /// in cache. A negative equal to the center is skipped. At most
+    /// [`MAX_SHARED_NEGATIVES`] negatives are used.
+    ///
+    /// Shapes: `syn0`, `syn1neg`: `V×D` row-major, `neu1e`: `D` scratch.
+    /// Returns the summed loss of the window's pairs; rows outside the
+    /// matrices are ignored.
+    #[allow(clippy::too_many_arguments)]
+    pub fn window_shared(
+        &self,
+        syn0: &mut [f32],
+        syn1neg: &mut [f32],
+        center: usize,
+        outside: &[u32],
+        alpha: f32,
+        rng: &mut impl Rng,
+        neu1e: &mut [f32],
+    ) -> f32 {
+        let dim = neu1e.len();
+        if outside.is_empty() || dim == 0 {
+            return 0.0;
+        }
+        let mut negs = [0usize; MAX_SHARED_NEGATIVES];
+        let negs = &mut negs[..self.negative.min(MAX_SHARED_NEGATIVES)];
+        prefetch_row(syn1neg, center, dim);
+        for k in negs.iter_mut() {
+            *k = self.noise.sample(rng);
+            prefetch_row(syn1neg, *k, dim);
+        }
+        let mut loss = 0.0;
+        for &c in outside {
+            let c = c as usize;
+            let Some(h) = syn0.get_mut(c * dim..(c + 1) * dim) else {
+                continue;
+            };
+            neu1e.fill(0.0);
+            loss += self.target(h, syn1neg, center, 1.0, alpha, neu1e);
+            for &k in negs.iter() {
+                if k != center {
+                    loss += self.target(h, syn1neg, k, 0.0, alpha, neu1e);
+                }
+            }
+            axpy(1.0, neu1e, h);
+        }
+        loss
+    }
+
     /// The output-layer half of [`Sgns::pair`]: the positive target `o` and
     /// K negatives update `syn1neg` and accumulate into `neu1e` (not cleared,
     /// not applied to `h`). See [`OutputLayer`].
@@ -96,7 +180,7 @@ impl<const N: usize> Sgns<'_, N> {
         neu1e: &mut [f32],
         rng: &mut impl Rng,
     ) -> f32 {
-        // The negatives are drawn a batch at a time and their rows touched
+        // The negatives are drawn a batch at a time and their rows prefetched
         // before any is used, so that their cache misses (random rows of a
         // large matrix: the main cost of a step) overlap instead of
         // following one another. Draw order and arithmetic are unchanged.
@@ -110,11 +194,12 @@ impl<const N: usize> Sgns<'_, N> {
             for k in &mut negs[..n] {
                 *k = self.noise.sample(rng);
             }
-            let mut t = if first { touch(syn1neg, o, dim) } else { 0.0 };
-            for &k in &negs[..n] {
-                t += touch(syn1neg, k, dim);
+            if first {
+                prefetch_row(syn1neg, o, dim);
             }
-            core::hint::black_box(t);
+            for &k in &negs[..n] {
+                prefetch_row(syn1neg, k, dim);
+            }
             if first {
                 loss += self.target(h, syn1neg, o, 1.0, alpha, neu1e);
                 first = false;
@@ -147,8 +232,7 @@ impl<const N: usize> Sgns<'_, N> {
         };
         let f = dot(u_w, v_c);
         let g = alpha * (label - self.table.sigmoid(f));
-        axpy(g, u_w, neu1e);
-        axpy(g, v_c, u_w);
+        axpy2(g, v_c, u_w, neu1e);
         // −log σ(f) for the positive, −log σ(−f) for a negative.
         -self.table.log_sigmoid(if label > 0.5 { f } else { -f })
     }
@@ -168,6 +252,22 @@ impl<const N: usize> OutputLayer for Sgns<'_, N> {
         rng: &mut impl Rng,
     ) -> f32 {
         self.output_step(h, target, alpha, weights, neu1e, rng)
+    }
+
+    #[inline]
+    fn window_shared(
+        &mut self,
+        syn0: &mut [f32],
+        center: usize,
+        outside: &[u32],
+        alpha: f32,
+        weights: &mut [f32],
+        neu1e: &mut [f32],
+        rng: &mut impl Rng,
+    ) -> Option<f32> {
+        Some(Sgns::window_shared(
+            self, syn0, weights, center, outside, alpha, rng, neu1e,
+        ))
     }
 }
 

@@ -38,6 +38,26 @@ pub trait OutputLayer {
         neu1e: &mut [f32],
         rng: &mut impl Rng,
     ) -> f32;
+
+    /// Skip-gram over a whole window with negatives shared by its pairs:
+    /// each word of `outside` (its row of `syn0`, updated in place)
+    /// predicts `center`. Only negative sampling implements it
+    /// ([`crate::sgns::Sgns::window_shared`]); the others return `None`
+    /// and leave everything untouched.
+    #[allow(clippy::too_many_arguments)]
+    fn window_shared(
+        &mut self,
+        syn0: &mut [f32],
+        center: usize,
+        outside: &[u32],
+        alpha: f32,
+        weights: &mut [f32],
+        neu1e: &mut [f32],
+        rng: &mut impl Rng,
+    ) -> Option<f32> {
+        let _ = (syn0, center, outside, alpha, weights, neu1e, rng);
+        None
+    }
 }
 
 /// Per-word Huffman paths for [`HierarchicalSoftmax`].

@@ -70,6 +70,92 @@ pub struct Vocab {
     words: Vec<String>,
     counts: Vec<u64>,
     index: FastMap<String, u32>,
+    /// The words of up to [`INLINE`] bytes again, in a table that holds
+    /// their bytes in its slots: the training hot path looks a word up
+    /// without following a pointer to a heap string.
+    short: ShortIndex,
+}
+
+/// Longest word [`ShortIndex`] stores.
+const INLINE: usize = 15;
+
+/// An open-addressing (linear probing) table from short words to their
+/// index, with each word packed into its slot (`[u8; 16]`: the bytes, zero
+/// padding, the length in the last byte; a zero length marks an empty slot).
+#[derive(Clone, Debug, Default, PartialEq)]
+struct ShortIndex {
+    keys: Vec<[u64; 2]>,
+    ids: Vec<u32>,
+    bits: u32,
+}
+
+impl ShortIndex {
+    #[inline(always)]
+    fn pack(word: &[u8]) -> Option<[u64; 2]> {
+        if word.is_empty() || word.len() > INLINE {
+            return None;
+        }
+        let mut b = [0u8; 16];
+        b[..word.len()].copy_from_slice(word);
+        b[15] = word.len() as u8;
+        let (lo, hi) = b.split_at(8);
+        Some([
+            u64::from_le_bytes(lo.try_into().unwrap_or([0; 8])),
+            u64::from_le_bytes(hi.try_into().unwrap_or([0; 8])),
+        ])
+    }
+
+    #[inline(always)]
+    fn slot(&self, k: [u64; 2]) -> usize {
+        let h = (k[0].wrapping_mul(FX_SEED).rotate_left(5) ^ k[1]).wrapping_mul(FX_SEED);
+        // The high bits of a multiplicative hash are the well-mixed ones.
+        (h >> (64 - self.bits)) as usize
+    }
+
+    /// A table for `words` (distinct), at most half full.
+    fn new<'a>(words: impl Iterator<Item = &'a str>, n: usize) -> Self {
+        let bits = (2 * n.max(1)).next_power_of_two().trailing_zeros().max(4);
+        let size = 1usize << bits;
+        let mut t = ShortIndex {
+            keys: vec![[0; 2]; size],
+            ids: vec![0; size],
+            bits,
+        };
+        for (i, w) in words.enumerate() {
+            let Some(k) = Self::pack(w.as_bytes()) else {
+                continue;
+            };
+            let mut s = t.slot(k);
+            while t.keys[s][1] != 0 {
+                s = (s + 1) & (size - 1);
+            }
+            t.keys[s] = k;
+            t.ids[s] = i as u32;
+        }
+        t
+    }
+
+    /// `Some(found)` for a short word, `None` if the word is too long for
+    /// the table.
+    #[inline]
+    fn get(&self, word: &[u8]) -> Option<Option<u32>> {
+        let k = Self::pack(word)?;
+        if self.keys.is_empty() {
+            return Some(None);
+        }
+        let mask = self.keys.len() - 1;
+        let mut s = self.slot(k);
+        loop {
+            let e = self.keys[s];
+            if e == k {
+                return Some(Some(self.ids[s]));
+            }
+            if e[1] == 0 {
+                return Some(None);
+            }
+            s = (s + 1) & mask;
+        }
+    }
 }
 
 /// Counts every word of the file at `path`.
@@ -206,6 +292,7 @@ impl Vocab {
             words: Vec::with_capacity(pairs.len()),
             counts: Vec::with_capacity(pairs.len()),
             index: FastMap::with_capacity_and_hasher(pairs.len(), Default::default()),
+            short: ShortIndex::default(),
         };
         for (i, (w, c)) in pairs.into_iter().enumerate() {
             if v.index.insert(w.clone(), i as u32).is_some() {
@@ -216,6 +303,7 @@ impl Vocab {
             v.words.push(w);
             v.counts.push(c);
         }
+        v.short = ShortIndex::new(v.words.iter().map(String::as_str), v.words.len());
         Ok(v)
     }
 
@@ -263,7 +351,10 @@ impl Vocab {
 
     /// Index of `word`, if present.
     pub fn get(&self, word: &str) -> Option<u32> {
-        self.index.get(word).copied()
+        match self.short.get(word.as_bytes()) {
+            Some(found) => found,
+            None => self.index.get(word).copied(),
+        }
     }
 
     /// The word at index `i`.
@@ -369,6 +460,26 @@ mod tests {
 
     fn counts(pairs: &[(&str, u64)]) -> HashMap<String, u64> {
         pairs.iter().map(|&(w, c)| (w.to_string(), c)).collect()
+    }
+
+    #[test]
+    fn short_and_long_words_are_found_and_absent_ones_are_not() {
+        // Lengths 1..=24 straddle the 15-byte inline limit; multi-byte UTF-8 too.
+        let words: Vec<String> = (1..=24)
+            .flat_map(|n| ["a", "é", "z"].map(|c| c.repeat(n)))
+            .collect();
+        let pairs = words.iter().map(|w| (w.clone(), 10)).collect();
+        let v = Vocab::from_sorted(pairs).unwrap();
+        for (i, w) in words.iter().enumerate() {
+            assert_eq!(v.get(w), Some(i as u32), "{w}");
+        }
+        for w in ["", "b", "aaaaaaaaaaaaaab", "aaaaaaaaaaaaaaaab", "é", "ééx"] {
+            assert_eq!(
+                v.get(w),
+                words.iter().position(|x| x == w).map(|i| i as u32)
+            );
+        }
+        assert_eq!(Vocab::default().get("a"), None);
     }
 
     #[test]
