@@ -2,6 +2,7 @@
 # Runs every fuzz target for a fixed budget with cargo-fuzz (libFuzzer, nightly).
 #
 # Usage: fuzz/run.sh [SECONDS_PER_TARGET=60] [TARGET...]
+# Targets: tokenizer, vocab, text_reader, binary_reader, blob_open, cli.
 # The corpus grows under fuzz/corpus/<target>/ (seeded from fuzz/seeds/<target>/
 # when present); crashes land in fuzz/artifacts/<target>/ and fail the script.
 # Prints one summary line per target: executions, corpus size, crashes.
@@ -10,13 +11,13 @@ cd "$(dirname "$0")"
 budget=${1:-60}
 shift || true
 
+if ! cargo +nightly --version >/dev/null 2>&1; then
+  echo "fuzz/run.sh: FAILED: no nightly toolchain; cargo-fuzz needs one (rustup toolchain install nightly)" >&2
+  exit 1
+fi
 if ! command -v cargo-fuzz >/dev/null 2>&1; then
   echo "installing cargo-fuzz"
   timeout 900 cargo install cargo-fuzz --locked
-fi
-if ! cargo +nightly --version >/dev/null 2>&1; then
-  echo "fuzz/run.sh: a nightly toolchain is needed (rustup toolchain install nightly)" >&2
-  exit 1
 fi
 
 targets=("$@")
@@ -38,7 +39,8 @@ for t in "${targets[@]}"; do
     status=1
   fi
   execs=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -1)
-  echo "fuzz $t: ${execs:-?} executions in ${budget}s, corpus $(find "corpus/$t" -type f | wc -l) files"
+  crashes=$(find "artifacts/$t" -type f 2>/dev/null | wc -l)
+  echo "fuzz $t: ${execs:-?} executions in ${budget}s, corpus $(find "corpus/$t" -type f | wc -l) files, crash artifacts $crashes"
   rm -f "$log"
 done
 exit $status

@@ -53,6 +53,18 @@ pub enum HostError {
     Invalid(String),
     /// An error from the no_std core.
     Core(crate::Error),
+    /// Training diverged: the loss or a vector became NaN or infinite, so
+    /// training stopped instead of writing a corrupt model.
+    Diverged {
+        /// Corpus words processed (over all threads and epochs) when the
+        /// non-finite value was detected.
+        step: u64,
+        /// A word whose input (or output) vector holds a non-finite value,
+        /// if one does.
+        word: Option<String>,
+        /// What was found, e.g. `loss is NaN`.
+        what: String,
+    },
 }
 
 impl HostError {
@@ -95,6 +107,13 @@ impl fmt::Display for HostError {
             }
             HostError::Invalid(msg) => f.write_str(msg),
             HostError::Core(e) => write!(f, "{e}"),
+            HostError::Diverged { step, word, what } => {
+                write!(f, "training diverged at word {step}: {what}")?;
+                if let Some(w) = word {
+                    write!(f, "; the vector of {w:?} is not finite")?;
+                }
+                f.write_str(" (lower --alpha); no model written")
+            }
         }
     }
 }

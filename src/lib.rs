@@ -76,6 +76,8 @@ pub use error::Error;
 #[cfg(feature = "std")]
 pub mod atomic;
 #[cfg(feature = "std")]
+mod checkpoint;
+#[cfg(feature = "std")]
 pub mod corpus;
 #[cfg(feature = "std")]
 pub mod eval;

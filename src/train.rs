@@ -218,6 +218,9 @@ impl TrainConfig {
         if self.dim == 0 {
             return bad("dim must be positive");
         }
+        if self.dim > crate::vectors::MAX_DIM {
+            return bad("dim must be at most 1048576 (vectors::MAX_DIM)");
+        }
         if self.window == 0 {
             return bad("window must be positive");
         }
@@ -423,17 +426,68 @@ pub fn train_with_vocab(
     cfg: &TrainConfig,
     observer: impl FnMut(&Progress),
 ) -> Result<(Model, TrainSummary), HostError> {
+    train_with_checkpoints(path, vocab, cfg, observer, &Checkpointing::default())
+}
+
+/// [`train_with_vocab`] with checkpoints: with `cp.dir`, the whole training
+/// state is written atomically to `cp.dir/`[`CHECKPOINT_FILE`] at the end of
+/// every epoch; with `cp.resume` and a checkpoint there, training continues
+/// after its last epoch (its vocabulary replaces `vocab`). The configuration
+/// and the corpus size must match the checkpoint's. The random streams
+/// depend only on (seed, thread, epoch), so with one thread a resumed run
+/// ends bit-identical to an uninterrupted one.
+///
+/// # Errors
+/// As [`train_with_vocab`]; [`HostError::Io`] / [`HostError::Format`] for
+/// an unreadable or malformed checkpoint; [`HostError::Invalid`] if it was
+/// written with another configuration or corpus.
+pub fn train_with_checkpoints(
+    path: &Path,
+    vocab: Vocab,
+    cfg: &TrainConfig,
+    mut observer: impl FnMut(&Progress),
+    cp: &Checkpointing,
+) -> Result<(Model, TrainSummary), HostError> {
     cfg.validate()?;
-    if vocab.is_empty() || vocab.total() == 0 {
+    let file_len = std::fs::metadata(path)
+        .map_err(|e| HostError::io(path, e))?
+        .len();
+    let resumed = match &cp.dir {
+        Some(dir) if cp.resume && dir.join(CHECKPOINT_FILE).exists() => Some(
+            crate::checkpoint::load(&dir.join(CHECKPOINT_FILE), cfg, file_len)?,
+        ),
+        _ => None,
+    };
+    let vocab_in = match &resumed {
+        Some(ck) => &ck.model.vocab,
+        None => &vocab,
+    };
+    if vocab_in.is_empty() || vocab_in.total() == 0 {
         return Err(HostError::Invalid(
             "nothing to train: the vocabulary is empty".into(),
         ));
     }
-    let file_len = std::fs::metadata(path)
-        .map_err(|e| HostError::io(path, e))?
-        .len();
+    // Refuse a model that cannot be allocated instead of aborting.
+    let floats = vocab_in
+        .len()
+        .checked_mul(cfg.dim)
+        .and_then(|n| n.checked_mul(2));
+    if floats.is_none_or(|n| Vec::<f32>::new().try_reserve_exact(n).is_err()) {
+        return Err(HostError::Invalid(format!(
+            "a model of {} words × {} dimensions does not fit in memory",
+            vocab_in.len(),
+            cfg.dim
+        )));
+    }
     let mut rng = seeded_rng(cfg.seed);
-    let mut model = Model::init(vocab, cfg.dim, cfg.loss, cfg.init, &mut rng);
+    let (mut model, first_epoch, resumed_counters) = match resumed {
+        Some(ck) => (ck.model, ck.epochs_done, Some(ck.counters)),
+        None => (
+            Model::init(vocab, cfg.dim, cfg.loss, cfg.init, &mut rng),
+            0,
+            None,
+        ),
+    };
     let total = model.vocab.total();
     let keep_th: Vec<u32> = model
         .vocab
@@ -443,9 +497,22 @@ pub fn train_with_vocab(
         .collect();
     let table = SigmoidTable::<1000>::new();
     let shared = Shared {
-        words: AtomicU64::new(0),
+        words: AtomicU64::new(resumed_counters.as_ref().map_or(0, |c| c.words)),
         abort: AtomicBool::new(false),
-        stats: (0..cfg.threads).map(|_| ThreadStats::default()).collect(),
+        nonfinite_at: AtomicU64::new(u64::MAX),
+        stats: (0..cfg.threads)
+            .map(|t| {
+                let s = ThreadStats::default();
+                if let Some(c) = &resumed_counters {
+                    let [w, k, p, l] = c.threads[t];
+                    s.words.store(w, Ordering::Relaxed);
+                    s.kept.store(k, Ordering::Relaxed);
+                    s.pairs.store(p, Ordering::Relaxed);
+                    s.loss.store(l, Ordering::Relaxed);
+                }
+                s
+            })
+            .collect(),
     };
     let ctx = Ctx {
         cfg,
@@ -453,13 +520,29 @@ pub fn train_with_vocab(
         vocab: &model.vocab,
         keep_th: &keep_th,
         ranges: split_ranges(file_len, cfg.threads),
-        total_words: total * cfg.epochs as u64,
+        total_words: total.saturating_mul(cfg.epochs as u64),
         shared: &shared,
     };
     let start = Instant::now();
-    let watch = |running: &hogwild::Running| monitor(&ctx, start, running, observer);
+    let mut mon = MonitorState::default();
+    let mut watch = |running: &hogwild::Running, last: bool| {
+        monitor(&ctx, start, running, &mut observer, &mut mon, last)
+    };
+    let save = |epoch: usize, syn0: &[f32], syn1: &[f32]| match &cp.dir {
+        Some(dir) => crate::checkpoint::save(
+            &dir.join(CHECKPOINT_FILE),
+            cfg,
+            file_len,
+            epoch + 1,
+            ctx.vocab,
+            syn0,
+            syn1,
+            &shared.counters(),
+        ),
+        None => Ok(()),
+    };
     let (syn0, syn1) = (&mut model.syn0, &mut model.syn1);
-    let results: Vec<Result<(), HostError>> = match cfg.loss {
+    let results: Result<(), HostError> = match cfg.loss {
         Loss::NegativeSampling => {
             let v = ctx.vocab.len();
             let (mut th, mut al, mut wk) = (vec![0u32; v], vec![0u32; v], vec![0u32; v]);
@@ -470,12 +553,14 @@ pub fn train_with_vocab(
                 noise,
                 negative: cfg.negative,
             };
-            hogwild::run(
+            run_epochs(
+                &ctx,
                 syn0,
                 syn1,
-                cfg.threads,
-                |t, a, b| Worker::new(&ctx, t, a, b, sgns).run(),
-                watch,
+                first_epoch,
+                |e, t, a, b| Worker::new(&ctx, t, e, a, b, sgns).run(),
+                &mut watch,
+                save,
             )
         }
         Loss::HierarchicalSoftmax => {
@@ -496,39 +581,42 @@ pub fn train_with_vocab(
                 ))
             })?;
             drop(work);
-            hogwild::run(
+            run_epochs(
+                &ctx,
                 syn0,
                 syn1,
-                cfg.threads,
-                |t, a, b| {
+                first_epoch,
+                |e, t, a, b| {
                     let hs = HierarchicalSoftmax {
                         table: &table,
                         paths: tree,
                     };
-                    Worker::new(&ctx, t, a, b, hs).run()
+                    Worker::new(&ctx, t, e, a, b, hs).run()
                 },
-                watch,
+                &mut watch,
+                save,
             )
         }
-        Loss::Softmax => hogwild::run(
+        Loss::Softmax => run_epochs(
+            &ctx,
             syn0,
             syn1,
-            cfg.threads,
-            |t, a, b| {
+            first_epoch,
+            |e, t, a, b| {
                 let mut logits = vec![0.0f32; ctx.vocab.len()];
                 let out = FullSoftmax {
                     logits: &mut logits,
                 };
-                Worker::new(&ctx, t, a, b, out).run()
+                Worker::new(&ctx, t, e, a, b, out).run()
             },
-            watch,
+            &mut watch,
+            save,
         ),
     };
     let seconds = start.elapsed().as_secs_f64();
-    for r in results {
-        r?;
-    }
+    results?;
     let sum = shared.sum();
+    check_finite(&model, &shared, &sum)?;
     let summary = TrainSummary {
         words: sum.words,
         trained_words: sum.kept,
@@ -538,6 +626,80 @@ pub fn train_with_vocab(
         threads: cfg.threads,
     };
     Ok((model, summary))
+}
+
+/// Where [`train_with_checkpoints`] keeps its state.
+#[derive(Clone, Debug, Default)]
+pub struct Checkpointing {
+    /// The directory of the checkpoint file; `None`: no checkpoints.
+    pub dir: Option<PathBuf>,
+    /// Continue from the checkpoint in `dir`, if there is one.
+    pub resume: bool,
+}
+
+/// The checkpoint's file name in [`Checkpointing::dir`].
+pub const CHECKPOINT_FILE: &str = "checkpoint.tw2v";
+
+/// Runs epochs `first..cfg.epochs`, one [`hogwild::run`] each, calling
+/// `save` after each epoch; stops early when a worker fails or the
+/// divergence guard fires.
+fn run_epochs<W>(
+    ctx: &Ctx<'_>,
+    syn0: &mut [f32],
+    syn1: &mut [f32],
+    first: usize,
+    worker: W,
+    watch: &mut impl FnMut(&hogwild::Running, bool),
+    save: impl Fn(usize, &[f32], &[f32]) -> Result<(), HostError>,
+) -> Result<(), HostError>
+where
+    W: Fn(usize, usize, &mut [f32], &mut [f32]) -> Result<(), HostError> + Sync,
+{
+    let epochs = ctx.cfg.epochs;
+    for epoch in first..epochs {
+        let results = hogwild::run(
+            syn0,
+            syn1,
+            ctx.cfg.threads,
+            |t, a, b| worker(epoch, t, a, b),
+            |r| watch(r, epoch + 1 == epochs),
+        );
+        for r in results {
+            r?;
+        }
+        if ctx.shared.abort.load(Ordering::Relaxed) {
+            break;
+        }
+        save(epoch, syn0, syn1)?;
+    }
+    Ok(())
+}
+
+/// The divergence guard, after training: fails if the monitor saw a
+/// non-finite loss, or if the final loss or any weight is NaN or infinite,
+/// naming the step and the first word whose vector is not finite.
+fn check_finite(model: &Model, shared: &Shared, sum: &Totals) -> Result<(), HostError> {
+    let seen = shared.nonfinite_at.load(Ordering::Relaxed);
+    let dim = model.syn0.len() / model.vocab.len().max(1);
+    let bad_row = |m: &[f32]| {
+        m.chunks_exact(dim.max(1))
+            .position(|r| r.iter().any(|x| !x.is_finite()))
+    };
+    let word = bad_row(&model.syn0)
+        .or_else(|| bad_row(&model.syn1).filter(|&i| i < model.vocab.len()))
+        .and_then(|i| model.vocab.word(i).map(str::to_owned));
+    let weights_bad = bad_row(&model.syn0).is_some() || bad_row(&model.syn1).is_some();
+    if seen == u64::MAX && sum.loss.is_finite() && !weights_bad {
+        return Ok(());
+    }
+    let (step, what) = if seen != u64::MAX {
+        (seen, "the training loss became non-finite".to_owned())
+    } else if !sum.loss.is_finite() {
+        (sum.words, format!("the training loss is {}", sum.loss))
+    } else {
+        (sum.words, "a weight became non-finite".to_owned())
+    };
+    Err(HostError::Diverged { step, word, what })
 }
 
 /// The learning rate after `done` of `total` words: linear decay from α to
@@ -574,10 +736,32 @@ struct Shared {
     words: AtomicU64,
     /// Set when a worker fails, so the others stop early.
     abort: AtomicBool,
+    /// Words processed when the monitor first saw a non-finite loss
+    /// (`u64::MAX`: never); the monitor then sets `abort`.
+    nonfinite_at: AtomicU64,
     stats: Vec<ThreadStats>,
 }
 
 impl Shared {
+    /// What a checkpoint keeps of the counters.
+    fn counters(&self) -> crate::checkpoint::Counters {
+        crate::checkpoint::Counters {
+            words: self.words.load(Ordering::Relaxed),
+            threads: self
+                .stats
+                .iter()
+                .map(|s| {
+                    [
+                        s.words.load(Ordering::Relaxed),
+                        s.kept.load(Ordering::Relaxed),
+                        s.pairs.load(Ordering::Relaxed),
+                        s.loss.load(Ordering::Relaxed),
+                    ]
+                })
+                .collect(),
+        }
+    }
+
     fn sum(&self) -> Totals {
         let mut t = Totals::default();
         for s in &self.stats {
@@ -601,6 +785,14 @@ struct Ctx<'a> {
     shared: &'a Shared,
 }
 
+/// The monitor's last snapshot, kept across epochs.
+#[derive(Debug, Default)]
+struct MonitorState {
+    loss: f64,
+    pairs: u64,
+    words: u64,
+}
+
 /// Calls `observer` whenever the workers have published new counters (every
 /// 10,000 words per thread; polled every [`PROGRESS_POLL`]) until they finish,
 /// and once more at the end.
@@ -608,22 +800,37 @@ fn monitor(
     ctx: &Ctx<'_>,
     start: Instant,
     running: &hogwild::Running,
-    mut observer: impl FnMut(&Progress),
+    observer: &mut impl FnMut(&Progress),
+    state: &mut MonitorState,
+    last_epoch: bool,
 ) {
-    let (mut last_loss, mut last_pairs, mut last_words) = (0.0f64, 0u64, 0u64);
+    let MonitorState {
+        loss: last_loss,
+        pairs: last_pairs,
+        words: last_words,
+    } = state;
     loop {
         running.wait(PROGRESS_POLL);
         // Read `finished` before the counters: once it is true, the counters
         // are final (the workers publish them before they finish).
         let done = running.finished();
         let t = ctx.shared.sum();
-        if !done && t.words == last_words {
+        if t.words == *last_words && !(done && last_epoch) {
+            if done {
+                return;
+            }
             continue;
         }
-        last_words = t.words;
-        let (dl, dp) = (t.loss - last_loss, t.pairs - last_pairs);
-        (last_loss, last_pairs) = (t.loss, t.pairs);
+        *last_words = t.words;
+        let (dl, dp) = (t.loss - *last_loss, t.pairs - *last_pairs);
+        (*last_loss, *last_pairs) = (t.loss, t.pairs);
         let words = ctx.shared.words.load(Ordering::Relaxed).max(t.words);
+        // The divergence guard: a NaN or ∞ anywhere in the weights reaches
+        // the loss sums within a tick; stop every thread at once.
+        if !t.loss.is_finite() && ctx.shared.nonfinite_at.load(Ordering::Relaxed) == u64::MAX {
+            ctx.shared.nonfinite_at.store(words, Ordering::Relaxed);
+            ctx.shared.abort.store(true, Ordering::Relaxed);
+        }
         observer(&Progress {
             words,
             total_words: ctx.total_words,
@@ -667,45 +874,53 @@ struct Worker<'a, O> {
 }
 
 impl<'a, O: OutputLayer> Worker<'a, O> {
-    fn new(ctx: &'a Ctx<'a>, t: usize, syn0: &'a mut [f32], syn1: &'a mut [f32], out: O) -> Self {
+    fn new(
+        ctx: &'a Ctx<'a>,
+        t: usize,
+        epoch: usize,
+        syn0: &'a mut [f32],
+        syn1: &'a mut [f32],
+        out: O,
+    ) -> Self {
         let dim = ctx.cfg.dim;
+        let stats = &ctx.shared.stats[t];
+        let done = ctx.shared.words.load(Ordering::Relaxed);
+        // Thread t's stream in epoch e depends on (seed, t, e) only, so a
+        // run resumed from a checkpoint draws what an uninterrupted one does.
+        let epoch_mix = (epoch as u64).wrapping_mul(0xD1B5_4A32_D192_ED03);
         Self {
             ctx,
-            stats: &ctx.shared.stats[t],
+            stats,
             range: ctx.ranges[t],
             out,
             syn0,
             syn1,
             // Thread t's stream; thread 0's differs from the initialisation's.
-            rng: seeded_rng(ctx.cfg.seed ^ 0x9E37_79B9_7F4A_7C15u64.wrapping_mul(t as u64 + 1)),
+            rng: seeded_rng(
+                ctx.cfg.seed ^ 0x9E37_79B9_7F4A_7C15u64.wrapping_mul(t as u64 + 1) ^ epoch_mix,
+            ),
             sentence: Vec::with_capacity(MAX_SENTENCE),
             context: Vec::with_capacity(2 * ctx.cfg.window),
             neu1: vec![0.0; dim],
             neu1e: vec![0.0; dim],
-            alpha: ctx.cfg.alpha,
-            words: 0,
+            alpha: alpha_at(ctx.cfg.alpha, done, ctx.total_words),
+            words: stats.words.load(Ordering::Relaxed),
             unreported: 0,
-            kept: 0,
-            pairs: 0,
-            loss: 0.0,
+            kept: stats.kept.load(Ordering::Relaxed),
+            pairs: stats.pairs.load(Ordering::Relaxed),
+            loss: f64::from_bits(stats.loss.load(Ordering::Relaxed)),
         }
     }
 
     fn run(mut self) -> Result<(), HostError> {
         let (start, end) = self.range;
         let ctx = self.ctx;
-        let result = (|| {
-            for _ in 0..ctx.cfg.epochs {
-                ctx.cfg
-                    .tokenizer
-                    .tokenize_range(&ctx.path, start, end, |t| self.token(t))?;
-                self.train_sentence();
-                if ctx.shared.abort.load(Ordering::Relaxed) {
-                    break;
-                }
-            }
-            Ok(())
-        })();
+        // One epoch: the driver (`run_epochs`) loops over them.
+        let result = ctx
+            .cfg
+            .tokenizer
+            .tokenize_range(&ctx.path, start, end, |t| self.token(t))
+            .map(|()| self.train_sentence());
         if result.is_err() {
             ctx.shared.abort.store(true, Ordering::Relaxed);
         }

@@ -165,36 +165,91 @@ impl Vectors {
     /// non-finite value, a duplicate word, or fewer rows than the header says.
     pub fn load_text(path: &Path) -> Result<Self, HostError> {
         let file = std::fs::File::open(path).map_err(|e| HostError::io(path, e))?;
-        let file_len = file.metadata().map(|m| m.len()).unwrap_or(u64::MAX);
-        let mut lines = BufReader::new(file).lines();
+        let file_len = file.metadata().map(|m| m.len()).ok();
+        Self::read_text(BufReader::new(file), path, file_len)
+    }
+
+    /// Reads the word2vec text format from `reader`, as [`Vectors::load_text`]
+    /// does from a file; `path` only names the input in errors.
+    ///
+    /// The header is not trusted: with `size` (the input's length in bytes,
+    /// when known) a header claiming more values than the input can hold is
+    /// rejected before anything is allocated; without it, at most
+    /// [`MAX_PREALLOC_FLOATS`] values are reserved up front. A line longer than
+    /// [`max_text_line`]`(D)` bytes is an error, so memory stays bounded
+    /// by the input's real size even for an endless line. The last line
+    /// needs no trailing newline.
+    ///
+    /// # Errors
+    /// As [`Vectors::load_text`].
+    pub fn read_text(
+        mut reader: impl BufRead,
+        path: &Path,
+        size: Option<u64>,
+    ) -> Result<Self, HostError> {
         let fmt_err = |line: u64, msg: String| HostError::Format {
             path: path.into(),
             line,
             msg,
         };
-        let header = match lines.next() {
-            Some(l) => l.map_err(|e| HostError::io(path, e))?,
-            None => return Err(fmt_err(1, "empty file: expected a `V D` header".into())),
+        let io = |e| HostError::io(path, e);
+        let mut buf = Vec::new();
+        // Reads one line (without its `\n`) into `buf`; false at the end.
+        let mut next_line = |buf: &mut Vec<u8>, limit: u64, lineno: u64| {
+            buf.clear();
+            (&mut reader)
+                .take(limit + 1)
+                .read_until(b'\n', buf)
+                .map_err(io)?;
+            if buf.is_empty() {
+                return Ok(false);
+            }
+            if buf.last() == Some(&b'\n') {
+                buf.pop();
+            } else if buf.len() as u64 > limit {
+                return Err(fmt_err(
+                    lineno,
+                    format!("line longer than {limit} bytes; is this a word2vec text file?"),
+                ));
+            }
+            Ok(true)
         };
+        if !next_line(&mut buf, MAX_HEADER_LINE, 1)? {
+            return Err(fmt_err(1, "empty file: expected a `V D` header".into()));
+        }
+        let header = String::from_utf8_lossy(&buf).into_owned();
         let (v, dim) = parse_header(&header).ok_or_else(|| {
             fmt_err(
                 1,
                 format!("bad header {header:?}: expected two positive integers `V D`"),
             )
         })?;
-        // Each row needs at least 2 bytes per value (digit + space): reject
-        // headers the file cannot possibly hold before allocating for them.
-        if (v as u64).saturating_mul(2 * dim as u64) > file_len {
+        if dim > MAX_DIM {
             return Err(fmt_err(
                 1,
-                format!("header claims {v} × {dim} values but the file has {file_len} bytes"),
+                format!("header claims dimension {dim}, above the limit {MAX_DIM}"),
             ));
         }
-        let mut words = Vec::with_capacity(v);
-        let mut data = Vec::with_capacity(v * dim);
-        for (n, line) in lines.enumerate() {
-            let lineno = n as u64 + 2;
-            let line = line.map_err(|e| HostError::io(path, e))?;
+        // Each row needs at least 2 bytes per value (digit + space): reject
+        // headers the file cannot possibly hold before allocating for them.
+        let need = (v as u64).saturating_mul(2 * dim as u64);
+        if let Some(len) = size
+            && need > len
+        {
+            return Err(fmt_err(
+                1,
+                format!("header claims {v} × {dim} values but the file has {len} bytes"),
+            ));
+        }
+        let reserve = v.saturating_mul(dim).min(MAX_PREALLOC_FLOATS);
+        let mut words = Vec::with_capacity(reserve / dim);
+        let mut data = Vec::with_capacity(reserve);
+        let limit = max_text_line(dim);
+        let mut lineno = 1u64;
+        while next_line(&mut buf, limit, lineno + 1)? {
+            lineno += 1;
+            let line = std::str::from_utf8(&buf)
+                .map_err(|_| fmt_err(lineno, "the line is not valid UTF-8".into()))?;
             if line.trim().is_empty() {
                 continue;
             }
@@ -240,6 +295,23 @@ impl Vectors {
         }
         Self::new(words, dim, data).map_err(|e| fmt_err(0, e.to_string()))
     }
+}
+
+/// Largest dimension `D` the readers accept (a header above it is rejected
+/// before anything is allocated).
+pub const MAX_DIM: usize = 1 << 20;
+
+/// At most this many floats are reserved from a header's `V·D` before the
+/// rows are actually read, when the input's size is unknown.
+pub const MAX_PREALLOC_FLOATS: usize = 1 << 24;
+
+/// Longest header line, in bytes.
+const MAX_HEADER_LINE: u64 = 256;
+
+/// Longest line the text reader accepts for dimension `dim`: a word of up
+/// to 64 KiB plus 64 bytes per value (far above any float's text form).
+pub fn max_text_line(dim: usize) -> u64 {
+    (MAX_BINARY_WORD as u64) + 64 * dim as u64
 }
 
 /// A word-vector file format.
@@ -335,8 +407,26 @@ impl Vectors {
     /// UTF-8, a duplicate word, or data after the last row.
     pub fn load_binary(path: &Path) -> Result<Self, HostError> {
         let file = std::fs::File::open(path).map_err(|e| HostError::io(path, e))?;
-        let file_len = file.metadata().map(|m| m.len()).unwrap_or(u64::MAX);
-        let mut r = BufReader::with_capacity(1 << 20, file);
+        let file_len = file.metadata().map(|m| m.len()).ok();
+        Self::read_binary(BufReader::with_capacity(1 << 20, file), path, file_len)
+    }
+
+    /// Reads the word2vec binary format from `reader`, as
+    /// [`Vectors::load_binary`] does from a file; `path` only names the input
+    /// in errors. `size` (the input's length, when known) bounds what a
+    /// header may claim before anything is allocated: `D` above [`MAX_DIM`]
+    /// or a row larger than the whole input is rejected at once, and at most
+    /// as many rows as the input can hold (or [`MAX_PREALLOC_FLOATS`] values
+    /// without `size`) are reserved up front. A word longer than 64 KiB is an
+    /// error.
+    ///
+    /// # Errors
+    /// As [`Vectors::load_binary`].
+    pub fn read_binary(
+        mut r: impl BufRead,
+        path: &Path,
+        size: Option<u64>,
+    ) -> Result<Self, HostError> {
         let fmt_err = |row: u64, msg: String| HostError::Format {
             path: path.into(),
             line: row,
@@ -364,9 +454,19 @@ impl Vectors {
                     ),
                 )
             })?;
+        if dim > MAX_DIM {
+            return Err(fmt_err(
+                0,
+                format!("header claims dimension {dim}, above the limit {MAX_DIM}"),
+            ));
+        }
         // Each row takes at least 4·D + 2 bytes: never reserve more rows
         // than the file can hold (a bad header then fails as a truncation).
-        let fit = (file_len / (4 * dim as u64 + 2)).min(v as u64) as usize;
+        let row_min = 4 * dim as u64 + 2;
+        let fit = match size {
+            Some(len) => (len / row_min).min(v as u64) as usize,
+            None => v.min(MAX_PREALLOC_FLOATS / dim),
+        };
         let mut words = Vec::with_capacity(fit);
         let mut data = Vec::with_capacity(fit * dim);
         let mut word = Vec::new();
@@ -574,7 +674,20 @@ impl VectorFormat {
             .split(|b| b.is_ascii_whitespace())
             .filter(|t| !t.is_empty())
             .count();
-        let texty = printable && line.iter().any(u8::is_ascii_digit) && tokens >= dim.min(2);
+        // A binary row's floats can happen to be printable ASCII with digits
+        // (found by a proptest): up to 4·D bytes that do not parse as
+        // numbers, and fewer tokens than D, are binary; a longer line can
+        // only be (bad) text.
+        let numbers = || {
+            line.split(|b| b.is_ascii_whitespace())
+                .filter(|t| !t.is_empty())
+                .all(|t| std::str::from_utf8(t).is_ok_and(|t| t.parse::<f32>().is_ok()))
+        };
+        let binary_shaped = line.len() <= 4 * dim && tokens < dim.max(2) && !numbers();
+        let texty = printable
+            && line.iter().any(u8::is_ascii_digit)
+            && tokens >= dim.min(2)
+            && !binary_shaped;
         Ok(if texty {
             VectorFormat::Text
         } else {

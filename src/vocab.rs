@@ -6,7 +6,7 @@ use crate::corpus::{Token, Tokenizer};
 use std::collections::HashMap;
 use std::format;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::prelude::rust_2024::*;
 use std::vec;
@@ -270,11 +270,22 @@ impl Vocab {
     /// Builds from `(word, count)` pairs already in the desired order.
     ///
     /// # Errors
-    /// [`HostError::Invalid`] for a duplicate word or more than `u32::MAX` words.
+    /// [`HostError::Invalid`] for a duplicate word, more than `u32::MAX`
+    /// words, or counts whose sum does not fit in a `u64`.
     pub fn from_sorted(pairs: Vec<(String, u64)>) -> Result<Self, HostError> {
         if pairs.len() > u32::MAX as usize {
             return Err(HostError::Invalid(
                 "vocabulary larger than 2^32 words".into(),
+            ));
+        }
+        // `total()` sums the counts: refuse counts that would overflow it.
+        if pairs
+            .iter()
+            .try_fold(0u64, |sum, &(_, c)| sum.checked_add(c))
+            .is_none()
+        {
+            return Err(HostError::Invalid(
+                "vocabulary counts add up to more than 2^64".into(),
             ));
         }
         let mut v = Vocab {
@@ -389,14 +400,40 @@ impl Vocab {
     /// [`HostError::Invalid`] for a duplicate word.
     pub fn load(path: &Path) -> Result<Self, HostError> {
         let file = std::fs::File::open(path).map_err(|e| HostError::io(path, e))?;
+        Self::read(BufReader::new(file), path)
+    }
+
+    /// Reads a vocabulary file from `reader`, as [`Vocab::load`] does;
+    /// `path` only names the input in errors.
+    ///
+    /// # Errors
+    /// As [`Vocab::load`].
+    pub fn read(mut reader: impl BufRead, path: &Path) -> Result<Self, HostError> {
+        // A word and a count: a longer line is an error, so an endless line
+        // cannot exhaust memory.
+        const MAX_LINE: u64 = crate::corpus::MAX_TOKEN_BYTES as u64 + 64;
         let mut pairs = Vec::new();
-        for (n, line) in BufReader::new(file).lines().enumerate() {
-            let line = line.map_err(|e| HostError::io(path, e))?;
+        let mut buf = Vec::new();
+        for n in 0u64.. {
+            buf.clear();
+            (&mut reader)
+                .take(MAX_LINE + 1)
+                .read_until(b'\n', &mut buf)
+                .map_err(|e| HostError::io(path, e))?;
+            if buf.is_empty() {
+                break;
+            }
             let bad = |msg: &str| HostError::Format {
                 path: path.into(),
-                line: n as u64 + 1,
+                line: n + 1,
                 msg: msg.into(),
             };
+            if buf.last() == Some(&b'\n') {
+                buf.pop();
+            } else if buf.len() as u64 > MAX_LINE {
+                return Err(bad("line too long for `word count`"));
+            }
+            let line = std::str::from_utf8(&buf).map_err(|_| bad("not valid UTF-8"))?;
             let mut parts = line.split_whitespace();
             let (Some(w), Some(c), None) = (parts.next(), parts.next(), parts.next()) else {
                 return Err(bad("expected `word count`"));

@@ -1,8 +1,11 @@
 //! Writes seed inputs for the fuzz targets into fuzz/seeds/<target>/:
-//! small valid blobs (f32 and int8, with and without counts and output rows).
+//! small valid blobs (f32 and int8, with and without counts and output rows),
+//! text and binary vector files (word2vec C's and gensim's layouts), corpora
+//! and vocabulary files.
 //! Run: `cargo +nightly run --bin make_seeds` from fuzz/.
 
 use tiny_word2vec::blob::{BlobSource, EncodeOptions, encode_source};
+use tiny_word2vec::vectors::Vectors;
 
 fn main() {
     let words: Vec<String> = ["whale", "sea", "ship", "ahab", "été"].iter().map(|s| s.to_string()).collect();
@@ -26,4 +29,27 @@ fn main() {
             println!("wrote {name}");
         }
     }
+    let v = Vectors::new(words.clone(), dim, input.clone()).unwrap();
+    for d in ["text_reader", "binary_reader", "vocab"] {
+        std::fs::create_dir_all(format!("seeds/{d}")).unwrap();
+    }
+    v.save_text("seeds/text_reader/w2v.txt".as_ref()).unwrap();
+    let mut c_style = String::from("5 3\n");
+    for (w, row) in words.iter().zip(input.chunks(dim)) {
+        c_style += &format!("{w} {} {} {} \n", row[0], row[1], row[2]);
+    }
+    std::fs::write("seeds/text_reader/word2vec-c.txt", c_style).unwrap();
+    v.save_binary("seeds/binary_reader/w2v.bin".as_ref()).unwrap();
+    let mut gensim = b"5 3\n".to_vec();
+    for (w, row) in words.iter().zip(input.chunks(dim)) {
+        gensim.extend_from_slice(w.as_bytes());
+        gensim.push(b' ');
+        for x in row {
+            gensim.extend_from_slice(&x.to_le_bytes());
+        }
+    }
+    std::fs::write("seeds/binary_reader/gensim.bin", gensim).unwrap();
+    std::fs::write("seeds/vocab/corpus.txt", b"\x02the whale, the sea\nthe ship\tahab's whale\n\xc3\xa9t\xc3\xa9 the\n").unwrap();
+    std::fs::write("seeds/vocab/vocab.txt", b"\x00the 10\nwhale 5\nsea 5\nship 1\n").unwrap();
+    println!("wrote text, binary and vocabulary seeds");
 }

@@ -12,7 +12,9 @@ use tiny_word2vec::corpus::Tokenizer;
 use tiny_word2vec::eval::{evaluate_analogies, evaluate_word_pairs};
 use tiny_word2vec::loss_log::{LossLog, read_loss_log};
 use tiny_word2vec::plot::{default_words, plot_loss as draw_loss, plot_words};
-use tiny_word2vec::train::{Architecture, Init, Loss, TrainConfig, human_rate, train_with_vocab};
+use tiny_word2vec::train::{
+    Architecture, Checkpointing, Init, Loss, TrainConfig, human_rate, train_with_checkpoints,
+};
 use tiny_word2vec::vectors::{AnalogyMethod, VectorFormat, Vectors};
 use tiny_word2vec::vocab::Vocab;
 
@@ -29,7 +31,9 @@ const LOSS_LOG_EVERY: u64 = 20_000;
         vectors in the word2vec text or binary format that word2vec C and gensim read and write. \
         `w2v similar`, `w2v analogy` and `w2v eval` query and evaluate such files, whoever wrote them."
 )]
-struct Cli {
+// pub(crate): the CLI fuzz target (fuzz/fuzz_targets/cli.rs) includes this
+// file as a module and calls `Cli::try_parse_from`.
+pub(crate) struct Cli {
     #[command(subcommand)]
     command: Command,
 }
@@ -206,6 +210,15 @@ struct TrainArgs {
     /// pair since the previous row) about every 20,000 words; draw it with `w2v plot-loss`.
     #[arg(long, value_name = "FILE.csv")]
     loss_log: Option<PathBuf>,
+    /// Save the whole training state to DIR/checkpoint.tw2v at the end of every epoch
+    /// (atomically), so an interrupted run can continue with `--resume`.
+    #[arg(long, value_name = "DIR")]
+    checkpoint: Option<PathBuf>,
+    /// Continue from the checkpoint in `--checkpoint DIR` (if there is one) instead of starting
+    /// over; the other flags and the corpus must be the same. With `--threads 1` the result is
+    /// bit-identical to an uninterrupted run.
+    #[arg(long, requires = "checkpoint")]
+    resume: bool,
 }
 
 #[derive(Args, Debug)]
@@ -536,27 +549,37 @@ fn train(a: TrainArgs) -> Result<(), HostError> {
         }
         None => None,
     };
-    let (model, summary) = train_with_vocab(&a.input, vocab, &cfg, |p| {
-        if let Some(log) = loss_log.as_mut() {
-            log.observe(p);
-        }
-        bar.set_position(p.words);
-        let loss = if p.loss.is_finite() {
-            p.loss
-        } else {
-            p.avg_loss
-        };
-        let loss = if loss.is_finite() {
-            format!("{loss:.4}")
-        } else {
-            "–".into()
-        };
-        bar.set_message(format!(
-            "α {:.6}  loss {loss}  {} words/s",
-            p.alpha,
-            human_rate(p.words_per_sec())
-        ));
-    })?;
+    let cp = Checkpointing {
+        dir: a.checkpoint.clone(),
+        resume: a.resume,
+    };
+    let (model, summary) = train_with_checkpoints(
+        &a.input,
+        vocab,
+        &cfg,
+        |p| {
+            if let Some(log) = loss_log.as_mut() {
+                log.observe(p);
+            }
+            bar.set_position(p.words);
+            let loss = if p.loss.is_finite() {
+                p.loss
+            } else {
+                p.avg_loss
+            };
+            let loss = if loss.is_finite() {
+                format!("{loss:.4}")
+            } else {
+                "–".into()
+            };
+            bar.set_message(format!(
+                "α {:.6}  loss {loss}  {} words/s",
+                p.alpha,
+                human_rate(p.words_per_sec())
+            ));
+        },
+        &cp,
+    )?;
     bar.finish_and_clear();
     if let (Some(log), Some(p)) = (loss_log.as_mut(), &a.loss_log) {
         log.finish()?;
