@@ -166,8 +166,11 @@ impl<W: Write> LossLog<W> {
         let Some(p) = self.latest else {
             return Ok(());
         };
-        let (_, last_sum, last_pairs) = self.last_row;
-        if p.pairs > last_pairs {
+        let (last_words, last_sum, last_pairs) = self.last_row;
+        // The trainer publishes its word and pair counters separately, so a
+        // snapshot can show new pairs without new words: wait for both, which
+        // keeps the `words` column strictly increasing.
+        if p.pairs > last_pairs && p.words > last_words {
             let loss = (p.loss_sum - last_sum) / (p.pairs - last_pairs) as f64;
             self.record(p.words, p.alpha, loss)?;
             self.last_row = (p.words, p.loss_sum, p.pairs);
