@@ -1,5 +1,6 @@
 //! Activations: the logistic sigmoid σ, its derivative, a stable log σ, the
 //! word2vec sigmoid lookup table, and a stable softmax.
+#![forbid(unsafe_code)]
 
 /// Exact logistic sigmoid σ(x) = 1 / (1 + e^{−x}).
 ///

@@ -2,6 +2,7 @@
 //! destination's directory, flush, fsync, then rename over the destination.
 //! A failed or interrupted write leaves any existing file untouched and
 //! removes the temporary.
+#![forbid(unsafe_code)]
 
 use crate::HostError;
 use std::format;

@@ -57,6 +57,7 @@
 //!
 //! The rows are read in place as native `f32`/`u32`, so opening fails on a
 //! big-endian target.
+#![forbid(unsafe_code)]
 
 use crate::embedding::{EmbeddingView, Embeddings, QuantizedView};
 use crate::error::Error;

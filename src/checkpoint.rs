@@ -7,6 +7,7 @@
 //! vocabulary (length-prefixed UTF-8 words with counts); `syn0` and `syn1`
 //! (length-prefixed `f32`s). The reader trusts no length: each is checked
 //! against the bytes left before anything is allocated.
+#![forbid(unsafe_code)]
 
 use crate::HostError;
 use crate::train::{Model, TrainConfig};

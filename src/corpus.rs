@@ -4,6 +4,7 @@
 //! file never sits in memory whole), splits on whitespace, lowercases, and
 //! reports a newline as the end of a sentence, like word2vec.c's `</s>`.
 //! Invalid UTF-8 is an error naming the byte offset of the first bad byte.
+#![forbid(unsafe_code)]
 
 use crate::HostError;
 use std::fs::File;

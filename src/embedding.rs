@@ -13,6 +13,7 @@
 //!
 //! Every accessor takes a row index and returns `None` or an [`Error`] for an
 //! index out of range; nothing here panics on bad input.
+#![forbid(unsafe_code)]
 
 use crate::error::{Error, check_index, check_len, rows_of};
 use crate::kernels::{axpy, cosine, dot_i8};

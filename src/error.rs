@@ -1,4 +1,5 @@
 //! The no_std core's error type.
+#![forbid(unsafe_code)]
 
 use core::fmt;
 

@@ -13,6 +13,7 @@
 //!   `a`, `b` and `c`; accuracy is correct / answered;
 //! - Spearman's ρ is Pearson's correlation of the ranks, ties getting their
 //!   average rank (as `scipy.stats.spearmanr`).
+#![forbid(unsafe_code)]
 
 use crate::HostError;
 use crate::kernels::{dot, norm_sq, scale};

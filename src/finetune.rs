@@ -18,6 +18,7 @@
 //! them (a true continuation of training) and from zero otherwise.
 //!
 //! [`NoiseDistribution`]: crate::sampling::NoiseDistribution
+#![forbid(unsafe_code)]
 
 use crate::blob::Blob;
 use crate::embedding::EmbeddingTable;

@@ -12,6 +12,7 @@
 //! ≳ 0.05) exceeds it.
 //!
 //! Relative error per coordinate: `|num − ana| / max(1, |num|, |ana|)`.
+#![forbid(unsafe_code)]
 
 use std::fmt;
 use std::format;

@@ -1,4 +1,5 @@
 //! The host side's error type (feature `std`).
+#![forbid(unsafe_code)]
 
 use std::fmt;
 use std::path::PathBuf;

@@ -18,6 +18,7 @@
 //! word2vec.c's training (`g = (1 − code − f)·α` with `f = σ(syn1[point]·h)`),
 //! the logistic label of step `d` is `1 − code[d]`: code 0 means "σ(u_nᵀh)
 //! should be 1", code 1 means "σ(u_nᵀh) should be 0".
+#![forbid(unsafe_code)]
 
 use crate::error::{Error, check_len};
 

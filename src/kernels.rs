@@ -15,6 +15,7 @@
 //! `wide` picks its instruction set at compile time: SSE2 on a portable
 //! x86-64 build, AVX2/AVX-512 with `-C target-cpu=native`, NEON on aarch64,
 //! and plain scalar code on targets without SIMD (e.g. Cortex-M).
+#![forbid(unsafe_code)]
 
 use wide::{f32x8, i8x16, i16x16, i32x8};
 

@@ -66,6 +66,8 @@ pub mod huffman;
 pub mod kernels;
 pub mod loss;
 pub mod nn;
+#[allow(unsafe_code)]
+mod prefetch;
 pub mod sampling;
 pub mod sgns;
 pub mod step;

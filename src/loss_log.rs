@@ -29,6 +29,7 @@
 //! log.finish()?; // the last row, and any error met while logging
 //! # Ok(()) }
 //! ```
+#![forbid(unsafe_code)]
 
 use crate::HostError;
 use crate::train::Progress;

@@ -27,6 +27,7 @@
 //!
 //! Meant as the classifier head for on-device fine-tuning on averaged word
 //! vectors (`x` = the mean of a text's word vectors).
+#![forbid(unsafe_code)]
 
 use crate::activation::{sigmoid, sigmoid_grad, softmax_parts};
 use crate::error::{Error, check_index, check_len};

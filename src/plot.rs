@@ -22,6 +22,7 @@
 //! registered with plotters as the `sans-serif` family the first time a
 //! picture is drawn. SVG files name `sans-serif` and leave the font to the
 //! viewer.
+#![forbid(unsafe_code)]
 
 use crate::HostError;
 use crate::loss_log::LossRow;

@@ -1,6 +1,7 @@
 //! Randomness for training: the seeded generator, the unigram^0.75 noise
 //! distribution for negatives, word2vec's subsampling of frequent words and its
 //! random window shrink.
+#![forbid(unsafe_code)]
 
 use crate::error::{Error, check_len};
 use rand_core::{Rng, SeedableRng};

@@ -18,6 +18,7 @@
 //! [`crate::loss`], with σ from the [`SigmoidTable`] for the first two.
 //!
 //! No function here panics: an index outside a matrix is skipped.
+#![forbid(unsafe_code)]
 
 use crate::activation::{SigmoidTable, softmax_parts};
 use crate::kernels::{axpy, dot, scale};

@@ -4,6 +4,7 @@
 //! Cost: `O(n·k)` comparisons in the worst case, `O(n)` when most candidates
 //! fall below the current k-th score (the common case for nearest-neighbour
 //! queries), and no memory beyond the caller's buffer.
+#![forbid(unsafe_code)]
 
 /// Writes the `out.len()` highest-scoring indices in `0..n` into `out`, best
 /// first, and returns how many slots were filled (fewer than `out.len()` when

@@ -30,6 +30,7 @@
 //!
 //! With `threads = 1` and a fixed seed, two runs give bit-identical vectors.
 //! With more threads the updates race (Hogwild; see the `hogwild` module).
+#![forbid(unsafe_code)]
 
 use crate::HostError;
 use crate::activation::SigmoidTable;

@@ -1,5 +1,6 @@
 //! Word vectors with their vocabulary, the word2vec text format, and
 //! cosine-similarity queries (feature `std`).
+#![forbid(unsafe_code)]
 
 use crate::HostError;
 use crate::kernels::{dot, norm_sq, scale};

@@ -1,5 +1,6 @@
 //! Vocabulary: word counts, `min_count`, `max_vocab`, descending-frequency
 //! order, and word2vec C's `-save-vocab` file format (feature `std`).
+#![forbid(unsafe_code)]
 
 use crate::HostError;
 use crate::corpus::{Token, Tokenizer};

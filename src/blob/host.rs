@@ -1,5 +1,6 @@
 //! Host side of the model blob (feature `std`): encoding from vectors or a
 //! trained model, atomic writing, and reading a file into an aligned buffer.
+#![forbid(unsafe_code)]
 
 use super::{
     Blob, Dtype, FLAG_COUNTS, FLAG_OUTPUT, HEADER_LEN, Layout, MAGIC, S_COUNTS, S_OFFSETS,

@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 use super::*;
 use crate::embedding::Embeddings;
 use crate::vectors::Vectors;

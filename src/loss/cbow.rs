@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 use super::negative_sampling::{for_each_distinct, ns_terms};
 use super::{Grads, Params, hierarchical_softmax, naive_softmax};
 use crate::error::{Error, check_index, check_len, rows_of};

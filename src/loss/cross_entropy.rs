@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 use crate::activation::softmax_parts;
 use crate::error::{Error, check_index, check_len};
 

@@ -14,6 +14,7 @@
 //! [`Error`](crate::Error) instead of panicking on a wrong length or index.
 //! These are the exact functions the gradient-check harness verifies; the
 //! training hot path uses the fused, table-based update in [`crate::sgns`].
+#![forbid(unsafe_code)]
 
 mod cbow;
 mod cross_entropy;

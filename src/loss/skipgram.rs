@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 use super::hierarchical_softmax;
 use super::negative_sampling::{for_each_distinct, ns_terms};
 use crate::activation::softmax_parts;
