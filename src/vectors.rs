@@ -357,10 +357,24 @@ impl Vectors {
 
     /// Reads `path`, detecting the format with [`VectorFormat::detect`].
     ///
+    /// Detection is a heuristic (a binary row's bytes can look like text), so
+    /// when the guessed format fails to parse, the other format is tried; if
+    /// both fail, the error is the guessed format's.
+    ///
     /// # Errors
     /// As [`Vectors::load_text`] / [`Vectors::load_binary`].
     pub fn load(path: &Path) -> Result<Self, HostError> {
-        Self::load_format(path, VectorFormat::detect(path)?)
+        let guess = VectorFormat::detect(path)?;
+        match Self::load_format(path, guess) {
+            Err(first @ HostError::Format { .. }) => {
+                let other = match guess {
+                    VectorFormat::Text => VectorFormat::Binary,
+                    VectorFormat::Binary => VectorFormat::Text,
+                };
+                Self::load_format(path, other).map_err(|_| first)
+            }
+            result => result,
+        }
     }
 
     /// Reads `path` in the given format.
