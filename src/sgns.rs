@@ -22,9 +22,9 @@
 #![forbid(unsafe_code)]
 
 use crate::activation::SigmoidTable;
-use crate::kernels::{axpy, axpy2, dot};
+use crate::kernels::axpy;
 use crate::sampling::NoiseDistribution;
-use crate::step::OutputLayer;
+use crate::step::{OutputLayer, logistic_target};
 use rand_core::Rng;
 
 pub use crate::prefetch::prefetch_row;
@@ -193,11 +193,7 @@ impl<const N: usize> Sgns<'_, N> {
         let Some(u_w) = syn1neg.get_mut(w * dim..(w + 1) * dim) else {
             return 0.0;
         };
-        let f = dot(u_w, v_c);
-        let g = alpha * (label - self.table.sigmoid(f));
-        axpy2(g, v_c, u_w, neu1e);
-        // −log σ(f) for the positive, −log σ(−f) for a negative.
-        -self.table.log_sigmoid(if label > 0.5 { f } else { -f })
+        logistic_target(self.table, v_c, u_w, label, alpha, neu1e)
     }
 }
 

@@ -21,7 +21,7 @@
 #![forbid(unsafe_code)]
 
 use crate::activation::{SigmoidTable, softmax_parts};
-use crate::kernels::{axpy, dot, scale};
+use crate::kernels::{axpy, axpy2, dot, scale};
 use rand_core::Rng;
 
 /// An output layer: predicts a word from a hidden vector `h`.
@@ -59,6 +59,27 @@ pub trait OutputLayer {
         let _ = (syn0, center, outside, alpha, weights, neu1e, rng);
         None
     }
+}
+
+/// One logistic (binary) target of an output layer, in place: with
+/// `f = uᵀh` and `g = α·(label − σ(f))`, `neu1e += g·u` then `u += g·h`
+/// (fused, [`crate::kernels::axpy2`]). Returns the target's loss,
+/// `−log σ(f)` for label 1 and `−log σ(−f)` for label 0, from the table.
+/// Shared by negative sampling ([`crate::sgns::Sgns`]) and
+/// [`HierarchicalSoftmax`].
+#[inline(always)]
+pub(crate) fn logistic_target<const N: usize>(
+    table: &SigmoidTable<N>,
+    h: &[f32],
+    u: &mut [f32],
+    label: f32,
+    alpha: f32,
+    neu1e: &mut [f32],
+) -> f32 {
+    let f = dot(u, h);
+    let g = alpha * (label - table.sigmoid(f));
+    axpy2(g, h, u, neu1e);
+    -table.log_sigmoid(if label > 0.5 { f } else { -f })
 }
 
 /// Per-word Huffman paths for [`HierarchicalSoftmax`].
@@ -113,12 +134,9 @@ impl<P: CodePaths, const N: usize> OutputLayer for HierarchicalSoftmax<'_, P, N>
             let Some(u) = weights.get_mut(n * dim..(n + 1) * dim) else {
                 continue;
             };
-            let f = dot(u, h);
+            // Label 1 − code, as word2vec.c.
             let label = if bit == 0 { 1.0 } else { 0.0 };
-            let g = alpha * (label - self.table.sigmoid(f));
-            axpy(g, u, neu1e);
-            axpy(g, h, u);
-            loss -= self.table.log_sigmoid(if bit == 0 { f } else { -f });
+            loss += logistic_target(self.table, h, u, label, alpha, neu1e);
         }
         loss
     }
