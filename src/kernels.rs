@@ -1,4 +1,5 @@
-//! Vector kernels: `dot`, `axpy`, `scale`, `norm_sq`, and the int8 dot
+//! Vector kernels: `dot`, `dot_many`/`dot_rows` (several rows against one
+//! vector), `axpy`, `axpy2`, `scale`, `norm_sq`, and the int8 dot
 //! product `dot_i8`.
 //!
 //! Each kernel has an explicit-SIMD version (eight `f32` lanes through
@@ -59,6 +60,90 @@ pub fn dot(x: &[f32], y: &[f32]) -> f32 {
 /// Scalar reference for [`dot`].
 pub fn dot_scalar(x: &[f32], y: &[f32]) -> f32 {
     x.iter().zip(y).map(|(a, b)| a * b).sum()
+}
+
+/// `M` dot products with one vector, `[r₀ᵀx, …, r_{M−1}ᵀx]`, in one pass
+/// over `x`: each chunk of `x` is loaded once for all `M` rows, and the `M`
+/// accumulators are independent, so the fused multiply-adds pipeline
+/// instead of waiting on one another (one [`dot`] is a chain of dependent
+/// additions). Used to score all the targets of a training step at once.
+///
+/// Works over the common prefix of `x` and every row, like [`dot`].
+#[inline(always)]
+pub fn dot_many<const M: usize>(x: &[f32], rows: [&[f32]; M]) -> [f32; M] {
+    let n = rows.iter().fold(x.len(), |n, r| n.min(r.len()));
+    let x = &x[..n];
+    let rows = rows.map(|r| &r[..n]);
+    let mut acc = [f32x8::ZERO; M];
+    let mut i = 0;
+    while i + LANES <= n {
+        let xv = load(&x[i..]);
+        for (a, r) in acc.iter_mut().zip(&rows) {
+            *a = load(&r[i..]).mul_add(xv, *a);
+        }
+        i += LANES;
+    }
+    let mut s = acc.map(|a| a.reduce_add());
+    while i < n {
+        for (sj, r) in s.iter_mut().zip(&rows) {
+            *sj += x[i] * r[i];
+        }
+        i += 1;
+    }
+    s
+}
+
+/// Scalar reference for [`dot_many`].
+pub fn dot_many_scalar<const M: usize>(x: &[f32], rows: [&[f32]; M]) -> [f32; M] {
+    let n = rows.iter().fold(x.len(), |n, r| n.min(r.len()));
+    rows.map(|r| dot_scalar(&x[..n], &r[..n]))
+}
+
+/// `out[j] = m[rows[j]]ᵀx` for rows of the row-major matrix `m` (`D = x.len()`
+/// floats per row), through [`dot_many`] four rows at a time. A row index
+/// outside `m` gives 0. Fills `min(rows.len(), out.len())` entries.
+#[inline]
+pub fn dot_rows(x: &[f32], m: &[f32], rows: &[usize], out: &mut [f32]) {
+    let dim = x.len();
+    let row = |w: usize| m.get(w * dim..(w + 1) * dim);
+    let n = rows.len().min(out.len());
+    let (rows, out) = (&rows[..n], &mut out[..n]);
+    let mut j = 0;
+    while j + 4 <= n {
+        if let (Some(a), Some(b), Some(c), Some(d)) = (
+            row(rows[j]),
+            row(rows[j + 1]),
+            row(rows[j + 2]),
+            row(rows[j + 3]),
+        ) {
+            out[j..j + 4].copy_from_slice(&dot_many(x, [a, b, c, d]));
+            j += 4;
+        } else {
+            break;
+        }
+    }
+    while j + 2 <= n {
+        if let (Some(a), Some(b)) = (row(rows[j]), row(rows[j + 1])) {
+            out[j..j + 2].copy_from_slice(&dot_many(x, [a, b]));
+            j += 2;
+        } else {
+            break;
+        }
+    }
+    // The last row, and every row after an out-of-range one.
+    for (o, &w) in out[j..].iter_mut().zip(&rows[j..]) {
+        *o = row(w).map_or(0.0, |r| dot(x, r));
+    }
+}
+
+/// Scalar reference for [`dot_rows`].
+pub fn dot_rows_scalar(x: &[f32], m: &[f32], rows: &[usize], out: &mut [f32]) {
+    let dim = x.len();
+    for (o, &w) in out.iter_mut().zip(rows) {
+        *o = m
+            .get(w * dim..(w + 1) * dim)
+            .map_or(0.0, |r| dot_scalar(x, r));
+    }
 }
 
 /// `y += a·x` over the common prefix of `x` and `y` (BLAS `saxpy`).
@@ -228,6 +313,32 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(400))]
         // `off` makes the slices start at unaligned addresses.
+        #[test]
+        fn dot_rows_matches_scalar(
+            (x, _, off) in vecs(),
+            picks in prop::collection::vec(0usize..9, 0..12),
+        ) {
+            // A 7-row matrix; picks 7 and 8 are out of range and must give 0.
+            let x = &x[off..];
+            let d = x.len();
+            let m: Vec<f32> = (0..7 * d).map(|i| ((i * 37 % 23) as f32 - 11.0) * 0.3).collect();
+            let mut got = vec![f32::NAN; picks.len()];
+            let mut want = vec![f32::NAN; picks.len()];
+            dot_rows(x, &m, &picks, &mut got);
+            dot_rows_scalar(x, &m, &picks, &mut want);
+            for (j, &w) in picks.iter().enumerate() {
+                let mag: f32 = match m.get(w * d..(w + 1) * d) {
+                    Some(r) => x.iter().zip(r).map(|(a, b)| (a * b).abs()).sum(),
+                    None => { prop_assert_eq!(got[j], 0.0); 0.0 }
+                };
+                prop_assert!(close(got[j], want[j], mag), "row {}: {} vs {}", w, got[j], want[j]);
+            }
+            let [a, b, c] = dot_many(x, [&m[..d], &m[d..2 * d], &m[2 * d..3 * d]]);
+            let [sa, sb, sc] = dot_many_scalar(x, [&m[..d], &m[d..2 * d], &m[2 * d..3 * d]]);
+            let mag: f32 = x.iter().map(|a| a.abs() * 3.3).sum();
+            prop_assert!(close(a, sa, mag) && close(b, sb, mag) && close(c, sc, mag));
+        }
+
         #[test]
         fn dot_matches_scalar((x, y, off) in vecs()) {
             let (x, y) = (&x[off..], &y[off..]);

@@ -17,14 +17,24 @@
 //! word2vec.c trains the pair the other way round (the context word's `syn0`
 //! row predicts the center). Both orders see the same pairs.
 //!
+//! One more difference: word2vec.c scores and updates target by target, so a
+//! negative drawn twice sees its own first update. Here every `f` of a step
+//! is computed first, against the rows as they were before the step (several
+//! rows per pass, [`crate::kernels::dot_rows`]), and a repeated negative is
+//! one row with twice the coefficient: the step is exactly one SGD step on the
+//! pair's `J`, where a negative drawn twice counts twice (for K + 1 ≤ 16).
+//! Scoring the targets together also lets their memory accesses and
+//! arithmetic overlap.
+//!
 //! σ comes from the [`SigmoidTable`]; like word2vec.c, a negative that equals
-//! the outside word is skipped.
+//! the outside word is skipped. The trainer draws its negatives a few steps
+//! ahead ([`SgnsAhead`]) so that their rows are in cache when needed.
 #![forbid(unsafe_code)]
 
 use crate::activation::SigmoidTable;
 use crate::kernels::axpy;
 use crate::sampling::NoiseDistribution;
-use crate::step::{OutputLayer, logistic_target};
+use crate::step::{OutputLayer, TARGET_BATCH, logistic_batch};
 use rand_core::Rng;
 
 pub use crate::prefetch::prefetch_row;
@@ -112,6 +122,23 @@ impl<const N: usize> Sgns<'_, N> {
             *k = self.noise.sample(rng);
             prefetch_row(syn1neg, *k, dim);
         }
+        self.window_shared_with(syn0, syn1neg, center, outside, negs, alpha, neu1e)
+    }
+
+    /// [`Sgns::window_shared`] with the negatives given (`negs`, any number)
+    /// instead of drawn.
+    #[allow(clippy::too_many_arguments)]
+    pub fn window_shared_with(
+        &self,
+        syn0: &mut [f32],
+        syn1neg: &mut [f32],
+        center: usize,
+        outside: &[u32],
+        negs: &[usize],
+        alpha: f32,
+        neu1e: &mut [f32],
+    ) -> f32 {
+        let dim = neu1e.len();
         let mut loss = 0.0;
         for &c in outside {
             let c = c as usize;
@@ -119,12 +146,7 @@ impl<const N: usize> Sgns<'_, N> {
                 continue;
             };
             neu1e.fill(0.0);
-            loss += self.target(h, syn1neg, center, 1.0, alpha, neu1e);
-            for &k in negs.iter() {
-                if k != center {
-                    loss += self.target(h, syn1neg, k, 0.0, alpha, neu1e);
-                }
-            }
+            loss += self.output_step_with(h, center, negs, alpha, syn1neg, neu1e);
             axpy(1.0, neu1e, h);
         }
         loss
@@ -146,54 +168,132 @@ impl<const N: usize> Sgns<'_, N> {
         // The negatives are drawn a batch at a time and their rows prefetched
         // before any is used, so that their cache misses (random rows of a
         // large matrix: the main cost of a step) overlap instead of
-        // following one another. Draw order and arithmetic are unchanged.
+        // following one another.
         let dim = h.len();
         let mut negs = [0usize; NEG_BATCH];
+        let mut targets = Targets::new(o, syn1neg.len(), dim);
+        prefetch_row(syn1neg, o, dim);
         let mut loss = 0.0;
         let mut left = self.negative;
-        let mut first = true;
-        while first || left > 0 {
+        while left > 0 {
             let n = left.min(NEG_BATCH);
             for k in &mut negs[..n] {
                 *k = self.noise.sample(rng);
-            }
-            if first {
-                prefetch_row(syn1neg, o, dim);
+                prefetch_row(syn1neg, *k, dim);
             }
             for &k in &negs[..n] {
-                prefetch_row(syn1neg, k, dim);
-            }
-            if first {
-                loss += self.target(h, syn1neg, o, 1.0, alpha, neu1e);
-                first = false;
-            }
-            for &k in &negs[..n] {
-                if k != o {
-                    loss += self.target(h, syn1neg, k, 0.0, alpha, neu1e);
+                if !targets.push_negative(k) {
+                    loss += targets.flush(self.table, h, syn1neg, alpha, neu1e);
+                    targets.push_negative(k);
                 }
             }
             left -= n;
         }
-        loss
+        loss + targets.flush(self.table, h, syn1neg, alpha, neu1e)
     }
 
-    /// One target of the pair: accumulate into `neu1e`, update `u_w`, return
-    /// the target's loss term.
+    /// The output-layer step with the negatives given instead of drawn:
+    /// the positive target `o`, then each of `negs` that differs from `o`.
     #[inline(always)]
-    fn target(
+    fn output_step_with(
         &self,
-        v_c: &[f32],
+        h: &[f32],
+        o: usize,
+        negs: &[usize],
+        alpha: f32,
         syn1neg: &mut [f32],
-        w: usize,
-        label: f32,
+        neu1e: &mut [f32],
+    ) -> f32 {
+        let mut targets = Targets::new(o, syn1neg.len(), h.len());
+        let mut loss = 0.0;
+        for &k in negs {
+            if !targets.push_negative(k) {
+                loss += targets.flush(self.table, h, syn1neg, alpha, neu1e);
+                targets.push_negative(k);
+            }
+        }
+        loss + targets.flush(self.table, h, syn1neg, alpha, neu1e)
+    }
+}
+
+/// The targets of one step, gathered for [`logistic_batch`]: the positive
+/// (label 1) first, then the negatives (label 0), a negative equal to the
+/// positive skipped (as word2vec.c) and a repeated one merged into one row
+/// with multiplicity 2 (so that it counts twice, evaluated at the same
+/// point). Rows outside the matrix are dropped.
+struct Targets {
+    rows: [usize; TARGET_BATCH],
+    labels: [f32; TARGET_BATCH],
+    mult: [f32; TARGET_BATCH],
+    len: usize,
+    positive: usize,
+    valid_rows: usize,
+}
+
+impl Targets {
+    /// Starts with the positive `o`; `matrix_len` is the length of the
+    /// output matrix, `dim` its row length.
+    #[inline(always)]
+    fn new(o: usize, matrix_len: usize, dim: usize) -> Self {
+        let valid_rows = matrix_len.checked_div(dim).unwrap_or(0);
+        let mut t = Self {
+            rows: [0; TARGET_BATCH],
+            labels: [0.0; TARGET_BATCH],
+            mult: [0.0; TARGET_BATCH],
+            len: 0,
+            positive: o,
+            valid_rows,
+        };
+        if o < valid_rows {
+            (t.rows[0], t.labels[0], t.mult[0], t.len) = (o, 1.0, 1.0, 1);
+        }
+        t
+    }
+
+    /// Adds negative `k`; false (nothing added) when the batch is full.
+    #[inline(always)]
+    fn push_negative(&mut self, k: usize) -> bool {
+        if k == self.positive || k >= self.valid_rows {
+            return true;
+        }
+        if let Some(j) = self.rows[..self.len].iter().position(|&r| r == k) {
+            self.mult[j] += 1.0;
+            return true;
+        }
+        if self.len == TARGET_BATCH {
+            return false;
+        }
+        (
+            self.rows[self.len],
+            self.labels[self.len],
+            self.mult[self.len],
+        ) = (k, 0.0, 1.0);
+        self.len += 1;
+        true
+    }
+
+    /// Scores and applies the gathered targets, empties the batch, returns
+    /// their loss.
+    #[inline(always)]
+    fn flush<const N: usize>(
+        &mut self,
+        table: &SigmoidTable<N>,
+        h: &[f32],
+        syn1neg: &mut [f32],
         alpha: f32,
         neu1e: &mut [f32],
     ) -> f32 {
-        let dim = v_c.len();
-        let Some(u_w) = syn1neg.get_mut(w * dim..(w + 1) * dim) else {
-            return 0.0;
-        };
-        logistic_target(self.table, v_c, u_w, label, alpha, neu1e)
+        let n = core::mem::take(&mut self.len);
+        logistic_batch(
+            table,
+            h,
+            syn1neg,
+            &self.rows[..n],
+            &self.labels[..n],
+            &self.mult[..n],
+            alpha,
+            neu1e,
+        )
     }
 }
 
@@ -227,6 +327,133 @@ impl<const N: usize> OutputLayer for Sgns<'_, N> {
         Some(Sgns::window_shared(
             self, syn0, weights, center, outside, alpha, rng, neu1e,
         ))
+    }
+}
+
+/// Room in [`SgnsAhead`]'s queue of drawn negatives.
+pub const AHEAD_CAPACITY: usize = 64;
+
+/// Negative sampling that draws its negatives [`SgnsAhead::PAIRS_AHEAD`]
+/// steps before it uses them, so that the prefetch of their rows of
+/// `syn1neg` (random rows of a large matrix, the main cost of a step) has a
+/// whole step's arithmetic to land in, instead of the few nanoseconds it
+/// gets when a step draws, prefetches and uses its own negatives
+/// ([`Sgns::pair`]).
+///
+/// The negatives are i.i.d. draws from the noise distribution whatever their
+/// order, so drawing them early changes which draws a step gets but not
+/// their distribution: the objective and its expected update are those of
+/// [`Sgns`]. The host trainer's output layer; a device that fine-tunes a
+/// few pairs gains nothing from it. A fixed queue of [`AHEAD_CAPACITY`]
+/// word ids, no allocation; with K larger than the queue it falls back to
+/// drawing each step's own negatives.
+#[derive(Clone, Debug)]
+pub struct SgnsAhead<'a, const N: usize> {
+    sgns: Sgns<'a, N>,
+    queue: [u32; AHEAD_CAPACITY],
+    head: usize,
+    len: usize,
+    depth: usize,
+}
+
+impl<'a, const N: usize> SgnsAhead<'a, N> {
+    /// Steps whose negatives are drawn (and prefetched) ahead of the
+    /// current one.
+    pub const PAIRS_AHEAD: usize = 2;
+
+    /// Wraps `sgns`; the queue starts empty.
+    pub fn new(sgns: Sgns<'a, N>) -> Self {
+        let k = sgns.negative;
+        let depth = if k > AHEAD_CAPACITY {
+            0
+        } else {
+            (k * (Self::PAIRS_AHEAD + 1)).min(AHEAD_CAPACITY - AHEAD_CAPACITY % k.max(1))
+        };
+        Self {
+            sgns,
+            queue: [0; AHEAD_CAPACITY],
+            head: 0,
+            len: 0,
+            depth,
+        }
+    }
+
+    /// Draws until `depth` negatives wait in the queue, prefetching the row
+    /// of each new one.
+    #[inline(always)]
+    fn top_up(&mut self, syn1neg: &[f32], dim: usize, rng: &mut impl Rng) {
+        while self.len < self.depth {
+            let w = self.sgns.noise.sample(rng);
+            prefetch_row(syn1neg, w, dim);
+            self.queue[(self.head + self.len) % AHEAD_CAPACITY] = w as u32;
+            self.len += 1;
+        }
+    }
+
+    /// Takes the `n ≤ len` oldest negatives into `out`.
+    #[inline(always)]
+    fn take(&mut self, out: &mut [usize]) {
+        for slot in out {
+            *slot = self.queue[self.head] as usize;
+            self.head = (self.head + 1) % AHEAD_CAPACITY;
+            self.len -= 1;
+        }
+    }
+}
+
+impl<const N: usize> OutputLayer for SgnsAhead<'_, N> {
+    #[inline]
+    fn step(
+        &mut self,
+        h: &[f32],
+        target: usize,
+        alpha: f32,
+        weights: &mut [f32],
+        neu1e: &mut [f32],
+        rng: &mut impl Rng,
+    ) -> f32 {
+        let k = self.sgns.negative;
+        if self.depth == 0 {
+            return self.sgns.output_step(h, target, alpha, weights, neu1e, rng);
+        }
+        let dim = h.len();
+        self.top_up(weights, dim, rng);
+        let mut negs = [0usize; AHEAD_CAPACITY];
+        let negs = &mut negs[..k];
+        self.take(negs);
+        self.sgns
+            .output_step_with(h, target, negs, alpha, weights, neu1e)
+    }
+
+    #[inline]
+    fn window_shared(
+        &mut self,
+        syn0: &mut [f32],
+        center: usize,
+        outside: &[u32],
+        alpha: f32,
+        weights: &mut [f32],
+        neu1e: &mut [f32],
+        rng: &mut impl Rng,
+    ) -> Option<f32> {
+        let k = self.sgns.negative;
+        let dim = neu1e.len();
+        if self.depth == 0 || k > MAX_SHARED_NEGATIVES {
+            return Some(Sgns::window_shared(
+                &self.sgns, syn0, weights, center, outside, alpha, rng, neu1e,
+            ));
+        }
+        if outside.is_empty() || dim == 0 {
+            return Some(0.0);
+        }
+        self.top_up(weights, dim, rng);
+        let mut negs = [0usize; AHEAD_CAPACITY];
+        let negs = &mut negs[..k];
+        self.take(negs);
+        Some(
+            self.sgns
+                .window_shared_with(syn0, weights, center, outside, negs, alpha, neu1e),
+        )
     }
 }
 
@@ -279,6 +506,76 @@ mod tests {
             step.pair(&mut v_c, &mut u, 99, alpha, &mut seeded_rng(1), &mut neu1e),
             0.0
         );
+    }
+
+    /// With negatives (one of them drawn twice) the step is exactly one SGD
+    /// step on the pair's J, each gradient taken before any row moves.
+    #[test]
+    fn step_with_repeated_negatives_is_one_exact_sgd_step() {
+        let counts = [10u64, 5, 1, 1];
+        let (mut th, mut al, mut wk) = (vec![0; 4], vec![0; 4], vec![0; 4]);
+        let noise =
+            NoiseDistribution::new(&counts, NOISE_POWER, &mut th, &mut al, &mut wk).unwrap();
+        let table = SigmoidTable::<100_000>::new();
+        let sgns = Sgns {
+            table: &table,
+            noise,
+            negative: 3,
+        };
+        let dim = 6;
+        let h: std::vec::Vec<f32> = (0..dim).map(|i| 0.3 * i as f32 - 0.7).collect();
+        let u0: std::vec::Vec<f32> = (0..4 * dim)
+            .map(|i| ((i * 5 % 13) as f32 - 6.0) * 0.1)
+            .collect();
+        let mut u = u0.clone();
+        let mut neu1e = vec![0.0; dim];
+        let alpha = 0.1;
+        // o = 1; negatives 3, 3 (twice) and 1 (= o, skipped as word2vec.c).
+        let loss = sgns.output_step_with(&h, 1, &[3, 3, 1], alpha, &mut u, &mut neu1e);
+        let (mut gv, mut gu) = (vec![0.0; dim], vec![0.0; 4 * dim]);
+        let exact = negative_sampling(&h, 1, &[3, 3], &u0, &mut gv, &mut gu).unwrap();
+        assert!((loss - exact).abs() < 1e-3, "{loss} vs {exact}");
+        for i in 0..dim {
+            assert!((neu1e[i] + alpha * gv[i]).abs() < 1e-4, "neu1e[{i}]");
+        }
+        for i in 0..4 * dim {
+            assert!((u[i] - (u0[i] - alpha * gu[i])).abs() < 1e-4, "u[{i}]");
+        }
+        // Row 3 moved by twice one negative's step.
+        assert!(gu[3 * dim..].iter().any(|g| g.abs() > 1e-3));
+    }
+
+    /// Drawing ahead keeps the order of the draws: when nothing else uses the
+    /// generator, SgnsAhead's steps are bit-identical to Sgns's.
+    #[test]
+    fn drawing_ahead_uses_the_same_negatives_in_the_same_order() {
+        let counts = [40u64, 20, 9, 7, 5, 3, 2, 1];
+        let (mut th, mut al, mut wk) = (vec![0; 8], vec![0; 8], vec![0; 8]);
+        let noise =
+            NoiseDistribution::new(&counts, NOISE_POWER, &mut th, &mut al, &mut wk).unwrap();
+        let table = SigmoidTable::<1000>::new();
+        for negative in [0, 1, 5, 15, 40, 70] {
+            let sgns = Sgns {
+                table: &table,
+                noise,
+                negative,
+            };
+            let mut ahead = SgnsAhead::new(sgns);
+            let dim = 9;
+            let h: std::vec::Vec<f32> = (0..dim).map(|i| 0.05 * i as f32 - 0.2).collect();
+            let mut u1 = vec![0.01f32; 8 * dim];
+            let mut u2 = u1.clone();
+            let (mut e1, mut e2) = (vec![0.0; dim], vec![0.0; dim]);
+            let (mut r1, mut r2) = (seeded_rng(3), seeded_rng(3));
+            for step in 0..30 {
+                let o = step % 8;
+                let a = sgns.output_step(&h, o, 0.1, &mut u1, &mut e1, &mut r1);
+                let b = ahead.step(&h, o, 0.1, &mut u2, &mut e2, &mut r2);
+                assert_eq!(a.to_bits(), b.to_bits(), "K={negative}, step {step}");
+            }
+            assert_eq!(u1, u2, "K={negative}");
+            assert_eq!(e1, e2, "K={negative}");
+        }
     }
 
     #[test]

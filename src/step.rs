@@ -21,7 +21,7 @@
 #![forbid(unsafe_code)]
 
 use crate::activation::{SigmoidTable, softmax_parts};
-use crate::kernels::{axpy, axpy2, dot, scale};
+use crate::kernels::{axpy, axpy2, dot, dot_rows, scale};
 use rand_core::Rng;
 
 /// An output layer: predicts a word from a hidden vector `h`.
@@ -61,25 +61,50 @@ pub trait OutputLayer {
     }
 }
 
-/// One logistic (binary) target of an output layer, in place: with
-/// `f = uᵀh` and `g = α·(label − σ(f))`, `neu1e += g·u` then `u += g·h`
-/// (fused, [`crate::kernels::axpy2`]). Returns the target's loss,
-/// `−log σ(f)` for label 1 and `−log σ(−f)` for label 0, from the table.
-/// Shared by negative sampling ([`crate::sgns::Sgns`]) and
-/// [`HierarchicalSoftmax`].
+/// Most targets one [`logistic_batch`] scores at once.
+pub(crate) const TARGET_BATCH: usize = 16;
+
+/// A batch of logistic (binary) targets of an output layer, in place, all
+/// evaluated at the same point. Target `j` is row `rows[j]` of `weights`
+/// (`u_j`, `D = h.len()` floats) with label `labels[j]` and multiplicity
+/// `mult[j]` (a negative drawn twice counts twice). First every
+/// `f_j = u_jᵀh` ([`dot_rows`], which overlaps the rows' memory accesses
+/// and arithmetic), then with `g_j = α·mult_j·(label_j − σ(f_j))`,
+/// `neu1e += g_j·u_j` and `u_j += g_j·h` (fused, [`axpy2`]).
+///
+/// The rows must be distinct and inside `weights` (callers merge
+/// duplicates into `mult`); then, as `h` is not written, this is exactly one
+/// SGD step on the batch's summed loss `Σ_j mult_j·(−log σ(±f_j))` (up to
+/// the σ table), the gradient taken before any row moves. word2vec.c instead
+/// updates target by target, so that a repeated negative sees its own first
+/// update. Returns that loss, from the table. Shared by negative sampling
+/// ([`crate::sgns::Sgns`]) and [`HierarchicalSoftmax`]; at most
+/// [`TARGET_BATCH`] targets are used.
 #[inline(always)]
-pub(crate) fn logistic_target<const N: usize>(
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn logistic_batch<const N: usize>(
     table: &SigmoidTable<N>,
     h: &[f32],
-    u: &mut [f32],
-    label: f32,
+    weights: &mut [f32],
+    rows: &[usize],
+    labels: &[f32],
+    mult: &[f32],
     alpha: f32,
     neu1e: &mut [f32],
 ) -> f32 {
-    let f = dot(u, h);
-    let g = alpha * (label - table.sigmoid(f));
-    axpy2(g, h, u, neu1e);
-    -table.log_sigmoid(if label > 0.5 { f } else { -f })
+    let dim = h.len();
+    let n = rows.len().min(TARGET_BATCH);
+    let mut f = [0.0f32; TARGET_BATCH];
+    dot_rows(h, weights, &rows[..n], &mut f[..n]);
+    let mut loss = 0.0;
+    for (((&w, &f), &label), &m) in rows[..n].iter().zip(&f).zip(labels).zip(mult) {
+        let Some(u) = weights.get_mut(w * dim..(w + 1) * dim) else {
+            continue;
+        };
+        axpy2(alpha * m * (label - table.sigmoid(f)), h, u, neu1e);
+        loss -= m * table.log_sigmoid(if label > 0.5 { f } else { -f });
+    }
+    loss
 }
 
 /// Per-word Huffman paths for [`HierarchicalSoftmax`].
@@ -102,8 +127,10 @@ impl CodePaths for crate::huffman::HuffmanTree<'_> {
 /// Huffman path, `p(w | h) = Π_j σ((1 − 2·code_j)·u_{point_j}ᵀh)`.
 ///
 /// For each node, with `f = u_nᵀh` and label `1 − code` (word2vec.c's
-/// convention), `g = α·(label − σ(f))`, `neu1e += g·u_n`, `u_n += g·h`.
-/// Unlike word2vec.c, which skips a node when `|f| ≥ 6`, σ is clamped by the
+/// convention), `g = α·(label − σ(f))`, `neu1e += g·u_n`, `u_n += g·h`,
+/// every `f` taken before any node moves (the exact gradient of the word's
+/// loss; word2vec.c updates node by node, which differs only in rounding as
+/// the nodes of a path are distinct rows). Unlike word2vec.c, which skips a node when `|f| ≥ 6`, σ is clamped by the
 /// table (the update of a confidently wrong node is then not lost).
 #[derive(Clone, Copy, Debug)]
 pub struct HierarchicalSoftmax<'a, P, const N: usize> {
@@ -128,17 +155,34 @@ impl<P: CodePaths, const N: usize> OutputLayer for HierarchicalSoftmax<'_, P, N>
         let Some((code, points)) = self.paths.path(target) else {
             return 0.0;
         };
+        // The nodes of one path are distinct: score them a batch at a time.
+        let (mut rows, mut labels) = ([0usize; TARGET_BATCH], [0.0f32; TARGET_BATCH]);
+        let ones = [1.0f32; TARGET_BATCH];
+        let mut n = 0;
         let mut loss = 0.0;
         for (&bit, &node) in code.iter().zip(points) {
-            let n = node as usize;
-            let Some(u) = weights.get_mut(n * dim..(n + 1) * dim) else {
+            let node = node as usize;
+            if (node + 1) * dim > weights.len() {
                 continue;
-            };
+            }
             // Label 1 − code, as word2vec.c.
-            let label = if bit == 0 { 1.0 } else { 0.0 };
-            loss += logistic_target(self.table, h, u, label, alpha, neu1e);
+            (rows[n], labels[n]) = (node, if bit == 0 { 1.0 } else { 0.0 });
+            n += 1;
+            if n == TARGET_BATCH {
+                loss += logistic_batch(self.table, h, weights, &rows, &labels, &ones, alpha, neu1e);
+                n = 0;
+            }
         }
-        loss
+        loss + logistic_batch(
+            self.table,
+            h,
+            weights,
+            &rows[..n],
+            &labels[..n],
+            &ones[..n],
+            alpha,
+            neu1e,
+        )
     }
 }
 

@@ -41,7 +41,7 @@ use crate::sampling::{
     NOISE_POWER, NoiseDistribution, XorShiftRng, keep, keep_threshold, seeded_rng, shrink_window,
     uniform,
 };
-use crate::sgns::Sgns;
+use crate::sgns::{Sgns, SgnsAhead};
 use crate::step::{self, FullSoftmax, HierarchicalSoftmax, OutputLayer};
 use crate::vectors::Vectors;
 use crate::vocab::Vocab;
@@ -559,7 +559,7 @@ pub fn train_with_checkpoints(
                 syn0,
                 syn1,
                 first_epoch,
-                |e, t, a, b| Worker::new(&ctx, t, e, a, b, sgns).run(),
+                |e, t, a, b| Worker::new(&ctx, t, e, a, b, SgnsAhead::new(sgns)).run(),
                 &mut watch,
                 save,
             )

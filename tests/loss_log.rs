@@ -149,8 +149,10 @@ fn training_writes_a_loss_log_through_the_progress_hook() {
     .unwrap();
     log.finish().unwrap();
     drop(log);
-    // 3 × 20,000 words: an α update every 10,000 words, plus the final report.
-    assert!(reports >= 6, "{reports} reports");
+    // 3 × 20,000 words. The workers publish every 10,000 words and the
+    // monitor reports what it finds at each poll, so how many reports depends
+    // on the speed of training; each epoch's end is always reported.
+    assert!(reports >= 3, "{reports} reports");
     let rows = read_loss_log(&p).unwrap();
     assert!(rows.len() >= 3, "{rows:?}");
     assert!(rows.windows(2).all(|w| w[0].words < w[1].words));
