@@ -41,7 +41,7 @@ use crate::sampling::{
     NOISE_POWER, NoiseDistribution, XorShiftRng, keep, keep_threshold, seeded_rng, shrink_window,
     uniform,
 };
-use crate::sgns::{Sgns, SgnsAhead};
+use crate::sgns::{Sgns, SgnsAhead, prefetch_row};
 use crate::step::{self, FullSoftmax, HierarchicalSoftmax, OutputLayer};
 use crate::vectors::Vectors;
 use crate::vocab::Vocab;
@@ -56,6 +56,8 @@ use std::vec;
 pub const MAX_SENTENCE: usize = 1000;
 /// Words a thread reads between learning-rate updates (word2vec.c).
 const ALPHA_UPDATE_EVERY: u64 = 10_000;
+/// How many sentence positions ahead the trainer prefetches rows.
+const AHEAD: usize = 2;
 /// How often the monitor looks at the workers' counters (they publish them
 /// every 10,000 words per thread, a few times per 10 ms).
 const PROGRESS_POLL: Duration = Duration::from_millis(5);
@@ -969,6 +971,24 @@ impl<'a, O: OutputLayer> Worker<'a, O> {
             .store(self.loss.to_bits(), Ordering::Relaxed);
     }
 
+    /// Prefetches the `syn0` row of the word at sentence position `input`
+    /// and, with negative sampling (where rows of `syn1neg` are words), the
+    /// `syn1neg` row of the word at `output`: rows the window will need a
+    /// few positions from now, which are otherwise cache misses when the
+    /// word first enters the window. Positions past the sentence are ignored.
+    #[inline(always)]
+    fn prefetch(&self, input: usize, output: usize) {
+        let dim = self.neu1e.len();
+        if let Some(&w) = self.sentence.get(input) {
+            prefetch_row(self.syn0, w as usize, dim);
+        }
+        if self.ctx.cfg.loss == Loss::NegativeSampling
+            && let Some(&w) = self.sentence.get(output)
+        {
+            prefetch_row(self.syn1, w as usize, dim);
+        }
+    }
+
     /// Trains on the buffered sentence and clears it.
     fn train_sentence(&mut self) {
         let n = self.sentence.len();
@@ -983,6 +1003,9 @@ impl<'a, O: OutputLayer> Worker<'a, O> {
         match self.ctx.cfg.architecture {
             Architecture::SkipGram if self.ctx.cfg.shared_negatives => {
                 for pos in 0..n {
+                    // Outside words predict the center: syn0 for the words
+                    // entering the window, syn1neg for the centers to come.
+                    self.prefetch(pos + window + AHEAD, pos + AHEAD);
                     let b = shrink_window(window, &mut self.rng);
                     let (lo, hi) = (pos.saturating_sub(b), (pos + b).min(n - 1));
                     self.context.clear();
@@ -1004,6 +1027,10 @@ impl<'a, O: OutputLayer> Worker<'a, O> {
             }
             Architecture::SkipGram => {
                 for pos in 0..n {
+                    // The center predicts its outside words: syn0 for the
+                    // centers to come, syn1neg for the words entering the
+                    // window.
+                    self.prefetch(pos + AHEAD, pos + window + AHEAD);
                     let b = shrink_window(window, &mut self.rng);
                     let (lo, hi) = (pos.saturating_sub(b), (pos + b).min(n - 1));
                     let center = self.sentence[pos] as usize;
@@ -1027,6 +1054,9 @@ impl<'a, O: OutputLayer> Worker<'a, O> {
             }
             Architecture::Cbow => {
                 for pos in 0..n {
+                    // The window predicts the center: syn0 for the words
+                    // entering the window, syn1neg for the centers to come.
+                    self.prefetch(pos + window + AHEAD, pos + AHEAD);
                     let b = shrink_window(window, &mut self.rng);
                     let (lo, hi) = (pos.saturating_sub(b), (pos + b).min(n - 1));
                     self.context.clear();
