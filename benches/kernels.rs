@@ -1,4 +1,5 @@
-//! Kernel benchmarks: SIMD vs the scalar reference for `dot`, `axpy`, the
+//! Kernel benchmarks: SIMD vs the scalar reference for `dot`, `dot_rows`
+//! (the K + 1 dot products of a step in one pass), `axpy`, the
 //! int8 `dot_i8` and a fused dot-then-axpy (the SGNS inner step, with two
 //! `axpy`s or the one-pass `axpy2`), plus the σ table vs exact σ.
 //!
@@ -14,7 +15,9 @@
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use tiny_word2vec::activation::{SigmoidTable, sigmoid};
-use tiny_word2vec::kernels::{axpy, axpy_scalar, axpy2, dot, dot_i8, dot_i8_scalar, dot_scalar};
+use tiny_word2vec::kernels::{
+    axpy, axpy_scalar, axpy2, dot, dot_i8, dot_i8_scalar, dot_rows, dot_rows_scalar, dot_scalar,
+};
 use tiny_word2vec::sampling::{below, seeded_rng, uniform};
 
 const DIMS: [usize; 4] = [50, 100, 128, 300];
@@ -55,6 +58,55 @@ fn bench_dot(c: &mut Criterion) {
                     f(&data[r..r + dim], black_box(&x))
                 })
             });
+        }
+    }
+    g.finish();
+}
+
+/// The K + 1 = 6 dot products of one SGNS step (the outside word and five
+/// negatives against the hidden vector): `dot_rows` (several rows per pass),
+/// six separate `dot`s, and the scalar reference.
+fn bench_dot_rows(c: &mut Criterion) {
+    const TARGETS: usize = 6;
+    type DotRows = fn(&[f32], &[f32], &[usize], &mut [f32]);
+    fn separate(x: &[f32], m: &[f32], rows: &[usize], out: &mut [f32]) {
+        let dim = x.len();
+        for (o, &w) in out.iter_mut().zip(rows) {
+            *o = dot(x, &m[w * dim..(w + 1) * dim]);
+        }
+    }
+    let kernels: [(&str, DotRows); 3] = [
+        ("simd", dot_rows),
+        ("simd-separate", separate),
+        ("scalar", dot_rows_scalar),
+    ];
+    let mut g = c.benchmark_group("dot_rows");
+    for dim in DIMS {
+        g.throughput(Throughput::Elements((TARGETS * dim) as u64));
+        let x: Vec<f32> = (0..dim).map(|i| i as f32 * 0.01).collect();
+        let hot: Vec<f32> = (0..TARGETS * dim).map(|i| (i % 7) as f32 * 0.1).collect();
+        let hot_rows: Vec<usize> = (0..TARGETS).collect();
+        let mut out = [0.0f32; TARGETS];
+        for (name, f) in kernels {
+            g.bench_with_input(
+                BenchmarkId::new(format!("{name}/hot"), dim),
+                &dim,
+                |b, _| b.iter(|| f(black_box(&x), &hot, &hot_rows, &mut out)),
+            );
+        }
+        let (data, order) = pool(dim);
+        for (name, f) in kernels {
+            let mut i = 0;
+            g.bench_with_input(
+                BenchmarkId::new(format!("{name}/cold"), dim),
+                &dim,
+                |b, _| {
+                    b.iter(|| {
+                        i = (i + TARGETS) % (order.len() - TARGETS);
+                        f(black_box(&x), &data, &order[i..i + TARGETS], &mut out)
+                    })
+                },
+            );
         }
     }
     g.finish();
@@ -186,6 +238,7 @@ fn bench_sigmoid(c: &mut Criterion) {
 criterion_group!(
     benches,
     bench_dot,
+    bench_dot_rows,
     bench_axpy,
     bench_fused,
     bench_dot_i8,
