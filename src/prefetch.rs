@@ -21,23 +21,24 @@ pub fn prefetch_row(m: &[f32], w: usize, dim: usize) {
     }
 }
 
-/// Prefetches the cache line holding `x` (x86-64: `prefetcht0`).
+/// Prefetches the cache line holding (the start of) `x` (x86-64:
+/// `prefetcht0`): a hint, as [`prefetch_row`].
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
 #[allow(unsafe_code)]
-fn prefetch(x: &f32) {
+pub fn prefetch<T: Copy>(x: &T) {
     use core::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
     // SAFETY: `_mm_prefetch` is `unsafe` only because it is a
     // `#[target_feature(enable = "sse")]` function, and SSE is part of the
     // x86-64 baseline, so the instruction exists on every CPU this code can
     // run on. A prefetch never faults and has no architectural effect on
     // memory; the pointer comes from a live reference anyway.
-    unsafe { _mm_prefetch::<_MM_HINT_T0>((x as *const f32).cast()) }
+    unsafe { _mm_prefetch::<_MM_HINT_T0>((x as *const T).cast()) }
 }
 
 /// Elsewhere: a plain read (the CPU still overlaps the misses).
 #[cfg(not(target_arch = "x86_64"))]
 #[inline(always)]
-fn prefetch(x: &f32) {
+pub fn prefetch<T: Copy>(x: &T) {
     core::hint::black_box(*x);
 }

@@ -44,7 +44,7 @@ use crate::sampling::{
 use crate::sgns::{Sgns, SgnsAhead, prefetch_row};
 use crate::step::{self, FullSoftmax, HierarchicalSoftmax, OutputLayer};
 use crate::vectors::Vectors;
-use crate::vocab::Vocab;
+use crate::vocab::{Probe, Vocab};
 use std::format;
 use std::path::{Path, PathBuf};
 use std::prelude::rust_2024::*;
@@ -58,6 +58,8 @@ pub const MAX_SENTENCE: usize = 1000;
 const ALPHA_UPDATE_EVERY: u64 = 10_000;
 /// How many sentence positions ahead the trainer prefetches rows.
 const AHEAD: usize = 2;
+/// Vocabulary lookups a reader keeps in flight.
+const LOOKUPS_AHEAD: usize = 8;
 /// How often the monitor looks at the workers' counters (they publish them
 /// every 10,000 words per thread, a few times per 10 ms).
 const PROGRESS_POLL: Duration = Duration::from_millis(5);
@@ -865,6 +867,10 @@ struct Worker<'a, O> {
     syn1: &'a mut [f32],
     rng: XorShiftRng,
     sentence: Vec<u32>,
+    /// Vocabulary lookups in flight ([`Vocab::probe`]), oldest at `head`.
+    probes: [Probe; LOOKUPS_AHEAD],
+    probe_head: usize,
+    probe_len: usize,
     context: Vec<u32>,
     neu1: Vec<f32>,
     neu1e: Vec<f32>,
@@ -903,6 +909,9 @@ impl<'a, O: OutputLayer> Worker<'a, O> {
                 ctx.cfg.seed ^ 0x9E37_79B9_7F4A_7C15u64.wrapping_mul(t as u64 + 1) ^ epoch_mix,
             ),
             sentence: Vec::with_capacity(MAX_SENTENCE),
+            probes: [Probe::default(); LOOKUPS_AHEAD],
+            probe_head: 0,
+            probe_len: 0,
             context: Vec::with_capacity(2 * ctx.cfg.window),
             neu1: vec![0.0; dim],
             neu1e: vec![0.0; dim],
@@ -923,7 +932,10 @@ impl<'a, O: OutputLayer> Worker<'a, O> {
             .cfg
             .tokenizer
             .tokenize_range(&ctx.path, start, end, |t| self.token(t))
-            .map(|()| self.train_sentence());
+            .map(|()| {
+                self.drain_lookups();
+                self.train_sentence();
+            });
         if result.is_err() {
             ctx.shared.abort.store(true, Ordering::Relaxed);
         }
@@ -932,27 +944,68 @@ impl<'a, O: OutputLayer> Worker<'a, O> {
     }
 
     /// Handles one token; returns false to stop reading.
+    ///
+    /// A word's vocabulary lookup finishes [`LOOKUPS_AHEAD`] words later, so
+    /// that the cache misses of consecutive lookups overlap; the words keep
+    /// their order.
     #[inline]
     fn token(&mut self, t: Token<'_>) -> bool {
         match t {
             Token::Word(w) => {
-                let Some(id) = self.ctx.vocab.get(w) else {
-                    return true;
-                };
-                self.words += 1;
-                self.unreported += 1;
-                if keep(self.ctx.keep_th[id as usize], &mut self.rng) {
-                    self.sentence.push(id);
-                    if self.sentence.len() == MAX_SENTENCE {
-                        self.train_sentence();
-                    }
+                let mut going = true;
+                if self.probe_len == LOOKUPS_AHEAD {
+                    going = self.finish_lookup();
                 }
-                if self.unreported >= ALPHA_UPDATE_EVERY {
-                    self.report();
-                    return !self.ctx.shared.abort.load(Ordering::Relaxed);
-                }
+                let slot = (self.probe_head + self.probe_len) % LOOKUPS_AHEAD;
+                self.probes[slot] = self.ctx.vocab.probe(w);
+                self.probe_len += 1;
+                going
             }
-            Token::EndOfSentence => self.train_sentence(),
+            Token::EndOfSentence => {
+                let going = self.drain_lookups();
+                self.train_sentence();
+                going
+            }
+        }
+    }
+
+    /// Finishes every lookup in flight; false to stop reading.
+    fn drain_lookups(&mut self) -> bool {
+        let mut going = true;
+        while self.probe_len > 0 {
+            going &= self.finish_lookup();
+        }
+        going
+    }
+
+    /// Finishes the oldest lookup in flight and takes its word; false to
+    /// stop reading.
+    #[inline]
+    fn finish_lookup(&mut self) -> bool {
+        let p = self.probes[self.probe_head];
+        self.probe_head = (self.probe_head + 1) % LOOKUPS_AHEAD;
+        self.probe_len -= 1;
+        match self.ctx.vocab.finish(p) {
+            Some(id) => self.word(id),
+            None => true,
+        }
+    }
+
+    /// Takes one in-vocabulary word: counts it, subsamples it, trains when
+    /// the sentence is full; false to stop reading.
+    #[inline]
+    fn word(&mut self, id: u32) -> bool {
+        self.words += 1;
+        self.unreported += 1;
+        if keep(self.ctx.keep_th[id as usize], &mut self.rng) {
+            self.sentence.push(id);
+            if self.sentence.len() == MAX_SENTENCE {
+                self.train_sentence();
+            }
+        }
+        if self.unreported >= ALPHA_UPDATE_EVERY {
+            self.report();
+            return !self.ctx.shared.abort.load(Ordering::Relaxed);
         }
         true
     }
