@@ -247,6 +247,13 @@ impl TrainConfig {
         if self.shared_negatives && self.loss != Loss::NegativeSampling {
             return bad("shared negatives need negative sampling");
         }
+        if self.shared_negatives && self.architecture != Architecture::SkipGram {
+            // CBOW already makes one prediction (one set of K negatives) per
+            // window; silently ignoring the flag would hide a mistake.
+            return bad(
+                "shared negatives are a skip-gram option (CBOW draws one set per window already)",
+            );
+        }
         if self.shared_negatives && self.negative > crate::sgns::MAX_SHARED_NEGATIVES {
             return bad("shared negatives: negative must be at most 64");
         }
@@ -1285,6 +1292,10 @@ mod tests {
             },
             TrainConfig {
                 negative: 65,
+                ..cfg.clone()
+            },
+            TrainConfig {
+                architecture: Architecture::Cbow,
                 ..cfg.clone()
             },
         ] {
