@@ -516,7 +516,7 @@ mod tests {
         let (mut th, mut al, mut wk) = (vec![0; 4], vec![0; 4], vec![0; 4]);
         let noise =
             NoiseDistribution::new(&counts, NOISE_POWER, &mut th, &mut al, &mut wk).unwrap();
-        let table = SigmoidTable::<100_000>::new();
+        let table = SigmoidTable::<20_000>::new();
         let sgns = Sgns {
             table: &table,
             noise,
