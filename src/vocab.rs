@@ -111,8 +111,9 @@ impl ShortIndex {
     #[inline(always)]
     fn slot(&self, k: [u64; 2]) -> usize {
         let h = (k[0].wrapping_mul(FX_SEED).rotate_left(5) ^ k[1]).wrapping_mul(FX_SEED);
-        // The high bits of a multiplicative hash are the well-mixed ones.
-        (h >> (64 - self.bits)) as usize
+        // The high bits of a multiplicative hash are the well-mixed ones. An
+        // empty table (`bits` 0) has no slots: 0, never an overflowing shift.
+        h.checked_shr(64 - self.bits).unwrap_or(0) as usize
     }
 
     /// A table for `words` (distinct), at most about 2/3 full.
