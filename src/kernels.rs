@@ -99,9 +99,19 @@ pub fn dot_many_scalar<const M: usize>(x: &[f32], rows: [&[f32]; M]) -> [f32; M]
     rows.map(|r| dot_scalar(&x[..n], &r[..n]))
 }
 
+/// Whether `wide` has SIMD registers on this target (otherwise it emulates
+/// `f32x8` with scalar code, where several rows per pass buy nothing but code
+/// size: 2 KB of flash on a Cortex-M4).
+const SIMD: bool = cfg!(any(
+    target_feature = "sse2",
+    target_feature = "neon",
+    target_feature = "simd128"
+));
+
 /// `out[j] = m[rows[j]]ᵀx` for rows of the row-major matrix `m` (`D = x.len()`
-/// floats per row), through [`dot_many`] four rows at a time. A row index
-/// outside `m` gives 0. Fills `min(rows.len(), out.len())` entries.
+/// floats per row), through [`dot_many`] four rows at a time (one [`dot`] per
+/// row on targets without SIMD). A row index outside `m` gives 0. Fills
+/// `min(rows.len(), out.len())` entries.
 #[inline]
 pub fn dot_rows(x: &[f32], m: &[f32], rows: &[usize], out: &mut [f32]) {
     let dim = x.len();
@@ -109,7 +119,7 @@ pub fn dot_rows(x: &[f32], m: &[f32], rows: &[usize], out: &mut [f32]) {
     let n = rows.len().min(out.len());
     let (rows, out) = (&rows[..n], &mut out[..n]);
     let mut j = 0;
-    while j + 4 <= n {
+    while SIMD && j + 4 <= n {
         if let (Some(a), Some(b), Some(c), Some(d)) = (
             row(rows[j]),
             row(rows[j + 1]),
@@ -122,7 +132,7 @@ pub fn dot_rows(x: &[f32], m: &[f32], rows: &[usize], out: &mut [f32]) {
             break;
         }
     }
-    while j + 2 <= n {
+    while SIMD && j + 2 <= n {
         if let (Some(a), Some(b)) = (row(rows[j]), row(rows[j + 1])) {
             out[j..j + 2].copy_from_slice(&dot_many(x, [a, b]));
             j += 2;
