@@ -34,7 +34,7 @@
 use crate::activation::SigmoidTable;
 use crate::kernels::axpy;
 use crate::sampling::NoiseDistribution;
-use crate::step::{OutputLayer, TARGET_BATCH, logistic_batch};
+use crate::step::{OutputLayer, TargetBatch};
 use rand_core::Rng;
 
 pub use crate::prefetch::prefetch_row;
@@ -181,15 +181,10 @@ impl<const N: usize> Sgns<'_, N> {
                 *k = self.noise.sample(rng);
                 prefetch_row(syn1neg, *k, dim);
             }
-            for &k in &negs[..n] {
-                if !targets.push_negative(k) {
-                    loss += targets.flush(self.table, h, syn1neg, alpha, neu1e);
-                    targets.push_negative(k);
-                }
-            }
+            loss += self.add_negatives(&mut targets, &negs[..n], h, alpha, syn1neg, neu1e);
             left -= n;
         }
-        loss + targets.flush(self.table, h, syn1neg, alpha, neu1e)
+        loss + targets.batch.flush(self.table, h, syn1neg, alpha, neu1e)
     }
 
     /// The output-layer step with the negatives given instead of drawn:
@@ -205,27 +200,41 @@ impl<const N: usize> Sgns<'_, N> {
         neu1e: &mut [f32],
     ) -> f32 {
         let mut targets = Targets::new(o, syn1neg.len(), h.len());
+        let loss = self.add_negatives(&mut targets, negs, h, alpha, syn1neg, neu1e);
+        loss + targets.batch.flush(self.table, h, syn1neg, alpha, neu1e)
+    }
+
+    /// Adds `negs` to `targets` (see [`Targets`]), flushing full batches;
+    /// returns the loss of those flushes.
+    #[inline(always)]
+    fn add_negatives(
+        &self,
+        targets: &mut Targets,
+        negs: &[usize],
+        h: &[f32],
+        alpha: f32,
+        syn1neg: &mut [f32],
+        neu1e: &mut [f32],
+    ) -> f32 {
         let mut loss = 0.0;
         for &k in negs {
-            if !targets.push_negative(k) {
-                loss += targets.flush(self.table, h, syn1neg, alpha, neu1e);
-                targets.push_negative(k);
+            if k != targets.positive && k < targets.valid_rows && !targets.batch.merge(k) {
+                loss += targets
+                    .batch
+                    .add(k, 0.0, self.table, h, syn1neg, alpha, neu1e);
             }
         }
-        loss + targets.flush(self.table, h, syn1neg, alpha, neu1e)
+        loss
     }
 }
 
-/// The targets of one step, gathered for [`logistic_batch`]: the positive
-/// (label 1) first, then the negatives (label 0), a negative equal to the
-/// positive skipped (as word2vec.c) and a repeated one merged into one row
-/// with multiplicity 2 (so that it counts twice, evaluated at the same
-/// point). Rows outside the matrix are dropped.
+/// The targets of one step: the positive (label 1) first, then the
+/// negatives (label 0), a negative equal to the positive skipped (as
+/// word2vec.c) and a repeated one merged into one row with multiplicity 2 (so
+/// that it counts twice, evaluated at the same point). Rows outside the
+/// matrix are dropped.
 struct Targets {
-    rows: [usize; TARGET_BATCH],
-    labels: [f32; TARGET_BATCH],
-    mult: [f32; TARGET_BATCH],
-    len: usize,
+    batch: TargetBatch,
     positive: usize,
     valid_rows: usize,
 }
@@ -236,64 +245,16 @@ impl Targets {
     #[inline(always)]
     fn new(o: usize, matrix_len: usize, dim: usize) -> Self {
         let valid_rows = matrix_len.checked_div(dim).unwrap_or(0);
-        let mut t = Self {
-            rows: [0; TARGET_BATCH],
-            labels: [0.0; TARGET_BATCH],
-            mult: [0.0; TARGET_BATCH],
-            len: 0,
+        let batch = if o < valid_rows {
+            TargetBatch::one(o, 1.0)
+        } else {
+            TargetBatch::new()
+        };
+        Self {
+            batch,
             positive: o,
             valid_rows,
-        };
-        if o < valid_rows {
-            (t.rows[0], t.labels[0], t.mult[0], t.len) = (o, 1.0, 1.0, 1);
         }
-        t
-    }
-
-    /// Adds negative `k`; false (nothing added) when the batch is full.
-    #[inline(always)]
-    fn push_negative(&mut self, k: usize) -> bool {
-        if k == self.positive || k >= self.valid_rows {
-            return true;
-        }
-        if let Some(j) = self.rows[..self.len].iter().position(|&r| r == k) {
-            self.mult[j] += 1.0;
-            return true;
-        }
-        if self.len == TARGET_BATCH {
-            return false;
-        }
-        (
-            self.rows[self.len],
-            self.labels[self.len],
-            self.mult[self.len],
-        ) = (k, 0.0, 1.0);
-        self.len += 1;
-        true
-    }
-
-    /// Scores and applies the gathered targets, empties the batch, returns
-    /// their loss.
-    #[inline(always)]
-    fn flush<const N: usize>(
-        &mut self,
-        table: &SigmoidTable<N>,
-        h: &[f32],
-        syn1neg: &mut [f32],
-        alpha: f32,
-        neu1e: &mut [f32],
-    ) -> f32 {
-        let n = core::mem::take(&mut self.len);
-        logistic_batch(
-            table,
-            h,
-            syn1neg,
-            &self.rows[..n],
-            &self.labels[..n],
-            &self.mult[..n],
-            alpha,
-            neu1e,
-        )
     }
 }
 
@@ -390,14 +351,24 @@ impl<'a, const N: usize> SgnsAhead<'a, N> {
         }
     }
 
-    /// Takes the `n ≤ len` oldest negatives into `out`.
+    /// This step's K negatives (the oldest in the queue, drawn steps ago),
+    /// after topping the queue up. Only when `depth > 0`, i.e. K ≤
+    /// [`AHEAD_CAPACITY`]; the first K entries of the array are used.
     #[inline(always)]
-    fn take(&mut self, out: &mut [usize]) {
-        for slot in out {
+    fn next_negatives(
+        &mut self,
+        syn1neg: &[f32],
+        dim: usize,
+        rng: &mut impl Rng,
+    ) -> [usize; AHEAD_CAPACITY] {
+        self.top_up(syn1neg, dim, rng);
+        let mut negs = [0usize; AHEAD_CAPACITY];
+        for slot in &mut negs[..self.sgns.negative] {
             *slot = self.queue[self.head] as usize;
             self.head = (self.head + 1) % AHEAD_CAPACITY;
             self.len -= 1;
         }
+        negs
     }
 }
 
@@ -412,15 +383,11 @@ impl<const N: usize> OutputLayer for SgnsAhead<'_, N> {
         neu1e: &mut [f32],
         rng: &mut impl Rng,
     ) -> f32 {
-        let k = self.sgns.negative;
         if self.depth == 0 {
             return self.sgns.output_step(h, target, alpha, weights, neu1e, rng);
         }
-        let dim = h.len();
-        self.top_up(weights, dim, rng);
-        let mut negs = [0usize; AHEAD_CAPACITY];
-        let negs = &mut negs[..k];
-        self.take(negs);
+        let negs = self.next_negatives(weights, h.len(), rng);
+        let negs = &negs[..self.sgns.negative];
         self.sgns
             .output_step_with(h, target, negs, alpha, weights, neu1e)
     }
@@ -436,20 +403,18 @@ impl<const N: usize> OutputLayer for SgnsAhead<'_, N> {
         neu1e: &mut [f32],
         rng: &mut impl Rng,
     ) -> Option<f32> {
-        let k = self.sgns.negative;
         let dim = neu1e.len();
-        if self.depth == 0 || k > MAX_SHARED_NEGATIVES {
+        if self.depth == 0 {
             return Some(Sgns::window_shared(
                 &self.sgns, syn0, weights, center, outside, alpha, rng, neu1e,
             ));
         }
+        // Like `Sgns::window_shared`: an empty window draws nothing.
         if outside.is_empty() || dim == 0 {
             return Some(0.0);
         }
-        self.top_up(weights, dim, rng);
-        let mut negs = [0usize; AHEAD_CAPACITY];
-        let negs = &mut negs[..k];
-        self.take(negs);
+        let negs = self.next_negatives(weights, dim, rng);
+        let negs = &negs[..self.sgns.negative];
         Some(
             self.sgns
                 .window_shared_with(syn0, weights, center, outside, negs, alpha, neu1e),

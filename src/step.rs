@@ -61,50 +61,123 @@ pub trait OutputLayer {
     }
 }
 
-/// Most targets one [`logistic_batch`] scores at once.
+/// Most targets one [`TargetBatch`] holds.
 pub(crate) const TARGET_BATCH: usize = 16;
 
-/// A batch of logistic (binary) targets of an output layer, in place, all
-/// evaluated at the same point. Target `j` is row `rows[j]` of `weights`
-/// (`u_j`, `D = h.len()` floats) with label `labels[j]` and multiplicity
-/// `mult[j]` (a negative drawn twice counts twice). First every
-/// `f_j = u_jᵀh` ([`dot_rows`], which overlaps the rows' memory accesses
-/// and arithmetic), then with `g_j = α·mult_j·(label_j − σ(f_j))`,
-/// `neu1e += g_j·u_j` and `u_j += g_j·h` (fused, [`axpy2`]).
+/// A batch of logistic (binary) targets of an output layer, scored and
+/// applied together, all evaluated at the same point. Target `j` is row
+/// `rows[j]` of the weights (`u_j`, `D = h.len()` floats) with label
+/// `labels[j]` and multiplicity `mult[j]` (a negative drawn twice counts
+/// twice). [`TargetBatch::flush`] first computes every `f_j = u_jᵀh`
+/// ([`dot_rows`], which overlaps the rows' memory accesses and arithmetic),
+/// then with `g_j = α·mult_j·(label_j − σ(f_j))`, `neu1e += g_j·u_j` and
+/// `u_j += g_j·h` (fused, [`axpy2`]).
 ///
-/// The rows must be distinct and inside `weights` (callers merge
-/// duplicates into `mult`); then, as `h` is not written, this is exactly one
-/// SGD step on the batch's summed loss `Σ_j mult_j·(−log σ(±f_j))` (up to
-/// the σ table), the gradient taken before any row moves. word2vec.c instead
+/// The rows of a batch are distinct (a repeated row is [`TargetBatch::merge`]d
+/// into its multiplicity); then, as `h` is not written, a flush is exactly one
+/// SGD step on the batch's summed loss `Σ_j mult_j·(−log σ(±f_j))` (up to the
+/// σ table), the gradient taken before any row moves. word2vec.c instead
 /// updates target by target, so that a repeated negative sees its own first
-/// update. Returns that loss, from the table. Shared by negative sampling
-/// ([`crate::sgns::Sgns`]) and [`HierarchicalSoftmax`]; at most
-/// [`TARGET_BATCH`] targets are used.
-#[inline(always)]
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn logistic_batch<const N: usize>(
-    table: &SigmoidTable<N>,
-    h: &[f32],
-    weights: &mut [f32],
-    rows: &[usize],
-    labels: &[f32],
-    mult: &[f32],
-    alpha: f32,
-    neu1e: &mut [f32],
-) -> f32 {
-    let dim = h.len();
-    let n = rows.len().min(TARGET_BATCH);
-    let mut f = [0.0f32; TARGET_BATCH];
-    dot_rows(h, weights, &rows[..n], &mut f[..n]);
-    let mut loss = 0.0;
-    for (((&w, &f), &label), &m) in rows[..n].iter().zip(&f).zip(labels).zip(mult) {
-        let Some(u) = weights.get_mut(w * dim..(w + 1) * dim) else {
-            continue;
-        };
-        axpy2(alpha * m * (label - table.sigmoid(f)), h, u, neu1e);
-        loss -= m * table.log_sigmoid(if label > 0.5 { f } else { -f });
+/// update. Shared by negative sampling ([`crate::sgns::Sgns`]) and
+/// [`HierarchicalSoftmax`].
+pub(crate) struct TargetBatch {
+    rows: [usize; TARGET_BATCH],
+    labels: [f32; TARGET_BATCH],
+    mult: [f32; TARGET_BATCH],
+    len: usize,
+}
+
+impl TargetBatch {
+    /// An empty batch.
+    #[inline(always)]
+    pub(crate) fn new() -> Self {
+        Self {
+            rows: [0; TARGET_BATCH],
+            labels: [0.0; TARGET_BATCH],
+            mult: [0.0; TARGET_BATCH],
+            len: 0,
+        }
     }
-    loss
+
+    /// A batch holding one target.
+    #[inline(always)]
+    pub(crate) fn one(row: usize, label: f32) -> Self {
+        let mut b = Self::new();
+        (b.rows[0], b.labels[0], b.mult[0], b.len) = (row, label, 1.0, 1);
+        b
+    }
+
+    /// Counts `row` once more if the batch holds it already; false if not.
+    #[inline(always)]
+    pub(crate) fn merge(&mut self, row: usize) -> bool {
+        match self.rows[..self.len].iter().position(|&r| r == row) {
+            Some(j) => {
+                self.mult[j] += 1.0;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Adds `row` (not in the batch, inside `weights`) with `label`,
+    /// flushing the batch first when it is full; returns the loss of that
+    /// flush (0 if none).
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn add<const N: usize>(
+        &mut self,
+        row: usize,
+        label: f32,
+        table: &SigmoidTable<N>,
+        h: &[f32],
+        weights: &mut [f32],
+        alpha: f32,
+        neu1e: &mut [f32],
+    ) -> f32 {
+        let loss = if self.len == TARGET_BATCH {
+            self.flush(table, h, weights, alpha, neu1e)
+        } else {
+            0.0
+        };
+        (
+            self.rows[self.len],
+            self.labels[self.len],
+            self.mult[self.len],
+        ) = (row, label, 1.0);
+        self.len += 1;
+        loss
+    }
+
+    /// Scores and applies the batch (see [`TargetBatch`]), empties it, and
+    /// returns its loss, from the table. Rows outside `weights` are skipped.
+    #[inline(always)]
+    pub(crate) fn flush<const N: usize>(
+        &mut self,
+        table: &SigmoidTable<N>,
+        h: &[f32],
+        weights: &mut [f32],
+        alpha: f32,
+        neu1e: &mut [f32],
+    ) -> f32 {
+        let dim = h.len();
+        let n = core::mem::take(&mut self.len);
+        let mut f = [0.0f32; TARGET_BATCH];
+        dot_rows(h, weights, &self.rows[..n], &mut f[..n]);
+        let mut loss = 0.0;
+        for (((&w, &f), &label), &m) in self.rows[..n]
+            .iter()
+            .zip(&f)
+            .zip(&self.labels)
+            .zip(&self.mult)
+        {
+            let Some(u) = weights.get_mut(w * dim..(w + 1) * dim) else {
+                continue;
+            };
+            axpy2(alpha * m * (label - table.sigmoid(f)), h, u, neu1e);
+            loss -= m * table.log_sigmoid(if label > 0.5 { f } else { -f });
+        }
+        loss
+    }
 }
 
 /// Per-word Huffman paths for [`HierarchicalSoftmax`].
@@ -156,9 +229,7 @@ impl<P: CodePaths, const N: usize> OutputLayer for HierarchicalSoftmax<'_, P, N>
             return 0.0;
         };
         // The nodes of one path are distinct: score them a batch at a time.
-        let (mut rows, mut labels) = ([0usize; TARGET_BATCH], [0.0f32; TARGET_BATCH]);
-        let ones = [1.0f32; TARGET_BATCH];
-        let mut n = 0;
+        let mut batch = TargetBatch::new();
         let mut loss = 0.0;
         for (&bit, &node) in code.iter().zip(points) {
             let node = node as usize;
@@ -166,23 +237,10 @@ impl<P: CodePaths, const N: usize> OutputLayer for HierarchicalSoftmax<'_, P, N>
                 continue;
             }
             // Label 1 − code, as word2vec.c.
-            (rows[n], labels[n]) = (node, if bit == 0 { 1.0 } else { 0.0 });
-            n += 1;
-            if n == TARGET_BATCH {
-                loss += logistic_batch(self.table, h, weights, &rows, &labels, &ones, alpha, neu1e);
-                n = 0;
-            }
+            let label = if bit == 0 { 1.0 } else { 0.0 };
+            loss += batch.add(node, label, self.table, h, weights, alpha, neu1e);
         }
-        loss + logistic_batch(
-            self.table,
-            h,
-            weights,
-            &rows[..n],
-            &labels[..n],
-            &ones[..n],
-            alpha,
-            neu1e,
-        )
+        loss + batch.flush(self.table, h, weights, alpha, neu1e)
     }
 }
 
