@@ -13,9 +13,11 @@ use std::path::{Path, PathBuf};
 use std::prelude::rust_2024::*;
 use std::{format, vec};
 
-/// Longest token accepted, in bytes. A longer run of non-space bytes is
-/// almost certainly not text (a base64 blob, a binary file); it is an error
-/// rather than a silent truncation or an unbounded buffer.
+/// Longest token kept, in bytes. A longer run of non-space bytes (a base64
+/// blob, an unsegmented CJK paragraph of over ~1,365 characters) is skipped
+/// whole and reported as [`Token::TooLong`], so memory stays bounded and one
+/// odd token does not stop a corpus; word2vec C cuts words at its
+/// `MAX_STRING` (100 bytes) instead, which keeps a meaningless prefix.
 pub const MAX_TOKEN_BYTES: usize = 4096;
 
 /// Bytes read per chunk.
@@ -28,6 +30,10 @@ pub enum Token<'a> {
     Word(&'a str),
     /// A newline: the end of a sentence.
     EndOfSentence,
+    /// A run of non-space bytes longer than [`MAX_TOKEN_BYTES`], skipped
+    /// (not validated as UTF-8, not a word); counted so callers can say
+    /// how many were skipped.
+    TooLong,
 }
 
 /// Tokenizer options.
@@ -126,8 +132,8 @@ impl Window {
 ///
 /// # Errors
 /// [`HostError::Io`] on a read error, [`HostError::InvalidUtf8`] with the
-/// byte offset of the first invalid byte, [`HostError::Invalid`] for a token
-/// longer than [`MAX_TOKEN_BYTES`].
+/// byte offset of the first invalid byte. A token longer than
+/// [`MAX_TOKEN_BYTES`] is skipped and reported as [`Token::TooLong`].
 pub fn tokenize(reader: impl Read, path: &Path, f: impl FnMut(Token<'_>)) -> Result<(), HostError> {
     Tokenizer::default().tokenize(reader, path, f)
 }
@@ -145,6 +151,9 @@ fn scan(
     let mut carry = 0usize; // bytes of an unfinished token at buf[..carry]
     let mut offset = win.base; // file offset of buf[0]
     let mut lower = String::new();
+    // File offset of an over-long token whose bytes are being skipped (it
+    // began in an earlier chunk and has not ended yet).
+    let mut skipping: Option<u64> = None;
     // Emits the token buf[s..e] if it starts inside the window; returns
     // false to stop (past the window, or the callback asked to).
     macro_rules! token {
@@ -158,6 +167,18 @@ fn scan(
             }
         }};
     }
+    // Reports the skipped over-long token that began at file offset `at`.
+    macro_rules! too_long {
+        ($at:expr) => {{
+            let at: u64 = $at;
+            if at >= win.end {
+                return Ok(());
+            }
+            if at >= win.start && !f(Token::TooLong) {
+                return Ok(());
+            }
+        }};
+    }
     loop {
         let n = read_full(&mut reader, &mut buf[carry..carry + CHUNK], path)?;
         let end = carry + n;
@@ -166,7 +187,9 @@ fn scan(
         for i in 0..end {
             let b = buf[i];
             if is_space_byte(b) {
-                if i > start {
+                if let Some(at) = skipping.take() {
+                    too_long!(at);
+                } else if i > start {
                     token!(start, i);
                 }
                 if b == b'\n' {
@@ -182,14 +205,25 @@ fn scan(
             }
         }
         if eof {
-            if end > start {
+            if let Some(at) = skipping.take() {
+                too_long!(at);
+            } else if end > start {
                 token!(start, end);
             }
             return Ok(());
         }
         let rest = end - start;
-        if rest > MAX_TOKEN_BYTES {
-            return Err(too_long(path, offset + start as u64));
+        if skipping.is_none() && rest > MAX_TOKEN_BYTES {
+            skipping = Some(offset + start as u64);
+        }
+        if let Some(at) = skipping {
+            if at >= win.end {
+                return Ok(());
+            }
+            // Drop the skipped bytes instead of carrying them.
+            offset += end as u64;
+            carry = 0;
+            continue;
         }
         if offset + start as u64 >= win.end {
             return Ok(());
@@ -214,13 +248,6 @@ pub fn tokenize_file(path: &Path, f: impl FnMut(Token<'_>)) -> Result<(), HostEr
 #[inline(always)]
 fn is_space_byte(b: u8) -> bool {
     matches!(b, b'\t'..=b'\r' | b' ')
-}
-
-fn too_long(path: &Path, offset: u64) -> HostError {
-    HostError::Invalid(format!(
-        "{}: the token at byte offset {offset} is longer than {MAX_TOKEN_BYTES} bytes; is this a text file?",
-        path.display()
-    ))
 }
 
 /// Reads until `buf` is full or the reader is exhausted; returns the count.
@@ -248,7 +275,7 @@ fn emit(
     f: &mut impl FnMut(Token<'_>) -> bool,
 ) -> Result<bool, HostError> {
     if bytes.len() > MAX_TOKEN_BYTES {
-        return Err(too_long(path, offset));
+        return Ok(f(Token::TooLong));
     }
     let s = std::str::from_utf8(bytes).map_err(|e| HostError::InvalidUtf8 {
         path: PathBuf::from(path),
@@ -289,6 +316,47 @@ fn emit(
     Ok(true)
 }
 
+/// Checks that `path` can be a training corpus and returns its size in
+/// bytes. The trainer reads the corpus once per epoch, each thread its own
+/// byte range, so it must be a regular, seekable file.
+///
+/// # Errors
+/// [`HostError::Io`] if it cannot be examined; [`HostError::Invalid`] for
+/// a directory, a FIFO, a device or anything else that is not a regular
+/// file (saying what it is and what to do); [`HostError::EmptyCorpus`] for
+/// an empty file.
+pub fn check_corpus(path: &Path) -> Result<u64, HostError> {
+    let meta = std::fs::metadata(path).map_err(|e| HostError::io(path, e))?;
+    if meta.is_file() {
+        if meta.len() == 0 {
+            return Err(HostError::EmptyCorpus(path.to_path_buf()));
+        }
+        return Ok(meta.len());
+    }
+    let what = if meta.is_dir() {
+        "a directory"
+    } else if is_fifo(&meta) {
+        "a pipe (FIFO)"
+    } else {
+        "not a regular file (a device?)"
+    };
+    Err(HostError::Invalid(format!(
+        "{}: the corpus is {what}; training reads it once per epoch in parallel byte ranges, so it must be a regular file: save the text to a file first",
+        path.display()
+    )))
+}
+
+#[cfg(unix)]
+fn is_fifo(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    meta.file_type().is_fifo()
+}
+
+#[cfg(not(unix))]
+fn is_fifo(_: &std::fs::Metadata) -> bool {
+    false
+}
+
 /// Splits a file of `len` bytes into `n` contiguous byte ranges of nearly
 /// equal size (the last may be empty for tiny files), for
 /// [`Tokenizer::tokenize_range`].
@@ -311,6 +379,7 @@ mod tests {
         tokenize(bytes, Path::new("mem"), |t| match t {
             Token::Word(w) => out.push(w.to_string()),
             Token::EndOfSentence => out.push("</s>".into()),
+            Token::TooLong => {}
         })?;
         Ok(out)
     }
@@ -366,7 +435,7 @@ mod tests {
     }
 
     #[test]
-    fn tokens_span_chunk_boundaries_and_long_tokens_fail() {
+    fn tokens_span_chunk_boundaries() {
         // A word straddling the 1 MiB chunk edge comes out whole, with the right offset on error.
         let mut text: Vec<u8> = b"ab ".iter().copied().cycle().take(CHUNK - 3).collect();
         text.extend_from_slice(b" straddle \xfe");
@@ -376,12 +445,80 @@ mod tests {
         let t = toks(&text).unwrap();
         assert_eq!(t.len(), (CHUNK - 3).div_ceil(3) + 1);
         assert_eq!(t.last().unwrap(), "straddle");
-        let long = vec![b'x'; CHUNK + MAX_TOKEN_BYTES + 10];
-        assert!(matches!(toks(&long), Err(HostError::Invalid(_))));
-        let mut short = vec![b'x'; MAX_TOKEN_BYTES + 1];
-        assert!(matches!(toks(&short), Err(HostError::Invalid(_))));
-        short.pop();
-        assert_eq!(toks(&short).unwrap().len(), 1);
+        let mut short = vec![b'x'; MAX_TOKEN_BYTES];
+        assert_eq!(
+            toks(&short).unwrap(),
+            [String::from_utf8(short.clone()).unwrap()]
+        );
+        short.push(b'x');
+        assert!(
+            toks(&short).unwrap().is_empty(),
+            "one byte too long: skipped"
+        );
+    }
+
+    /// Every token the tokenizer reports, over-long ones as `<long>`.
+    fn all_tokens(bytes: &[u8]) -> Vec<String> {
+        let mut out = Vec::new();
+        tokenize(bytes, Path::new("t"), |t| match t {
+            Token::Word(w) => out.push(w.to_owned()),
+            Token::EndOfSentence => out.push("\n".into()),
+            Token::TooLong => out.push("<long>".into()),
+        })
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn over_long_tokens_are_skipped_and_reported_wherever_they_fall() {
+        // An unsegmented CJK paragraph of 1,400 characters (4,200 bytes),
+        // then words: the paragraph is skipped, the words survive.
+        let cjk = "鯨".repeat(1400);
+        let text = format!("before {cjk} after\nnext");
+        assert_eq!(
+            all_tokens(text.as_bytes()),
+            ["before", "<long>", "after", "\n", "next"]
+        );
+        // Invalid UTF-8 inside a skipped token is not an error: it is not read.
+        let mut junk = vec![0xffu8; MAX_TOKEN_BYTES + 1];
+        junk.extend_from_slice(b" ok");
+        assert_eq!(all_tokens(&junk), ["<long>", "ok"]);
+        // Longer than a whole chunk, and at the very end of the input.
+        let mut huge = b"a ".to_vec();
+        huge.extend(std::iter::repeat_n(b'x', 3 * CHUNK));
+        assert_eq!(all_tokens(&huge), ["a", "<long>"]);
+        huge.extend_from_slice(b"\nb");
+        assert_eq!(all_tokens(&huge), ["a", "<long>", "\n", "b"]);
+        // Starting just before a chunk edge and ending in the next chunk.
+        let mut edge: Vec<u8> = b"ab ".iter().copied().cycle().take(CHUNK - 9).collect();
+        edge.extend(std::iter::repeat_n(b'y', MAX_TOKEN_BYTES + 50));
+        edge.extend_from_slice(b" end");
+        let t = all_tokens(&edge);
+        assert_eq!(&t[t.len() - 2..], ["<long>", "end"]);
+    }
+
+    #[test]
+    fn a_skipped_token_is_reported_by_the_range_it_starts_in() {
+        let dir = std::env::temp_dir().join(format!("w2v-range-long-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("c.txt");
+        let text = format!("a b\n{} c d {} e", "x".repeat(5000), "y".repeat(4097));
+        std::fs::write(&p, &text).unwrap();
+        let read = |a: u64, b: u64| {
+            let mut n = 0;
+            Tokenizer::default()
+                .tokenize_range(&p, a, b, |t| {
+                    n += usize::from(t == Token::TooLong);
+                    true
+                })
+                .unwrap();
+            n
+        };
+        let len = text.len() as u64;
+        for a in (0..=len).step_by(97).chain([4, 5, 6, 5004, 5005]) {
+            assert_eq!(read(0, a) + read(a, len), 2, "split at {a}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
@@ -399,6 +536,7 @@ mod tests {
                     out.push(match t {
                         Token::Word(w) => w.to_string(),
                         Token::EndOfSentence => "</s>".into(),
+                        Token::TooLong => "<long>".into(),
                     });
                     true
                 })

@@ -114,9 +114,19 @@ impl SharedRows {
 ///
 /// With `threads ≤ 1` a single worker gets `a` and `b` themselves.
 ///
+/// # Errors
+/// The operating system's error if a thread cannot be started; the workers
+/// already started run to completion (the monitor still sees them) first.
+///
 /// # Panics
 /// Re-raises a worker's panic after all threads have stopped.
-pub fn run<R, W, M>(a: &mut [f32], b: &mut [f32], threads: usize, worker: W, monitor: M) -> Vec<R>
+pub fn run<R, W, M>(
+    a: &mut [f32],
+    b: &mut [f32],
+    threads: usize,
+    worker: W,
+    monitor: M,
+) -> std::io::Result<Vec<R>>
 where
     R: Send,
     W: Fn(usize, &mut [f32], &mut [f32]) -> R + Sync,
@@ -129,33 +139,52 @@ where
     };
     std::thread::scope(|s| {
         let (running, worker) = (&running, &worker);
-        let handles: Vec<_> = if threads == 1 {
-            vec![s.spawn(move || {
+        let mut handles = Vec::with_capacity(threads);
+        let mut failed = None;
+        if threads == 1 {
+            let spawned = std::thread::Builder::new().spawn_scoped(s, move || {
                 let _finish = Finish(running);
                 worker(0, a, b)
-            })]
+            });
+            match spawned {
+                Ok(h) => handles.push(h),
+                Err(e) => failed = Some(e),
+            }
         } else {
             let (sa, sb) = (SharedRows::new(a), SharedRows::new(b));
-            (0..threads)
-                .map(|t| {
-                    s.spawn(move || {
-                        let _finish = Finish(running);
-                        // SAFETY: `a` and `b` stay mutably borrowed by `run`
-                        // until the scope has joined this thread; the views
-                        // cannot escape `worker` (higher-ranked lifetime) and
-                        // are only shared with the other workers of this
-                        // scope — the Hogwild contract of the module docs.
-                        let (va, vb) = unsafe { (sa.view(), sb.view()) };
-                        worker(t, va, vb)
-                    })
-                })
-                .collect()
-        };
+            for t in 0..threads {
+                let spawned = std::thread::Builder::new().spawn_scoped(s, move || {
+                    let _finish = Finish(running);
+                    // SAFETY: `a` and `b` stay mutably borrowed by `run`
+                    // until the scope has joined this thread; the views
+                    // cannot escape `worker` (higher-ranked lifetime) and
+                    // are only shared with the other workers of this
+                    // scope — the Hogwild contract of the module docs.
+                    let (va, vb) = unsafe { (sa.view(), sb.view()) };
+                    worker(t, va, vb)
+                });
+                match spawned {
+                    Ok(h) => handles.push(h),
+                    Err(e) => {
+                        failed = Some(e);
+                        break;
+                    }
+                }
+            }
+        }
+        // Count out the workers that never started, so the monitor ends.
+        running
+            .left
+            .fetch_sub(threads - handles.len(), Ordering::Release);
         monitor(running);
-        handles
+        let results: Vec<R> = handles
             .into_iter()
             .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
+            .collect();
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(results),
+        }
     })
 }
 
@@ -188,7 +217,8 @@ mod tests {
                     r.wait(Duration::from_millis(5));
                 }
             },
-        );
+        )
+        .unwrap();
         assert_eq!(out, [0, 2, 4, 6]);
         for t in 0..4 {
             assert!(a[16 * t..16 * (t + 1)].iter().all(|&x| x == t as f32 + 1.0));
@@ -196,7 +226,7 @@ mod tests {
         }
         let _ = polls;
         // One thread: the caller's own slices.
-        let out = run(&mut a, &mut b, 1, |t, a, _| a[0] + t as f32, |_| {});
+        let out = run(&mut a, &mut b, 1, |t, a, _| a[0] + t as f32, |_| {}).unwrap();
         assert_eq!(out, [1.0]);
     }
 

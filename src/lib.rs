@@ -92,6 +92,8 @@ mod hogwild;
 mod host_error;
 #[cfg(feature = "std")]
 pub mod loss_log;
+#[cfg(feature = "std")]
+pub mod outputs;
 #[cfg(feature = "plot")]
 pub mod plot;
 #[cfg(feature = "std")]

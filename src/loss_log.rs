@@ -32,6 +32,7 @@
 #![forbid(unsafe_code)]
 
 use crate::HostError;
+use crate::atomic::Sink;
 use crate::train::Progress;
 use std::format;
 use std::fs::File;
@@ -63,7 +64,7 @@ pub struct LossRow {
 /// fail: its first error is kept, stops further writes, and is returned by
 /// [`LossLog::finish`].
 #[derive(Debug)]
-pub struct LossLog<W: Write = BufWriter<File>> {
+pub struct LossLog<W: Write = BufWriter<Sink>> {
     out: W,
     /// Named in error messages.
     path: PathBuf,
@@ -77,7 +78,9 @@ pub struct LossLog<W: Write = BufWriter<File>> {
 }
 
 impl LossLog {
-    /// Creates (or truncates) the CSV file at `path` and writes its header.
+    /// Creates (or truncates) the CSV file at `path` and writes its header
+    /// (a device, FIFO or `-` is written in place, see
+    /// [`crate::atomic::open_in_place`]).
     /// [`LossLog::observe`] then writes a row whenever at least `every`
     /// corpus words have passed since the previous row (`every = 0`: at
     /// every snapshot that trained a pair).
@@ -85,8 +88,8 @@ impl LossLog {
     /// # Errors
     /// [`HostError::Io`] naming `path`.
     pub fn create(path: &Path, every: u64) -> Result<Self, HostError> {
-        let file = File::create(path).map_err(|e| HostError::io(path, e))?;
-        LossLog::new(BufWriter::new(file), path, every)
+        let sink = crate::atomic::open_in_place(path)?;
+        LossLog::new(BufWriter::new(sink), path, every)
     }
 }
 

@@ -54,6 +54,20 @@ use std::vec;
 
 /// word2vec.c's `MAX_SENTENCE_LENGTH`: kept tokens per training sentence.
 pub const MAX_SENTENCE: usize = 1000;
+/// The widest `window` accepted: a sentence holds at most [`MAX_SENTENCE`]
+/// words, so a wider window reaches no further.
+pub const MAX_WINDOW: usize = MAX_SENTENCE;
+/// The most negatives `K` accepted (word2vec C has no bound; papers use
+/// 2–25, and a step costs O(K·D)).
+pub const MAX_NEGATIVE: usize = 1000;
+/// The most training threads accepted (each streams its own byte range of
+/// the corpus).
+pub const MAX_THREADS: usize = 1024;
+/// The divergence guard's bound on a weight's magnitude. Trained word2vec
+/// weights stay within ±10 or so, and the initial ones within ±1; a weight
+/// beyond ±10⁴ only comes from a learning rate that made training diverge
+/// (`--alpha 1` reaches 10¹⁶), so such a model is reported, not written.
+pub const MAX_WEIGHT: f32 = 1e4;
 /// Words a thread reads between learning-rate updates (word2vec.c).
 const ALPHA_UPDATE_EVERY: u64 = 10_000;
 /// How many sentence positions ahead the trainer prefetches rows.
@@ -229,8 +243,16 @@ impl TrainConfig {
         if self.window == 0 {
             return bad("window must be positive");
         }
+        if self.window > MAX_WINDOW {
+            return bad(
+                "window must be at most 1000 (train::MAX_WINDOW: sentences are cut at 1000 words, so a wider window reaches nothing more)",
+            );
+        }
         if self.loss == Loss::NegativeSampling && self.negative == 0 {
             return bad("negative must be at least 1 with negative sampling");
+        }
+        if self.negative > MAX_NEGATIVE {
+            return bad("negative must be at most 1000 (train::MAX_NEGATIVE)");
         }
         if !(self.alpha > 0.0 && self.alpha.is_finite()) {
             return bad("alpha must be a positive number");
@@ -243,6 +265,9 @@ impl TrainConfig {
         }
         if self.threads == 0 {
             return bad("threads must be positive");
+        }
+        if self.threads > MAX_THREADS {
+            return bad("threads must be at most 1024 (train::MAX_THREADS)");
         }
         if self.shared_negatives && self.loss != Loss::NegativeSampling {
             return bad("shared negatives need negative sampling");
@@ -461,13 +486,12 @@ pub fn train_with_checkpoints(
     cp: &Checkpointing,
 ) -> Result<(Model, TrainSummary), HostError> {
     cfg.validate()?;
-    let file_len = std::fs::metadata(path)
-        .map_err(|e| HostError::io(path, e))?
-        .len();
-    let resumed = match &cp.dir {
-        Some(dir) if cp.resume && dir.join(CHECKPOINT_FILE).exists() => Some(
-            crate::checkpoint::load(&dir.join(CHECKPOINT_FILE), cfg, file_len)?,
-        ),
+    let file_len = crate::corpus::check_corpus(path)?;
+    let ckpt = cp.prepare(path)?;
+    let resumed = match &ckpt {
+        Some(file) if cp.resume && file.exists() => {
+            Some(crate::checkpoint::load(file, cfg, file_len)?)
+        }
         _ => None,
     };
     let vocab_in = match &resumed {
@@ -540,9 +564,9 @@ pub fn train_with_checkpoints(
     let mut watch = |running: &hogwild::Running, last: bool| {
         monitor(&ctx, start, running, &mut observer, &mut mon, last)
     };
-    let save = |epoch: usize, syn0: &[f32], syn1: &[f32]| match &cp.dir {
-        Some(dir) => crate::checkpoint::save(
-            &dir.join(CHECKPOINT_FILE),
+    let save = |epoch: usize, syn0: &[f32], syn1: &[f32]| match &ckpt {
+        Some(file) => crate::checkpoint::save(
+            file,
             cfg,
             file_len,
             epoch + 1,
@@ -629,6 +653,12 @@ pub fn train_with_checkpoints(
     results?;
     let sum = shared.sum();
     check_finite(&model, &shared, &sum)?;
+    if sum.words == 0 {
+        return Err(HostError::Invalid(format!(
+            "{}: nothing was trained: no word of the corpus is in the vocabulary (a vocabulary file for another corpus, or other tokenizer settings?)",
+            path.display()
+        )));
+    }
     let summary = TrainSummary {
         words: sum.words,
         trained_words: sum.kept,
@@ -647,6 +677,54 @@ pub struct Checkpointing {
     pub dir: Option<PathBuf>,
     /// Continue from the checkpoint in `dir`, if there is one.
     pub resume: bool,
+}
+
+impl Checkpointing {
+    /// Gets the checkpoint directory ready before training starts and
+    /// returns the checkpoint file's path (`None` without checkpoints). As
+    /// for every other output, the directory that holds it must exist: `dir`
+    /// is created if its parent exists (one level, like `mkdir`). The file
+    /// must be writable and must not be the corpus.
+    ///
+    /// # Errors
+    /// [`HostError::Invalid`] if `dir` is not a directory or its parent does
+    /// not exist, or the checkpoint file is the corpus; [`HostError::Io`]
+    /// if the directory cannot be created or written.
+    pub fn prepare(&self, corpus: &Path) -> Result<Option<PathBuf>, HostError> {
+        let Some(dir) = &self.dir else {
+            return Ok(None);
+        };
+        match std::fs::metadata(dir) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => {
+                return Err(HostError::Invalid(format!(
+                    "{}: not a directory; checkpoints go into a directory",
+                    dir.display()
+                )));
+            }
+            Err(_) => {
+                let parent = match dir.parent() {
+                    Some(p) if !p.as_os_str().is_empty() => p,
+                    _ => Path::new("."),
+                };
+                if !parent.is_dir() {
+                    return Err(HostError::Invalid(format!(
+                        "{}: the directory {} does not exist (the checkpoint directory is created, its parent is not)",
+                        dir.display(),
+                        parent.display()
+                    )));
+                }
+                std::fs::create_dir(dir).map_err(|e| HostError::io(dir, e))?;
+            }
+        }
+        let file = dir.join(CHECKPOINT_FILE);
+        use crate::outputs::{Named, check_outputs};
+        check_outputs(
+            &[Named::new("the corpus", corpus)],
+            &[Named::new("the checkpoint", &file)],
+        )?;
+        Ok(Some(file))
+    }
 }
 
 /// The checkpoint's file name in [`Checkpointing::dir`].
@@ -675,7 +753,8 @@ where
             ctx.cfg.threads,
             |t, a, b| worker(epoch, t, a, b),
             |r| watch(r, epoch + 1 == epochs),
-        );
+        )
+        .map_err(|e| HostError::Invalid(format!("cannot start a training thread: {e}")))?;
         for r in results {
             r?;
         }
@@ -693,9 +772,10 @@ where
 fn check_finite(model: &Model, shared: &Shared, sum: &Totals) -> Result<(), HostError> {
     let seen = shared.nonfinite_at.load(Ordering::Relaxed);
     let dim = model.syn0.len() / model.vocab.len().max(1);
+    // NaN compares false, so `!(|x| <= MAX_WEIGHT)` catches it too.
     let bad_row = |m: &[f32]| {
         m.chunks_exact(dim.max(1))
-            .position(|r| r.iter().any(|x| !x.is_finite()))
+            .position(|r| r.iter().any(|x| !(x.abs() <= MAX_WEIGHT)))
     };
     let word = bad_row(&model.syn0)
         .or_else(|| bad_row(&model.syn1).filter(|&i| i < model.vocab.len()))
@@ -709,7 +789,10 @@ fn check_finite(model: &Model, shared: &Shared, sum: &Totals) -> Result<(), Host
     } else if !sum.loss.is_finite() {
         (sum.words, format!("the training loss is {}", sum.loss))
     } else {
-        (sum.words, "a weight became non-finite".to_owned())
+        (
+            sum.words,
+            format!("a weight became non-finite or larger than {MAX_WEIGHT:e} in magnitude"),
+        )
     };
     Err(HostError::Diverged { step, word, what })
 }
@@ -973,6 +1056,9 @@ impl<'a, O: OutputLayer> Worker<'a, O> {
                 self.train_sentence();
                 going
             }
+            // Skipped by the tokenizer: out of the vocabulary, like any
+            // unknown word.
+            Token::TooLong => true,
         }
     }
 

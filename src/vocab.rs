@@ -75,6 +75,8 @@ pub struct Vocab {
     /// their bytes in its slots: the training hot path looks a word up
     /// without following a pointer to a heap string.
     short: ShortIndex,
+    /// Over-long tokens the counting pass skipped (0 when not counted).
+    skipped: u64,
 }
 
 /// Longest word [`ShortIndex`] stores (98 % of the tokens of English
@@ -179,52 +181,74 @@ impl Default for Probe {
     }
 }
 
-/// Counts every word of the file at `path`.
-///
-/// Returns the counts and the number of tokens read.
+/// Counts every word of the file at `path` with one reader.
 ///
 /// # Errors
 /// As [`crate::corpus::tokenize`].
-pub fn count_words(
-    path: &Path,
-    tokenizer: Tokenizer,
-) -> Result<(FastMap<String, u64>, u64), HostError> {
+pub fn count_words(path: &Path, tokenizer: Tokenizer) -> Result<WordCounts, HostError> {
     count_words_parallel(path, tokenizer, 1)
+}
+
+/// What [`count_words_parallel`] found in a corpus.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WordCounts {
+    /// Each distinct word's count.
+    pub counts: FastMap<String, u64>,
+    /// Words read.
+    pub tokens: u64,
+    /// Tokens longer than [`MAX_TOKEN_BYTES`](crate::corpus::MAX_TOKEN_BYTES),
+    /// skipped.
+    pub too_long: u64,
+}
+
+impl WordCounts {
+    fn merge(&mut self, other: WordCounts) {
+        self.tokens += other.tokens;
+        self.too_long += other.too_long;
+        if self.counts.is_empty() {
+            self.counts = other.counts;
+            return;
+        }
+        for (w, c) in other.counts {
+            *self.counts.entry(w).or_insert(0) += c;
+        }
+    }
 }
 
 /// Counts every word of the file at `path` with `threads` readers, each
 /// streaming its own byte range of the file ([`Tokenizer::tokenize_range`]),
 /// then merges their counts. The result does not depend on `threads`.
 ///
-/// Returns the counts and the number of tokens read.
-///
 /// # Errors
 /// As [`crate::corpus::tokenize`], plus [`HostError::Io`] if the file cannot
-/// be opened.
+/// be opened or a reader thread cannot be started.
 pub fn count_words_parallel(
     path: &Path,
     tokenizer: Tokenizer,
     threads: usize,
-) -> Result<(FastMap<String, u64>, u64), HostError> {
+) -> Result<WordCounts, HostError> {
     let len = std::fs::metadata(path)
         .map_err(|e| HostError::io(path, e))?
         .len();
     let count_range = |(start, end): (u64, u64)| {
-        let mut counts: FastMap<String, u64> = FastMap::default();
-        let mut tokens = 0u64;
+        let mut c = WordCounts::default();
         tokenizer.tokenize_range(path, start, end, |t| {
-            if let Token::Word(w) = t {
-                tokens += 1;
-                match counts.get_mut(w) {
-                    Some(c) => *c += 1,
-                    None => {
-                        counts.insert(w.to_owned(), 1);
+            match t {
+                Token::Word(w) => {
+                    c.tokens += 1;
+                    match c.counts.get_mut(w) {
+                        Some(n) => *n += 1,
+                        None => {
+                            c.counts.insert(w.to_owned(), 1);
+                        }
                     }
                 }
+                Token::TooLong => c.too_long += 1,
+                Token::EndOfSentence => {}
             }
             true
         })?;
-        Ok::<_, HostError>((counts, tokens))
+        Ok::<_, HostError>(c)
     };
     let ranges = crate::corpus::split_ranges(len, threads.max(1));
     let parts: Vec<Result<_, HostError>> = if ranges.len() == 1 {
@@ -233,29 +257,23 @@ pub fn count_words_parallel(
         std::thread::scope(|s| {
             let handles: Vec<_> = ranges
                 .iter()
-                .map(|&r| s.spawn(move || count_range(r)))
+                .map(|&r| {
+                    std::thread::Builder::new()
+                        .spawn_scoped(s, move || count_range(r))
+                        .map_err(|e| HostError::io(path, e))
+                })
                 .collect();
             handles
                 .into_iter()
-                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .map(|h| h?.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
                 .collect()
         })
     };
-    let mut total: Option<FastMap<String, u64>> = None;
-    let mut tokens = 0u64;
+    let mut total = WordCounts::default();
     for part in parts {
-        let (counts, n) = part?;
-        tokens += n;
-        match total.as_mut() {
-            None => total = Some(counts),
-            Some(t) => {
-                for (w, c) in counts {
-                    *t.entry(w).or_insert(0) += c;
-                }
-            }
-        }
+        total.merge(part?);
     }
-    Ok((total.unwrap_or_default(), tokens))
+    Ok(total)
 }
 
 impl Vocab {
@@ -314,6 +332,7 @@ impl Vocab {
             counts: Vec::with_capacity(pairs.len()),
             index: FastMap::with_capacity_and_hasher(pairs.len(), Default::default()),
             short: ShortIndex::default(),
+            skipped: 0,
         };
         for (i, (w, c)) in pairs.into_iter().enumerate() {
             if v.index.insert(w.clone(), i as u32).is_some() {
@@ -353,11 +372,20 @@ impl Vocab {
         max_vocab: Option<usize>,
         threads: usize,
     ) -> Result<Self, HostError> {
-        let (counts, tokens) = count_words_parallel(path, tokenizer, threads)?;
-        if tokens == 0 {
+        let c = count_words_parallel(path, tokenizer, threads)?;
+        if c.tokens == 0 {
             return Err(HostError::EmptyCorpus(path.to_path_buf()));
         }
-        Self::from_counts(counts, min_count, max_vocab)
+        let mut v = Self::from_counts(c.counts, min_count, max_vocab)?;
+        v.skipped = c.too_long;
+        Ok(v)
+    }
+
+    /// Tokens longer than [`MAX_TOKEN_BYTES`](crate::corpus::MAX_TOKEN_BYTES)
+    /// that the counting pass of [`Vocab::build_parallel`] skipped (0 for a
+    /// vocabulary built another way).
+    pub fn skipped_tokens(&self) -> u64 {
+        self.skipped
     }
 
     /// Number of words `V`.
@@ -585,10 +613,9 @@ mod tests {
     #[test]
     fn parallel_counting_matches_single_reader() {
         let p = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/data/moby-dick.txt"));
-        let (one, n1) = count_words_parallel(p, Tokenizer::default(), 1).unwrap();
+        let one = count_words_parallel(p, Tokenizer::default(), 1).unwrap();
         for threads in [2, 3, 7] {
-            let (many, n) = count_words_parallel(p, Tokenizer::default(), threads).unwrap();
-            assert_eq!(n, n1);
+            let many = count_words_parallel(p, Tokenizer::default(), threads).unwrap();
             assert_eq!(many, one);
         }
         let v1 = Vocab::build(p, Tokenizer::default(), 5, Some(1000)).unwrap();

@@ -4,16 +4,20 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use tiny_word2vec::HostError;
+use tiny_word2vec::atomic::STDOUT;
 use tiny_word2vec::blob::{EncodeOptions, encode, write_blob};
-use tiny_word2vec::corpus::Tokenizer;
+use tiny_word2vec::corpus::{MAX_TOKEN_BYTES, Tokenizer, check_corpus};
 use tiny_word2vec::eval::{evaluate_analogies, evaluate_word_pairs};
 use tiny_word2vec::loss_log::{LossLog, read_loss_log};
+use tiny_word2vec::outputs::{Named, check_outputs};
 use tiny_word2vec::plot::{default_words, plot_loss as draw_loss, plot_words};
 use tiny_word2vec::train::{
-    Architecture, Checkpointing, Init, Loss, TrainConfig, human_rate, train_with_checkpoints,
+    Architecture, Checkpointing, Init, Loss, Progress, TrainConfig, human_rate,
+    train_with_checkpoints,
 };
 use tiny_word2vec::vectors::{AnalogyMethod, VectorFormat, Vectors};
 use tiny_word2vec::vocab::Vocab;
@@ -139,7 +143,9 @@ struct TrainArgs {
     /// long line, as in text8, works too). Words are lowercased. Streamed: any size.
     #[arg(long, value_name = "FILE")]
     input: PathBuf,
-    /// Where to write the vectors (replaced atomically: a failed run leaves an existing file intact).
+    /// Where to write the vectors; `-` is standard output. A file is replaced atomically (a failed
+    /// run leaves an existing file intact; a symlink is followed), a device or FIFO written in
+    /// place. No output may be an input; all are checked before training starts.
     #[arg(long, value_name = "FILE")]
     output: PathBuf,
     /// Output format (word2vec C: -binary 0|1).
@@ -212,7 +218,8 @@ struct TrainArgs {
     #[arg(long, value_name = "FILE.csv")]
     loss_log: Option<PathBuf>,
     /// Save the whole training state to DIR/checkpoint.tw2v at the end of every epoch
-    /// (atomically), so an interrupted run can continue with `--resume`.
+    /// (atomically), so an interrupted run can continue with `--resume`. DIR is created if its
+    /// parent directory exists.
     #[arg(long, value_name = "DIR")]
     checkpoint: Option<PathBuf>,
     /// Continue from the checkpoint in `--checkpoint DIR` (if there is one) instead of starting
@@ -352,7 +359,27 @@ struct PlotLossArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
+    // On Ctrl-C (SIGINT), SIGTERM or SIGHUP: remove the temporary files of
+    // any atomic write in progress, so an interrupted run leaves nothing
+    // half-written behind, then exit as a shell expects (128 + SIGINT).
+    let _ = ctrlc::set_handler(|| {
+        tiny_word2vec::atomic::remove_temporaries();
+        eprintln!("\ninterrupted: stopped, no partial output left behind");
+        std::process::exit(130);
+    });
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs one parsed command (also called by the CLI fuzz target).
+pub(crate) fn run(cli: Cli) -> Result<(), HostError> {
+    match cli.command {
         Command::Train(a) => train(a),
         Command::Similar(a) => similar(a),
         Command::Analogy(a) => analogy(a),
@@ -361,13 +388,6 @@ fn main() -> ExitCode {
         Command::Export(a) => export(a),
         Command::Plot(a) => plot(a),
         Command::PlotLoss(a) => plot_loss(a),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
     }
 }
 
@@ -375,136 +395,113 @@ fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-/// Fails early when the output could not be written after a long run.
-fn check_output_dir(path: &Path) -> Result<(), HostError> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    if !dir.is_dir() {
-        return Err(HostError::Invalid(format!(
-            "{}: the output directory {} does not exist",
-            path.display(),
-            dir.display()
-        )));
+/// Prints a status line: to standard output, unless the command's output
+/// goes there (`-`), then to standard error.
+fn status(out: &Path, line: String) {
+    if out.as_os_str() == STDOUT {
+        eprintln!("{line}");
+    } else {
+        println!("{line}");
     }
-    if path.is_dir() {
-        return Err(HostError::Invalid(format!(
-            "{}: the output is a directory",
-            path.display()
-        )));
-    }
-    Ok(())
 }
 
-fn train(a: TrainArgs) -> Result<(), HostError> {
-    let architecture = match a.model {
-        ModelArg::Skipgram => Architecture::SkipGram,
-        ModelArg::Cbow => Architecture::Cbow,
-    };
-    let cfg = TrainConfig {
-        architecture,
-        loss: match a.loss {
-            LossArg::Ns => Loss::NegativeSampling,
-            LossArg::Hs => Loss::HierarchicalSoftmax,
-            LossArg::Softmax => Loss::Softmax,
-        },
-        dim: a.dim,
-        window: a.window,
-        negative: a.negative,
-        min_count: a.min_count,
-        max_vocab: a.max_vocab,
-        sample: a.sample,
-        alpha: a
-            .alpha
-            .unwrap_or_else(|| TrainConfig::default_alpha(architecture)),
-        epochs: a.epochs,
-        threads: a.threads.unwrap_or_else(cores),
-        seed: a.seed,
-        init: match a.init {
-            InitArg::TwoOverD => Init::TwoOverD,
-            InitArg::Gensim => Init::Gensim,
-            InitArg::Word2vec => Init::Word2vecC,
-            InitArg::SqrtDim => Init::SqrtDim,
-        },
-        tokenizer: Tokenizer {
-            strip_punctuation: a.strip_punctuation,
-        },
-        shared_negatives: a.shared_negatives,
-    };
-    cfg.validate()?;
-    check_output_dir(&a.output)?;
-    if let Some(p) = &a.save_vocab {
-        check_output_dir(p)?;
-    }
-    let meta = std::fs::metadata(&a.input).map_err(|e| HostError::io(&a.input, e))?;
-    if meta.is_dir() {
-        return Err(HostError::Invalid(format!(
-            "{}: is a directory, not a text file",
-            a.input.display()
-        )));
-    }
-    if meta.len() == 0 {
-        return Err(HostError::EmptyCorpus(a.input.clone()));
-    }
-    let same = |p: &Path| match (std::fs::canonicalize(p), std::fs::canonicalize(&a.input)) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => false,
-    };
-    for out in std::iter::once(&a.output).chain(&a.save_vocab) {
-        if same(out) {
-            return Err(HostError::Invalid(format!(
-                "{}: writing there would overwrite the input corpus",
-                out.display()
-            )));
+impl TrainArgs {
+    fn config(&self) -> TrainConfig {
+        let architecture = match self.model {
+            ModelArg::Skipgram => Architecture::SkipGram,
+            ModelArg::Cbow => Architecture::Cbow,
+        };
+        TrainConfig {
+            architecture,
+            loss: match self.loss {
+                LossArg::Ns => Loss::NegativeSampling,
+                LossArg::Hs => Loss::HierarchicalSoftmax,
+                LossArg::Softmax => Loss::Softmax,
+            },
+            dim: self.dim,
+            window: self.window,
+            negative: self.negative,
+            min_count: self.min_count,
+            max_vocab: self.max_vocab,
+            sample: self.sample,
+            alpha: self
+                .alpha
+                .unwrap_or_else(|| TrainConfig::default_alpha(architecture)),
+            epochs: self.epochs,
+            threads: self.threads.unwrap_or_else(cores),
+            seed: self.seed,
+            init: match self.init {
+                InitArg::TwoOverD => Init::TwoOverD,
+                InitArg::Gensim => Init::Gensim,
+                InitArg::Word2vec => Init::Word2vecC,
+                InitArg::SqrtDim => Init::SqrtDim,
+            },
+            tokenizer: Tokenizer {
+                strip_punctuation: self.strip_punctuation,
+            },
+            shared_negatives: self.shared_negatives,
         }
     }
-    let say = |s: String| {
-        if !a.quiet {
-            eprintln!("{s}");
-        }
-    };
 
-    let t0 = std::time::Instant::now();
-    let vocab = match &a.read_vocab {
-        Some(p) => {
-            let loaded = Vocab::load(p)?;
-            let pairs: std::collections::HashMap<String, u64> = loaded
-                .words()
-                .iter()
-                .cloned()
-                .zip(loaded.counts().iter().copied())
-                .collect();
-            Vocab::from_counts(pairs, cfg.min_count, cfg.max_vocab)?
-        }
-        None => Vocab::build_parallel(
-            &a.input,
-            cfg.tokenizer,
-            cfg.min_count,
-            cfg.max_vocab,
-            cfg.threads,
-        )?,
-    };
-    say(format!(
-        "vocabulary: {} words, {} tokens in the vocabulary (min count {}{}), {:.1} s",
-        vocab.len(),
-        vocab.total(),
-        cfg.min_count,
-        cfg.max_vocab
-            .map_or(String::new(), |m| format!(", max vocab {m}")),
-        t0.elapsed().as_secs_f64()
-    ));
-    if let Some(p) = &a.save_vocab {
-        vocab.save(p)?;
-        say(format!("saved the vocabulary to {}", p.display()));
-    }
-    if cfg.loss == Loss::Softmax && vocab.len() > 20_000 && !a.quiet {
-        eprintln!(
-            "warning: --loss softmax costs O(V·D) per prediction; with {} words training will be very slow (use ns or hs)",
-            vocab.len()
+    /// Every check that can fail before the run starts: the corpus is a
+    /// regular file, no output is an input or another output, every output
+    /// can be written, the checkpoint directory is ready. Returns the
+    /// checkpoint settings.
+    fn check_files(&self) -> Result<Checkpointing, HostError> {
+        check_corpus(&self.input)?;
+        let cp = Checkpointing {
+            dir: self.checkpoint.clone(),
+            resume: self.resume,
+        };
+        let checkpoint = cp.prepare(&self.input)?;
+        let mut inputs = vec![Named::new("--input", &self.input)];
+        inputs.extend(
+            self.read_vocab
+                .as_deref()
+                .map(|p| Named::new("--read-vocab", p)),
         );
+        let mut outputs = vec![Named::new("--output", &self.output)];
+        outputs.extend(
+            self.save_vocab
+                .as_deref()
+                .map(|p| Named::new("--save-vocab", p)),
+        );
+        outputs.extend(
+            self.loss_log
+                .as_deref()
+                .map(|p| Named::new("--loss-log", p)),
+        );
+        // With --resume the checkpoint is read too, but only as itself.
+        outputs.extend(checkpoint.as_deref().map(|p| Named::new("--checkpoint", p)));
+        check_outputs(&inputs, &outputs)?;
+        Ok(cp)
     }
-    say(format!(
+
+    fn vocab(&self, cfg: &TrainConfig) -> Result<Vocab, HostError> {
+        match &self.read_vocab {
+            Some(p) => {
+                let loaded = Vocab::load(p)?;
+                let pairs: std::collections::HashMap<String, u64> = loaded
+                    .words()
+                    .iter()
+                    .cloned()
+                    .zip(loaded.counts().iter().copied())
+                    .collect();
+                Vocab::from_counts(pairs, cfg.min_count, cfg.max_vocab)
+            }
+            None => Vocab::build_parallel(
+                &self.input,
+                cfg.tokenizer,
+                cfg.min_count,
+                cfg.max_vocab,
+                cfg.threads,
+            ),
+        }
+    }
+}
+
+fn describe(cfg: &TrainConfig) -> String {
+    format!(
         "training {} with {} (D={}, window={}, {}t={}, α={}, {} epoch{}) on {} thread{}",
         match cfg.architecture {
             Architecture::SkipGram => "skip-gram",
@@ -528,64 +525,90 @@ fn train(a: TrainArgs) -> Result<(), HostError> {
         if cfg.epochs == 1 { "" } else { "s" },
         cfg.threads,
         if cfg.threads == 1 { "" } else { "s" },
-    ));
+    )
+}
 
-    let bar = if a.quiet {
+fn progress_bar(quiet: bool, total: u64) -> ProgressBar {
+    let bar = if quiet {
         ProgressBar::hidden()
     } else {
-        ProgressBar::with_draw_target(
-            Some(vocab.total() * cfg.epochs as u64),
-            ProgressDrawTarget::stderr_with_hz(5),
-        )
+        ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr_with_hz(5))
     };
     bar.set_style(
         ProgressStyle::with_template("{bar:32.cyan/blue} {percent:>3}%  {msg}  eta {eta}")
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("█▉▊▋▌▍▎▏ "),
     );
-    let mut loss_log = match &a.loss_log {
-        Some(p) => {
-            check_output_dir(p)?;
-            Some(LossLog::create(p, LOSS_LOG_EVERY)?)
+    bar
+}
+
+fn show_progress(bar: &ProgressBar, p: &Progress) {
+    bar.set_position(p.words);
+    let loss = if p.loss.is_finite() {
+        p.loss
+    } else {
+        p.avg_loss
+    };
+    let loss = if loss.is_finite() {
+        format!("{loss:.4}")
+    } else {
+        "–".into()
+    };
+    bar.set_message(format!(
+        "α {:.6}  loss {loss}  {} words/s",
+        p.alpha,
+        human_rate(p.words_per_sec())
+    ));
+}
+
+fn train(a: TrainArgs) -> Result<(), HostError> {
+    let cfg = a.config();
+    cfg.validate()?;
+    let cp = a.check_files()?;
+    let say = |s: String| {
+        if !a.quiet {
+            eprintln!("{s}");
         }
+    };
+    let t0 = std::time::Instant::now();
+    let vocab = a.vocab(&cfg)?;
+    let skipped = match vocab.skipped_tokens() {
+        0 => String::new(),
+        n => format!(", {n} tokens longer than {MAX_TOKEN_BYTES} bytes skipped"),
+    };
+    say(format!(
+        "vocabulary: {} words, {} tokens in the vocabulary (min count {}{}){skipped}, {:.1} s",
+        vocab.len(),
+        vocab.total(),
+        cfg.min_count,
+        cfg.max_vocab
+            .map_or(String::new(), |m| format!(", max vocab {m}")),
+        t0.elapsed().as_secs_f64()
+    ));
+    if let Some(p) = &a.save_vocab {
+        vocab.save(p)?;
+        say(format!("saved the vocabulary to {}", p.display()));
+    }
+    if cfg.loss == Loss::Softmax && vocab.len() > 20_000 && !a.quiet {
+        eprintln!(
+            "warning: --loss softmax costs O(V·D) per prediction; with {} words training will be very slow (use ns or hs)",
+            vocab.len()
+        );
+    }
+    say(describe(&cfg));
+    let bar = progress_bar(a.quiet, vocab.total().saturating_mul(cfg.epochs as u64));
+    let mut loss_log = match &a.loss_log {
+        Some(p) => Some(LossLog::create(p, LOSS_LOG_EVERY)?),
         None => None,
     };
-    let cp = Checkpointing {
-        dir: a.checkpoint.clone(),
-        resume: a.resume,
+    let observe = |p: &Progress| {
+        if let Some(log) = loss_log.as_mut() {
+            log.observe(p);
+        }
+        show_progress(&bar, p);
     };
-    let (model, summary) = train_with_checkpoints(
-        &a.input,
-        vocab,
-        &cfg,
-        |p| {
-            if let Some(log) = loss_log.as_mut() {
-                log.observe(p);
-            }
-            bar.set_position(p.words);
-            let loss = if p.loss.is_finite() {
-                p.loss
-            } else {
-                p.avg_loss
-            };
-            let loss = if loss.is_finite() {
-                format!("{loss:.4}")
-            } else {
-                "–".into()
-            };
-            bar.set_message(format!(
-                "α {:.6}  loss {loss}  {} words/s",
-                p.alpha,
-                human_rate(p.words_per_sec())
-            ));
-        },
-        &cp,
-    )?;
+    let (model, summary) = train_with_checkpoints(&a.input, vocab, &cfg, observe, &cp)?;
     bar.finish_and_clear();
-    if let (Some(log), Some(p)) = (loss_log.as_mut(), &a.loss_log) {
-        log.finish()?;
-        say(format!("wrote the loss log to {}", p.display()));
-    }
     say(summary.to_string());
     let t1 = std::time::Instant::now();
     let vectors = model.into_vectors();
@@ -597,10 +620,27 @@ fn train(a: TrainArgs) -> Result<(), HostError> {
         a.output.display(),
         t1.elapsed().as_secs_f64()
     ));
+    // The log is a by-product: its failure (a full disk) must not cost the
+    // model, which is written first.
+    if let (Some(log), Some(p)) = (loss_log.as_mut(), &a.loss_log) {
+        match log.finish() {
+            Ok(()) => say(format!("wrote the loss log to {}", p.display())),
+            Err(e) => eprintln!("warning: the loss log is incomplete: {e} (the model was saved)"),
+        }
+    }
     Ok(())
 }
 
+/// Checks the one output of a query-side command against its input.
+fn check_output(input: (&str, &Path), output: (&str, &Path)) -> Result<(), HostError> {
+    check_outputs(
+        &[Named::new(input.0, input.1)],
+        &[Named::new(output.0, output.1)],
+    )
+}
+
 fn export(a: ExportArgs) -> Result<(), HostError> {
+    check_output(("--vectors", &a.vectors.vectors), ("--out", &a.out))?;
     let v = a.vectors.load()?;
     let blob = encode(
         &v,
@@ -610,18 +650,22 @@ fn export(a: ExportArgs) -> Result<(), HostError> {
         },
     )?;
     write_blob(&a.out, &blob)?;
-    println!(
-        "wrote {} ({} words × {}, {}, {} bytes)",
-        a.out.display(),
-        a.max_vocab.map_or(v.len(), |m| m.min(v.len())),
-        v.dim(),
-        if a.int8 { "int8" } else { "f32" },
-        blob.len()
+    status(
+        &a.out,
+        format!(
+            "wrote {} ({} words × {}, {}, {} bytes)",
+            a.out.display(),
+            a.max_vocab.map_or(v.len(), |m| m.min(v.len())),
+            v.dim(),
+            if a.int8 { "int8" } else { "f32" },
+            blob.len()
+        ),
     );
     Ok(())
 }
 
 fn plot(a: PlotArgs) -> Result<(), HostError> {
+    check_output(("--vectors", &a.vectors.vectors), ("--out", &a.out))?;
     let v = a.vectors.load()?;
     let words: Vec<&str> = if a.words.is_empty() {
         default_words(&v)
@@ -633,15 +677,31 @@ fn plot(a: PlotArgs) -> Result<(), HostError> {
             .collect()
     };
     let report = plot_words(&v, &words, &a.out)?;
-    println!("{report}");
+    status(&a.out, report.to_string());
     Ok(())
 }
 
 fn plot_loss(a: PlotLossArgs) -> Result<(), HostError> {
+    check_output(("the loss log", &a.log), ("--out", &a.out))?;
     let rows = read_loss_log(&a.log)?;
     draw_loss(&rows, &a.out)?;
-    println!("wrote {} ({} rows)", a.out.display(), rows.len());
+    status(
+        &a.out,
+        format!("wrote {} ({} rows)", a.out.display(), rows.len()),
+    );
     Ok(())
+}
+
+/// Standard output's error, as a [`HostError`] that `main` recognises
+/// (a closed pipe, as in `w2v similar … | head`, ends the command quietly).
+fn stdout_error(e: std::io::Error) -> HostError {
+    HostError::io(STDOUT, e)
+}
+
+/// True for the error of writing into a pipe whose reader has gone.
+fn is_broken_pipe(e: &HostError) -> bool {
+    matches!(e, HostError::Io { path, source }
+        if path.as_os_str() == STDOUT && source.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
 fn similar(a: SimilarArgs) -> Result<(), HostError> {
@@ -652,26 +712,27 @@ fn similar(a: SimilarArgs) -> Result<(), HostError> {
             return Err(HostError::UnknownWord(w.clone()));
         }
     }
+    let mut out = std::io::stdout().lock();
     for (n, w) in a.words.iter().enumerate() {
         if a.words.len() > 1 {
-            if n > 0 {
-                println!();
-            }
-            println!("{w}:");
+            let gap = if n > 0 { "\n" } else { "" };
+            write!(out, "{gap}{w}:\n").map_err(stdout_error)?;
         }
-        for (word, score) in v.most_similar(w, a.k)? {
-            println!("{word}\t{score:.4}");
+        for (word, score) in v.most_similar(w, a.k.min(v.len()))? {
+            writeln!(out, "{word}\t{score:.4}").map_err(stdout_error)?;
         }
     }
-    Ok(())
+    out.flush().map_err(stdout_error)
 }
 
 fn analogy(a: AnalogyArgs) -> Result<(), HostError> {
     let v = a.vectors.load()?;
-    for (word, score) in v.analogy(&a.a, &a.b, &a.c, a.k, a.method.into())? {
-        println!("{word}\t{score:.4}");
+    let k = a.k.min(v.len());
+    let mut out = std::io::stdout().lock();
+    for (word, score) in v.analogy(&a.a, &a.b, &a.c, k, a.method.into())? {
+        writeln!(out, "{word}\t{score:.4}").map_err(stdout_error)?;
     }
-    Ok(())
+    out.flush().map_err(stdout_error)
 }
 
 fn eval(a: EvalArgs) -> Result<(), HostError> {
@@ -735,7 +796,7 @@ fn eval(a: EvalArgs) -> Result<(), HostError> {
 }
 
 fn convert(a: ConvertArgs) -> Result<(), HostError> {
-    check_output_dir(&a.output)?;
+    check_output(("--vectors", &a.vectors.vectors), ("--output", &a.output))?;
     let v = a.vectors.load()?;
     v.save(&a.output, a.format.into())?;
     eprintln!(
