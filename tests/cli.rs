@@ -352,7 +352,7 @@ fn bad_vector_files_and_queries_fail_clearly() {
         (
             "trunc.txt",
             b"3 3\nking 1 0 0\nqueen 1 0 0\n",
-            "truncated: header says 3 rows, file has 2",
+            "trunc.txt: truncated: the file ends after 2 of the 3 rows the header `3 3` announces",
         ),
         ("empty.txt", b"", "empty file"),
     ];
