@@ -28,11 +28,6 @@ impl<'p, R: BufRead> BoundedLines<'p, R> {
         }
     }
 
-    /// The 1-based number of the line last read (0 before the first).
-    pub(crate) fn line(&self) -> u64 {
-        self.line
-    }
-
     /// A [`HostError::Format`] naming the line last read.
     pub(crate) fn error(&self, msg: impl Into<String>) -> HostError {
         HostError::Format {
@@ -111,17 +106,10 @@ mod tests {
         let mut buf = Vec::new();
         let mut got = Vec::new();
         while let Some(s) = lines.next_str(&mut buf, 6, "").unwrap() {
-            got.push((lines.line(), s.to_owned()));
+            got.push(s.to_owned());
         }
-        assert_eq!(
-            got,
-            [
-                (1, "ab".into()),
-                (2, String::new()),
-                (3, "cdef\r".into()),
-                (4, "last".into())
-            ]
-        );
+        assert_eq!(got, ["ab", "", "cdef\r", "last"]);
+        assert_eq!(lines.error("x").to_string(), "in:4: x");
         // A line of exactly the limit is fine; one more byte is not, and
         // an endless line stops at limit + 1 bytes.
         let mut lines = BoundedLines::new(&b"abc\nabcd\n"[..], Path::new("in"));
