@@ -737,14 +737,21 @@ fn safe_norm_sq(x: &[f32]) -> Option<f32> {
 
 /// `|x|` in f64, exact for any finite `f32` components.
 fn norm_f64(x: &[f32]) -> f64 {
-    x.iter().map(|&v| f64::from(v) * f64::from(v)).sum::<f64>().sqrt()
+    x.iter()
+        .map(|&v| f64::from(v) * f64::from(v))
+        .sum::<f64>()
+        .sqrt()
 }
 
 /// Cosine similarity in f64 (0 if either side is zero).
 fn cosine_f64(a: &[f32], b: &[f32]) -> f32 {
     let d = norm_f64(a) * norm_f64(b);
     if d > 0.0 {
-        let dot: f64 = a.iter().zip(b).map(|(&x, &y)| f64::from(x) * f64::from(y)).sum();
+        let dot: f64 = a
+            .iter()
+            .zip(b)
+            .map(|(&x, &y)| f64::from(x) * f64::from(y))
+            .sum();
         (dot / d) as f32
     } else {
         0.0
@@ -1087,7 +1094,10 @@ mod tests {
         let mut fasttext = FASTTEXT_MAGIC.to_le_bytes().to_vec();
         fasttext.extend_from_slice(&12i32.to_le_bytes());
         for (bytes, want) in [
-            (blob, "model.bin: this is a tiny-word2vec device blob (written by `w2v export`)"),
+            (
+                blob,
+                "model.bin: this is a tiny-word2vec device blob (written by `w2v export`)",
+            ),
             (fasttext, "model.bin: this is a fastText binary model"),
         ] {
             std::fs::write(&p, &bytes).unwrap();
