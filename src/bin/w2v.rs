@@ -696,7 +696,7 @@ fn eval(a: EvalArgs) -> Result<(), HostError> {
                 println!(
                     "  {:<28} {:>7}  ({} / {}, {} skipped)",
                     s.name,
-                    percent(&s),
+                    percent(s),
                     s.correct,
                     s.answered,
                     s.skipped()
