@@ -16,12 +16,14 @@
 #![forbid(unsafe_code)]
 
 use crate::HostError;
-use crate::kernels::{dot, norm_sq, scale};
-use crate::vectors::{AnalogyMethod, Vectors};
+use crate::kernels::dot;
+use crate::lines::BoundedLines;
+use crate::vectors::{AnalogyMethod, Vectors, cosine, normalize};
 use std::collections::HashMap;
 use std::format;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
+use std::path::PathBuf;
 use std::prelude::rust_2024::*;
 use std::vec;
 
@@ -42,9 +44,10 @@ pub struct SectionScore {
 }
 
 impl SectionScore {
-    /// Accuracy in percent over the answered questions (NaN if none).
-    pub fn accuracy(&self) -> f64 {
-        percent(self.correct, self.answered)
+    /// Accuracy in percent over the answered questions; `None` if no
+    /// question was answerable (every one has a word outside `restrict`).
+    pub fn accuracy(&self) -> Option<f64> {
+        (self.answered > 0).then(|| 100.0 * self.correct as f64 / self.answered as f64)
     }
 
     /// Questions skipped because a word is unknown.
@@ -55,14 +58,6 @@ impl SectionScore {
     /// True for the syntactic sections of the Google set (`gram*`).
     pub fn is_syntactic(&self) -> bool {
         self.name.starts_with("gram")
-    }
-}
-
-fn percent(c: usize, n: usize) -> f64 {
-    if n == 0 {
-        f64::NAN
-    } else {
-        100.0 * c as f64 / n as f64
     }
 }
 
@@ -143,22 +138,83 @@ fn unit_rows(v: &Vectors, n: usize) -> Vec<f32> {
     let dim = v.dim();
     let mut out = v.data()[..n * dim].to_vec();
     for row in out.chunks_exact_mut(dim) {
-        let norm = norm_sq(row).sqrt();
-        if norm > 0.0 {
-            scale(1.0 / norm, row);
-        }
+        normalize(row);
     }
     out
 }
 
-/// Evaluates word analogies from `path` (the `questions-words.txt` format:
-/// `: section` lines, then `a b c d` lines; other lines are ignored) with
-/// the first `restrict` rows of `vectors` as candidates, on `threads`
-/// threads.
+/// Longest line of an analogy or word-pair file, in bytes: four words of
+/// up to [`MAX_TOKEN_BYTES`](crate::corpus::MAX_TOKEN_BYTES) (the longest
+/// token the trainer keeps) and room for separators and a score.
+pub const MAX_LINE: u64 = 4 * crate::corpus::MAX_TOKEN_BYTES as u64 + 64;
+
+/// What [`BoundedLines::next_str`] adds to its too-long message here.
+const LINE_HINT: &str = "; is this an evaluation file?";
+
+/// An analogy file, parsed but not scored.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AnalogyQuestions {
+    /// The section names (the text after `:`), in file order.
+    pub sections: Vec<String>,
+    /// Every question: its section (an index into `sections`) and its
+    /// words `a b c d`, as written.
+    pub questions: Vec<(usize, [String; 4])>,
+}
+
+/// Parses an analogy file in the `questions-words.txt` format from
+/// `reader`: `: section` lines, each followed by `a b c d` lines (four
+/// whitespace-separated words); blank lines are skipped. `path` only
+/// names the input in errors.
 ///
 /// # Errors
-/// [`HostError::Io`]; [`HostError::Format`] for a question before any
-/// section line or a file without questions.
+/// [`HostError::Io`]; [`HostError::Format`] naming the line for a line
+/// longer than [`MAX_LINE`] bytes or not UTF-8, a line with other than
+/// four words, or a question before any section line; and for a file
+/// without questions.
+pub fn parse_analogies(reader: impl BufRead, path: &Path) -> Result<AnalogyQuestions, HostError> {
+    let mut lines = BoundedLines::new(reader, path);
+    let mut buf = Vec::new();
+    let mut parsed = AnalogyQuestions::default();
+    while let Some(line) = lines.next_str(&mut buf, MAX_LINE, LINE_HINT)? {
+        if let Some(name) = line.strip_prefix(':') {
+            parsed.sections.push(name.trim().to_owned());
+            continue;
+        }
+        let toks: Vec<&str> = line.split_whitespace().collect();
+        let [a, b, c, d] = toks[..] else {
+            if toks.is_empty() {
+                continue;
+            }
+            return Err(lines.error(format!(
+                "expected 4 words `a b c d` or a `: section` line, found {} word{}",
+                toks.len(),
+                if toks.len() == 1 { "" } else { "s" }
+            )));
+        };
+        let Some(section) = parsed.sections.len().checked_sub(1) else {
+            return Err(lines.error("question before any `: section` line"));
+        };
+        parsed
+            .questions
+            .push((section, [a, b, c, d].map(str::to_owned)));
+    }
+    if parsed.questions.is_empty() {
+        return Err(HostError::Format {
+            path: path.into(),
+            line: 0,
+            msg: "no analogy questions found (expected `: section` lines and `a b c d` lines)"
+                .into(),
+        });
+    }
+    Ok(parsed)
+}
+
+/// Evaluates word analogies from `path` (see [`parse_analogies`]) with the
+/// first `restrict` rows of `vectors` as candidates, on `threads` threads:
+/// [`parse_analogies`], then [`score_analogies`].
+///
+/// # Errors
+/// [`HostError::Io`]; as [`parse_analogies`].
 pub fn evaluate_analogies(
     vectors: &Vectors,
     path: &Path,
@@ -167,50 +223,41 @@ pub fn evaluate_analogies(
     threads: usize,
 ) -> Result<AnalogyReport, HostError> {
     let file = std::fs::File::open(path).map_err(|e| HostError::io(path, e))?;
+    let parsed = parse_analogies(BufReader::new(file), path)?;
+    Ok(score_analogies(vectors, &parsed, restrict, method, threads))
+}
+
+/// Scores parsed analogy questions with the first `restrict` rows of
+/// `vectors` as candidates, on `threads` threads (see the module docs for
+/// the conventions).
+pub fn score_analogies(
+    vectors: &Vectors,
+    parsed: &AnalogyQuestions,
+    restrict: usize,
+    method: AnalogyMethod,
+    threads: usize,
+) -> AnalogyReport {
     let r = restrict.min(vectors.len());
     let index = upper_index(vectors, r);
-    let mut sections: Vec<SectionScore> = Vec::new();
+    let mut sections: Vec<SectionScore> = parsed
+        .sections
+        .iter()
+        .map(|name| SectionScore {
+            name: name.clone(),
+            correct: 0,
+            answered: 0,
+            total: 0,
+        })
+        .collect();
     // (section, [a, b, c, d]) of every answerable question.
     let mut questions: Vec<(usize, [usize; 4])> = Vec::new();
-    for (n, line) in BufReader::new(file).lines().enumerate() {
-        let line = line.map_err(|e| HostError::io(path, e))?;
-        if let Some(name) = line.strip_prefix(": ") {
-            sections.push(SectionScore {
-                name: name.trim().to_owned(),
-                correct: 0,
-                answered: 0,
-                total: 0,
-            });
-            continue;
+    for (section, words) in &parsed.questions {
+        sections[*section].total += 1;
+        let id = |w: &String| index.get(&w.to_uppercase()).copied();
+        if let [Some(a), Some(b), Some(c), Some(d)] = words.each_ref().map(id) {
+            sections[*section].answered += 1;
+            questions.push((*section, [a, b, c, d]));
         }
-        let toks: Vec<&str> = line.split_whitespace().collect();
-        if toks.len() != 4 {
-            continue;
-        }
-        let Some(section) = sections.len().checked_sub(1) else {
-            return Err(HostError::Format {
-                path: path.into(),
-                line: n as u64 + 1,
-                msg: "question before any `: section` line".into(),
-            });
-        };
-        sections[section].total += 1;
-        let ids: Option<Vec<usize>> = toks
-            .iter()
-            .map(|t| index.get(&t.to_uppercase()).copied())
-            .collect();
-        if let Some(ids) = ids {
-            sections[section].answered += 1;
-            questions.push((section, [ids[0], ids[1], ids[2], ids[3]]));
-        }
-    }
-    if sections.iter().all(|s| s.total == 0) {
-        return Err(HostError::Format {
-            path: path.into(),
-            line: 0,
-            msg: "no analogy questions found (expected `: section` lines and `a b c d` lines)"
-                .into(),
-        });
     }
     let cand = unit_rows(vectors, r);
     let dim = vectors.dim();
@@ -239,10 +286,10 @@ pub fn evaluate_analogies(
             sections[q.0].correct += 1;
         }
     }
-    Ok(AnalogyReport {
+    AnalogyReport {
         sections,
         restrict: r,
-    })
+    }
 }
 
 /// The best candidate row for each question of a block.
@@ -263,10 +310,7 @@ fn answer_block(
                 .zip(row(*c))
                 .map(|((b, a), c)| b - a + c)
                 .collect();
-            let n = norm_sq(&q).sqrt();
-            if n > 0.0 {
-                scale(1.0 / n, &mut q);
-            }
+            normalize(&mut q);
             q
         })
         .collect();
@@ -291,25 +335,30 @@ fn answer_block(
     best.into_iter().map(|(_, i)| i).collect()
 }
 
-/// Evaluates word-pair similarity from `path`: lines `word1 TAB word2 TAB
-/// score` (whitespace-separated also accepted), `#` lines and blank lines
-/// ignored. Pairs with a word outside the first `restrict` rows are skipped.
+/// One line of a word-pair file: two words and a human similarity score.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WordPair {
+    /// The first word, as written.
+    pub a: String,
+    /// The second word, as written.
+    pub b: String,
+    /// The human score (finite).
+    pub score: f64,
+}
+
+/// Parses a word-pair file from `reader`: lines `word1 TAB word2 TAB score`
+/// (whitespace-separated also accepted; further fields are ignored), `#`
+/// lines and blank lines skipped. `path` only names the input in errors.
 ///
 /// # Errors
-/// [`HostError::Io`]; [`HostError::Format`] for a line without a numeric
-/// third field, or fewer than two usable pairs.
-pub fn evaluate_word_pairs(
-    vectors: &Vectors,
-    path: &Path,
-    restrict: usize,
-) -> Result<WordSimReport, HostError> {
-    let file = std::fs::File::open(path).map_err(|e| HostError::io(path, e))?;
-    let r = restrict.min(vectors.len());
-    let index = upper_index(vectors, r);
-    let (mut gold, mut model) = (Vec::new(), Vec::new());
-    let mut oov = 0;
-    for (n, line) in BufReader::new(file).lines().enumerate() {
-        let line = line.map_err(|e| HostError::io(path, e))?;
+/// [`HostError::Io`]; [`HostError::Format`] naming the line for a line
+/// longer than [`MAX_LINE`] bytes or not UTF-8, fewer than three fields,
+/// or a score that is not a finite number.
+pub fn parse_word_pairs(reader: impl BufRead, path: &Path) -> Result<Vec<WordPair>, HostError> {
+    let mut lines = BoundedLines::new(reader, path);
+    let mut buf = Vec::new();
+    let mut pairs = Vec::new();
+    while let Some(line) = lines.next_str(&mut buf, MAX_LINE, LINE_HINT)? {
         if line.starts_with('#') || line.trim().is_empty() {
             continue;
         }
@@ -317,43 +366,102 @@ pub fn evaluate_word_pairs(
         if f.len() < 3 {
             f = line.split_whitespace().collect();
         }
-        let bad = |msg: String| HostError::Format {
-            path: path.into(),
-            line: n as u64 + 1,
-            msg,
-        };
         if f.len() < 3 {
-            return Err(bad("expected `word1 word2 score`".into()));
+            return Err(lines.error("expected `word1 word2 score`"));
         }
-        let score: f64 = f[2]
-            .trim()
-            .parse()
-            .map_err(|_| bad(format!("score is not a number: {:?}", f[2])))?;
-        let (a, b) = (f[0].trim().to_uppercase(), f[1].trim().to_uppercase());
-        match (index.get(&a), index.get(&b)) {
+        let score = match f[2].trim().parse::<f64>() {
+            Ok(x) if x.is_finite() => x,
+            Ok(_) => return Err(lines.error(format!("score is not finite: {:?}", f[2]))),
+            Err(_) => return Err(lines.error(format!("score is not a number: {:?}", f[2]))),
+        };
+        let (a, b) = (f[0].trim().to_owned(), f[1].trim().to_owned());
+        pairs.push(WordPair { a, b, score });
+    }
+    Ok(pairs)
+}
+
+/// Evaluates word-pair similarity from `path` (see [`parse_word_pairs`]):
+/// [`parse_word_pairs`], then [`score_word_pairs`].
+///
+/// # Errors
+/// [`HostError::Io`]; as [`parse_word_pairs`] and [`score_word_pairs`].
+pub fn evaluate_word_pairs(
+    vectors: &Vectors,
+    path: &Path,
+    restrict: usize,
+) -> Result<WordSimReport, HostError> {
+    let file = std::fs::File::open(path).map_err(|e| HostError::io(path, e))?;
+    let pairs = parse_word_pairs(BufReader::new(file), path)?;
+    score_word_pairs(vectors, &pairs, restrict, path)
+}
+
+/// Correlates the human scores of `pairs` with the cosine similarities of
+/// their vectors. Pairs with a word outside the first `restrict` rows are
+/// skipped. `path` names the pairs' file in errors.
+///
+/// # Errors
+/// [`HostError::Format`] (for the whole file) for fewer than two usable
+/// pairs, or when the human scores or the similarities are all equal (the
+/// correlation is then undefined).
+pub fn score_word_pairs(
+    vectors: &Vectors,
+    pairs: &[WordPair],
+    restrict: usize,
+    path: &Path,
+) -> Result<WordSimReport, HostError> {
+    let r = restrict.min(vectors.len());
+    let index = upper_index(vectors, r);
+    let (mut gold, mut model) = (Vec::new(), Vec::new());
+    let mut oov = 0;
+    for p in pairs {
+        match (
+            index.get(&p.a.to_uppercase()),
+            index.get(&p.b.to_uppercase()),
+        ) {
             (Some(&i), Some(&j)) => {
-                gold.push(score);
-                model.push(f64::from(crate::kernels::cosine(
-                    vectors.row(i),
-                    vectors.row(j),
-                )));
+                gold.push(p.score);
+                model.push(f64::from(cosine(vectors.row(i), vectors.row(j))));
             }
             _ => oov += 1,
         }
     }
+    let bad = |msg: String| HostError::Format {
+        path: PathBuf::from(path),
+        line: 0,
+        msg,
+    };
     if gold.len() < 2 {
-        return Err(HostError::Format {
-            path: path.into(),
-            line: 0,
-            msg: format!(
-                "fewer than two word pairs with known words ({} found, {oov} skipped)",
-                gold.len()
-            ),
-        });
+        return Err(bad(format!(
+            "fewer than two word pairs with known words ({} found, {oov} skipped)",
+            gold.len()
+        )));
+    }
+    let constant = |x: &[f64]| x.iter().all(|&v| v == x[0]);
+    if constant(&gold) {
+        return Err(bad(format!(
+            "all {} usable pairs have the same human score {}: the correlation is undefined",
+            gold.len(),
+            gold[0]
+        )));
+    }
+    if constant(&model) {
+        return Err(bad(format!(
+            "all {} usable pairs have the same cosine similarity {:.4}: the correlation \
+             is undefined (are the vectors all equal or zero?)",
+            gold.len(),
+            model[0]
+        )));
+    }
+    let (spearman, pearson) = (spearman(&gold, &model), pearson(&gold, &model));
+    if !(spearman.is_finite() && pearson.is_finite()) {
+        return Err(bad(format!(
+            "the correlation is not finite (spearman {spearman}, pearson {pearson}): \
+             are the scores too large?"
+        )));
     }
     Ok(WordSimReport {
-        spearman: spearman(&gold, &model),
-        pearson: pearson(&gold, &model),
+        spearman,
+        pearson,
         pairs: gold.len(),
         oov,
     })
@@ -482,7 +590,7 @@ mod tests {
             assert_eq!(r.sections[1].correct, 1);
             let all = r.overall();
             assert_eq!((all.correct, all.answered, all.total), (3, 4, 5));
-            assert!((all.accuracy() - 75.0).abs() < 1e-9);
+            assert!((all.accuracy().unwrap() - 75.0).abs() < 1e-9);
             assert_eq!(r.semantic().answered, 3);
             assert_eq!(r.syntactic().correct, 1);
         }
@@ -502,6 +610,113 @@ mod tests {
         std::fs::write(&q, ": empty\n").unwrap();
         assert!(evaluate_analogies(&v, &q, 10, AnalogyMethod::Add, 1).is_err());
         std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    fn analogy_error(bytes: &[u8]) -> String {
+        parse_analogies(bytes, Path::new("q.txt"))
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn analogy_files_are_parsed_strictly_and_bounded() {
+        let q = parse_analogies(&b": s1\n\na b c d\r\n:s2\n  e f  g h\n"[..], Path::new("q"));
+        let q = q.unwrap();
+        assert_eq!(q.sections, ["s1", "s2"]);
+        assert_eq!(
+            q.questions,
+            [(0, ["a", "b", "c", "d"]), (1, ["e", "f", "g", "h"])]
+                .map(|(s, w)| (s, w.map(String::from)))
+        );
+        for (bytes, want) in [
+            (
+                &b": s\na b c d\na b c\n"[..],
+                "q.txt:3: expected 4 words `a b c d` or a `: section` line, found 3 words",
+            ),
+            (
+                b": s\na b c d e\n",
+                "q.txt:2: expected 4 words `a b c d` or a `: section` line, found 5",
+            ),
+            (b": s\na b c d\nab\xffc d e f\n", "q.txt:3: not valid UTF-8"),
+            (
+                b"a b c d\n",
+                "q.txt:1: question before any `: section` line",
+            ),
+            (b": empty\n\n", "q.txt: no analogy questions found"),
+        ] {
+            let e = analogy_error(bytes);
+            assert!(e.starts_with(want), "got {e:?}, want {want:?}");
+        }
+        // `eval --analogy /dev/zero`: an endless line stops at the limit.
+        let zeros = BufReader::new(std::io::Read::take(std::io::repeat(0), 1 << 40));
+        let e = parse_analogies(zeros, Path::new("/dev/zero"))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            format!("/dev/zero:1: line longer than {MAX_LINE} bytes; is this an evaluation file?")
+        );
+    }
+
+    #[test]
+    fn unanswerable_questions_have_no_accuracy() {
+        let q = parse_analogies(
+            &b": s\nx y z w\nfrance paris italy atlantis\n"[..],
+            Path::new("q"),
+        );
+        let r = score_analogies(&toy_vectors(), &q.unwrap(), 30000, AnalogyMethod::Add, 2);
+        let all = r.overall();
+        assert_eq!((all.correct, all.answered, all.total), (0, 0, 2));
+        assert_eq!(all.accuracy(), None);
+        assert_eq!(r.sections[0].accuracy(), None);
+    }
+
+    #[test]
+    fn word_pair_scores_must_be_finite_and_correlations_defined() {
+        let name = Path::new("ws.tsv");
+        for (bytes, want) in [
+            (
+                &b"a\tb\t1\nc\td\tnan\n"[..],
+                "ws.tsv:2: score is not finite: \"nan\"",
+            ),
+            (b"a b inf\n", "ws.tsv:1: score is not finite: \"inf\""),
+            (b"a b 1\n\xe9 b 2\n", "ws.tsv:2: not valid UTF-8"),
+            (b"a b\n", "ws.tsv:1: expected `word1 word2 score`"),
+        ] {
+            let e = parse_word_pairs(bytes, name).unwrap_err().to_string();
+            assert!(e.starts_with(want), "got {e:?}, want {want:?}");
+        }
+        let zeros = BufReader::new(std::io::Read::take(std::io::repeat(0), 1 << 40));
+        let e = parse_word_pairs(zeros, name).unwrap_err().to_string();
+        assert!(e.starts_with("ws.tsv:1: line longer than"), "{e}");
+        let pairs = |text: &[u8]| parse_word_pairs(text, name).unwrap();
+        let v = toy_vectors();
+        let e = score_word_pairs(&v, &pairs(b"paris madrid 5\nrome paris 5\n"), 100, name);
+        let e = e.unwrap_err().to_string();
+        assert!(
+            e.starts_with("ws.tsv: all 2 usable pairs have the same human score 5"),
+            "{e}"
+        );
+        let same = Vectors::new(vec!["a".into(), "b".into(), "c".into()], 2, vec![1.0; 6]).unwrap();
+        let e = score_word_pairs(&same, &pairs(b"a b 1\nb c 2\n"), 100, name);
+        let e = e.unwrap_err().to_string();
+        assert!(
+            e.contains("all 2 usable pairs have the same cosine similarity 1.0000"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn word_pairs_with_huge_components_are_not_cosine_zero() {
+        // cos(a, b) = 1, cos(a, c) = 0.6, cos(b, c) = 0.6 and cos(c, d) = 0.8.
+        let words = ["a", "b", "c", "d"].map(String::from).to_vec();
+        let data = vec![3e19, 0.0, 6e19, 0.0, 3.0, 4.0, 0.0, 1.0];
+        let v = Vectors::new(words, 2, data).unwrap();
+        let pairs = parse_word_pairs(&b"a b 10\na c 4\nc d 7\n"[..], Path::new("ws")).unwrap();
+        let r = score_word_pairs(&v, &pairs, 100, Path::new("ws")).unwrap();
+        assert!((r.spearman - 1.0).abs() < 1e-12, "{r:?}");
+        let want = pearson(&[10.0, 4.0, 7.0], &[1.0, 0.6, 0.8]);
+        assert!((r.pearson - want).abs() < 1e-6, "{r:?} vs {want}");
     }
 
     #[test]

@@ -36,7 +36,8 @@ pub enum HostError {
     Format {
         /// The file.
         path: PathBuf,
-        /// 1-based line (text formats) or vector row (binary), 0 for the header.
+        /// 1-based line (text formats) or vector row (binary); 0 for the
+        /// whole file or a binary header, shown as `file: msg` without a number.
         line: u64,
         /// What is wrong.
         msg: String,
@@ -99,6 +100,8 @@ impl fmt::Display for HostError {
                 f,
                 "no word occurs at least min_count = {min_count} times ({distinct} distinct words); lower --min-count"
             ),
+            // Line 0 is the whole file (or a binary header): no line number.
+            HostError::Format { path, line: 0, msg } => write!(f, "{}: {msg}", path.display()),
             HostError::Format { path, line, msg } => {
                 write!(f, "{}:{line}: {msg}", path.display())
             }
@@ -132,5 +135,21 @@ impl std::error::Error for HostError {
 impl From<crate::Error> for HostError {
     fn from(e: crate::Error) -> Self {
         HostError::Core(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_errors_name_the_line_except_line_0() {
+        let e = |line| HostError::Format {
+            path: "v.txt".into(),
+            line,
+            msg: "bad".into(),
+        };
+        assert_eq!(e(3).to_string(), "v.txt:3: bad");
+        assert_eq!(e(0).to_string(), "v.txt: bad");
     }
 }

@@ -91,6 +91,8 @@ mod hogwild;
 #[cfg(feature = "std")]
 mod host_error;
 #[cfg(feature = "std")]
+mod lines;
+#[cfg(feature = "std")]
 pub mod loss_log;
 #[cfg(feature = "std")]
 pub mod outputs;

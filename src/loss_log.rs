@@ -33,6 +33,7 @@
 
 use crate::HostError;
 use crate::atomic::Sink;
+use crate::lines::BoundedLines;
 use crate::train::Progress;
 use std::format;
 use std::fs::File;
@@ -183,104 +184,102 @@ impl<W: Write> LossLog<W> {
     }
 }
 
+/// Longest line [`read_loss_log`] accepts, in bytes: a row the writer
+/// produces is under 60 (a `u64`, an `f32` and an `f64` with 6 decimals).
+pub const MAX_LINE: u64 = 256;
+
 /// Reads a loss log written by [`LossLog`]. Blank lines are skipped; `\r\n`
 /// line ends and spaces around fields are accepted.
 ///
 /// # Errors
 /// [`HostError::Io`]; [`HostError::Format`] naming the line for a missing
-/// or wrong header, a row without exactly three fields, a field that is not
-/// a number (`words`: a non-negative integer; `alpha`, `loss`: finite),
-/// a `words` value smaller than the previous row's, or no rows at all
-/// (line 0).
+/// or wrong header, a line longer than [`MAX_LINE`] bytes or not UTF-8, a
+/// row without exactly three fields, a field that is not a number
+/// (`words`: a non-negative integer; `alpha`, `loss`: finite), a `words`
+/// value smaller than the previous row's, or no rows at all (line 0).
 pub fn read_loss_log(path: &Path) -> Result<Vec<LossRow>, HostError> {
     let file = File::open(path).map_err(|e| HostError::io(path, e))?;
-    let fmt_err = |line: u64, msg: String| HostError::Format {
-        path: path.into(),
-        line,
-        msg,
-    };
+    read_loss_log_from(BufReader::new(file), path)
+}
+
+/// Reads a loss log from `reader`, as [`read_loss_log`] does from a file;
+/// `path` only names the input in errors.
+///
+/// # Errors
+/// As [`read_loss_log`].
+pub fn read_loss_log_from(reader: impl BufRead, path: &Path) -> Result<Vec<LossRow>, HostError> {
+    let mut lines = BoundedLines::new(reader, path);
+    let mut buf = Vec::new();
     let mut rows: Vec<LossRow> = Vec::new();
     let mut header_seen = false;
-    for (n, line) in BufReader::new(file).lines().enumerate() {
-        let lineno = n as u64 + 1;
-        let line = line.map_err(|e| HostError::io(path, e))?;
+    let hint = "; is this a loss log written by `w2v train --loss-log`?";
+    while let Some(line) = lines.next_str(&mut buf, MAX_LINE, hint)? {
         let line = line.trim();
         if line.is_empty() {
             continue;
         }
+        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
         if !header_seen {
-            let fields: Vec<&str> = line.split(',').map(str::trim).collect();
             if fields != ["words", "alpha", "loss"] {
-                return Err(fmt_err(
-                    lineno,
-                    format!("expected the header {HEADER:?}, found {line:?}"),
-                ));
+                return Err(lines.error(format!("expected the header {HEADER:?}, found {line:?}")));
             }
             header_seen = true;
             continue;
         }
-        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
-        let [words, alpha, loss] = fields[..] else {
-            return Err(fmt_err(
-                lineno,
-                format!(
-                    "expected 3 fields `words,alpha,loss`, found {}",
-                    fields.len()
-                ),
-            ));
-        };
-        let words: u64 = words.parse().map_err(|_| {
-            fmt_err(
-                lineno,
-                format!("words: not a non-negative integer: {words:?}"),
-            )
-        })?;
-        let alpha: f32 = match alpha.parse::<f32>() {
-            Ok(a) if a.is_finite() => a,
-            _ => {
-                return Err(fmt_err(
-                    lineno,
-                    format!("alpha: not a finite number: {alpha:?}"),
-                ));
-            }
-        };
-        let loss: f64 = match loss.parse::<f64>() {
-            Ok(l) if l.is_finite() => l,
-            _ => {
-                return Err(fmt_err(
-                    lineno,
-                    format!("loss: not a finite number: {loss:?}"),
-                ));
-            }
-        };
+        let row = parse_row(&fields).map_err(|msg| lines.error(msg))?;
         if let Some(prev) = rows.last()
-            && words < prev.words
+            && row.words < prev.words
         {
-            return Err(fmt_err(
-                lineno,
-                format!(
-                    "words decreases from {} to {words}: rows must be in training order",
-                    prev.words
-                ),
-            ));
+            return Err(lines.error(format!(
+                "words decreases from {} to {}: rows must be in training order",
+                prev.words, row.words
+            )));
         }
-        rows.push(LossRow { words, alpha, loss });
+        rows.push(row);
     }
+    let whole = |line: u64, msg: String| HostError::Format {
+        path: path.into(),
+        line,
+        msg,
+    };
     if !header_seen {
-        return Err(fmt_err(
+        return Err(whole(
             1,
             format!("empty file: expected the header {HEADER:?}"),
         ));
     }
     if rows.is_empty() {
-        return Err(fmt_err(0, "no rows after the header".into()));
+        return Err(whole(0, "no rows after the header".into()));
     }
     Ok(rows)
+}
+
+/// One row `words,alpha,loss`, already split into trimmed fields.
+fn parse_row(fields: &[&str]) -> Result<LossRow, String> {
+    let [words, alpha, loss] = fields[..] else {
+        return Err(format!(
+            "expected 3 fields `words,alpha,loss`, found {}",
+            fields.len()
+        ));
+    };
+    let words: u64 = words
+        .parse()
+        .map_err(|_| format!("words: not a non-negative integer: {words:?}"))?;
+    let alpha = match alpha.parse::<f32>() {
+        Ok(a) if a.is_finite() => a,
+        _ => return Err(format!("alpha: not a finite number: {alpha:?}")),
+    };
+    let loss = match loss.parse::<f64>() {
+        Ok(l) if l.is_finite() => l,
+        _ => return Err(format!("loss: not a finite number: {loss:?}")),
+    };
+    Ok(LossRow { words, alpha, loss })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Read;
 
     fn progress(words: u64, loss_sum: f64, pairs: u64) -> Progress {
         Progress {
@@ -335,6 +334,37 @@ mod tests {
         log.observe(&progress(20_000, 8.0, 4));
         let e = log.finish().unwrap_err().to_string();
         assert!(e.starts_with("full.csv: disk full"), "{e}");
+    }
+
+    #[test]
+    fn the_reader_is_bounded_and_names_bad_lines() {
+        let name = Path::new("log.csv");
+        let read = |bytes: &[u8]| read_loss_log_from(bytes, name).map_err(|e| e.to_string());
+        assert_eq!(
+            read(b"words,alpha,loss\r\n10, 0.02 ,3.5\r\n").unwrap(),
+            [LossRow {
+                words: 10,
+                alpha: 0.02,
+                loss: 3.5
+            }]
+        );
+        let e = read(b"words,alpha,loss\n1,0.1,2\n\xff,0.1,2\n").unwrap_err();
+        assert!(e.starts_with("log.csv:3: not valid UTF-8"), "{e}");
+        // An endless line (`plot-loss /dev/zero`) stops at the limit.
+        let endless = BufReader::new(std::io::repeat(0).take(1 << 40));
+        let e = read_loss_log_from(endless, name).unwrap_err().to_string();
+        assert!(
+            e.starts_with("log.csv:1: line longer than 256 bytes; is this a loss log"),
+            "{e}"
+        );
+        let mut long = b"words,alpha,loss\n1,0.1,2".to_vec();
+        long.resize(17 + 257, b'0');
+        let e = read(&long).unwrap_err();
+        assert!(
+            e.starts_with("log.csv:2: line longer than 256 bytes"),
+            "{e}"
+        );
+        assert!(read(&long[..17 + 256]).is_ok(), "256 bytes is fine");
     }
 
     #[test]

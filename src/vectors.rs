@@ -92,10 +92,7 @@ impl Vectors {
     pub fn normalized(&self) -> Vectors {
         let mut out = self.clone();
         for row in out.data.chunks_exact_mut(self.dim) {
-            let n = norm_sq(row).sqrt();
-            if n > 0.0 {
-                scale(1.0 / n, row);
-            }
+            normalize(row);
         }
         out
     }
@@ -117,14 +114,16 @@ impl Vectors {
     /// The `k` words whose vectors are most cosine-similar to `query`,
     /// skipping the row indices in `exclude`, best first.
     pub fn nearest_to(&self, query: &[f32], k: usize, exclude: &[usize]) -> Vec<(String, f32)> {
-        let qn = norm_sq(query).sqrt();
+        let qn = safe_norm_sq(query).map(f32::sqrt);
         let mut best: Vec<(f32, usize)> = Vec::with_capacity(k + 1);
         for (i, row) in self.data.chunks_exact(self.dim).enumerate() {
             if exclude.contains(&i) {
                 continue;
             }
-            let d = norm_sq(row).sqrt() * qn;
-            let sim = if d > 0.0 { dot(row, query) / d } else { 0.0 };
+            let sim = match (qn, safe_norm_sq(row)) {
+                (Some(qn), Some(n2)) => dot(row, query) / (n2.sqrt() * qn),
+                _ => cosine_f64(row, query),
+            };
             if best.len() < k || best.last().is_some_and(|&(s, _)| sim > s) {
                 let pos = best.partition_point(|&(s, _)| s >= sim);
                 best.insert(pos, (sim, i));
@@ -173,10 +172,10 @@ impl Vectors {
     /// Reads the word2vec text format from `reader`, as [`Vectors::load_text`]
     /// does from a file; `path` only names the input in errors.
     ///
-    /// The header is not trusted: with `size` (the input's length in bytes,
-    /// when known) a header claiming more values than the input can hold is
-    /// rejected before anything is allocated; without it, at most
-    /// [`MAX_PREALLOC_FLOATS`] values are reserved up front. A line longer than
+    /// The header is not trusted: at most as many values as `size` (the
+    /// input's length in bytes, when known) can hold, and at most
+    /// [`MAX_PREALLOC_FLOATS`], are reserved up front; a header announcing
+    /// more rows than the input has is a truncation error at its end. A line longer than
     /// [`max_text_line`]`(D)` bytes is an error, so memory stays bounded
     /// by the input's real size even for an endless line. The last line
     /// needs no trailing newline.
@@ -184,117 +183,99 @@ impl Vectors {
     /// # Errors
     /// As [`Vectors::load_text`].
     pub fn read_text(
-        mut reader: impl BufRead,
+        reader: impl BufRead,
         path: &Path,
         size: Option<u64>,
     ) -> Result<Self, HostError> {
+        let mut lines = crate::lines::BoundedLines::new(reader, path);
+        let mut buf = Vec::new();
+        let too_long = |limit: u64| {
+            move || format!("line longer than {limit} bytes; is this a word2vec text file?")
+        };
+        if !lines.read_into(&mut buf, MAX_HEADER_LINE, too_long(MAX_HEADER_LINE))? {
+            return Err(lines.error("empty file: expected a `V D` header"));
+        }
+        if let Some(what) = foreign_format(&buf) {
+            return Err(HostError::Format {
+                path: path.into(),
+                line: 0,
+                msg: what.into(),
+            });
+        }
+        let header = String::from_utf8_lossy(&buf).into_owned();
+        let (v, dim) = parse_header(&header).ok_or_else(|| {
+            lines.error(format!(
+                "bad header {header:?}: expected two positive integers `V D`"
+            ))
+        })?;
+        if dim > MAX_DIM {
+            return Err(lines.error(format!(
+                "header claims dimension {dim}, above the limit {MAX_DIM}"
+            )));
+        }
+        // Each value takes at least 2 bytes (digit + space): never reserve
+        // more than the input can hold, whatever the header claims.
+        let fit = size.map_or(usize::MAX, |len| (len / 2).try_into().unwrap_or(usize::MAX));
+        let reserve = v.saturating_mul(dim).min(MAX_PREALLOC_FLOATS).min(fit);
+        let mut words = Vec::with_capacity(reserve / dim);
+        let mut data = Vec::with_capacity(reserve);
+        let limit = max_text_line(dim);
+        while lines.read_into(&mut buf, limit, too_long(limit))? {
+            let line = std::str::from_utf8(&buf)
+                .map_err(|_| lines.error("the line is not valid UTF-8"))?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            if words.len() == v {
+                return Err(lines.error(format!("more rows than the header's {v}")));
+            }
+            let mut parts = line.split_ascii_whitespace();
+            let word = parts.next().unwrap_or_default();
+            parse_text_row(parts, dim, &mut data).map_err(|msg| lines.error(msg))?;
+            words.push(word.to_owned());
+        }
         let fmt_err = |line: u64, msg: String| HostError::Format {
             path: path.into(),
             line,
             msg,
         };
-        let io = |e| HostError::io(path, e);
-        let mut buf = Vec::new();
-        // Reads one line (without its `\n`) into `buf`; false at the end.
-        let mut next_line = |buf: &mut Vec<u8>, limit: u64, lineno: u64| {
-            buf.clear();
-            (&mut reader)
-                .take(limit + 1)
-                .read_until(b'\n', buf)
-                .map_err(io)?;
-            if buf.is_empty() {
-                return Ok(false);
-            }
-            if buf.last() == Some(&b'\n') {
-                buf.pop();
-            } else if buf.len() as u64 > limit {
-                return Err(fmt_err(
-                    lineno,
-                    format!("line longer than {limit} bytes; is this a word2vec text file?"),
-                ));
-            }
-            Ok(true)
-        };
-        if !next_line(&mut buf, MAX_HEADER_LINE, 1)? {
-            return Err(fmt_err(1, "empty file: expected a `V D` header".into()));
-        }
-        let header = String::from_utf8_lossy(&buf).into_owned();
-        let (v, dim) = parse_header(&header).ok_or_else(|| {
-            fmt_err(
-                1,
-                format!("bad header {header:?}: expected two positive integers `V D`"),
-            )
-        })?;
-        if dim > MAX_DIM {
-            return Err(fmt_err(
-                1,
-                format!("header claims dimension {dim}, above the limit {MAX_DIM}"),
-            ));
-        }
-        // Each row needs at least 2 bytes per value (digit + space): reject
-        // headers the file cannot possibly hold before allocating for them.
-        let need = (v as u64).saturating_mul(2 * dim as u64);
-        if let Some(len) = size
-            && need > len
-        {
-            return Err(fmt_err(
-                1,
-                format!("header claims {v} × {dim} values but the file has {len} bytes"),
-            ));
-        }
-        let reserve = v.saturating_mul(dim).min(MAX_PREALLOC_FLOATS);
-        let mut words = Vec::with_capacity(reserve / dim);
-        let mut data = Vec::with_capacity(reserve);
-        let limit = max_text_line(dim);
-        let mut lineno = 1u64;
-        while next_line(&mut buf, limit, lineno + 1)? {
-            lineno += 1;
-            let line = std::str::from_utf8(&buf)
-                .map_err(|_| fmt_err(lineno, "the line is not valid UTF-8".into()))?;
-            if line.trim().is_empty() {
-                continue;
-            }
-            if words.len() == v {
-                return Err(fmt_err(lineno, format!("more rows than the header's {v}")));
-            }
-            let mut parts = line.split_ascii_whitespace();
-            let word = parts.next().unwrap_or_default();
-            let before = data.len();
-            for p in parts {
-                let x: f32 = p
-                    .parse()
-                    .map_err(|_| fmt_err(lineno, format!("not a number: {p:?}")))?;
-                if !x.is_finite() {
-                    return Err(fmt_err(lineno, format!("non-finite value {p:?}")));
-                }
-                if data.len() - before == dim {
-                    return Err(fmt_err(
-                        lineno,
-                        format!(
-                            "dimension mismatch: more than {dim} values (the header says D = {dim})"
-                        ),
-                    ));
-                }
-                data.push(x);
-            }
-            if data.len() - before != dim {
-                return Err(fmt_err(
-                    lineno,
-                    format!(
-                        "short row: expected {dim} values, found {}",
-                        data.len() - before
-                    ),
-                ));
-            }
-            words.push(word.to_owned());
-        }
         if words.len() != v {
             return Err(fmt_err(
                 0,
-                format!("truncated: header says {v} rows, file has {}", words.len()),
+                format!(
+                    "truncated: the file ends after {} of the {v} rows the header `{v} {dim}` announces; \
+                     was it cut off while being written or copied?",
+                    words.len()
+                ),
             ));
         }
         Self::new(words, dim, data).map_err(|e| fmt_err(0, e.to_string()))
+    }
+}
+
+/// Parses the values of one text row (after its word) onto `data`: exactly
+/// `dim` finite numbers.
+fn parse_text_row<'a>(
+    parts: impl Iterator<Item = &'a str>,
+    dim: usize,
+    data: &mut Vec<f32>,
+) -> Result<(), String> {
+    let before = data.len();
+    for p in parts {
+        let x: f32 = p.parse().map_err(|_| format!("not a number: {p:?}"))?;
+        if !x.is_finite() {
+            return Err(format!("non-finite value {p:?}"));
+        }
+        if data.len() - before == dim {
+            return Err(format!(
+                "dimension mismatch: more than {dim} values (the header says D = {dim})"
+            ));
+        }
+        data.push(x);
+    }
+    match data.len() - before {
+        n if n == dim => Ok(()),
+        n => Err(format!("short row: expected {dim} values, found {n}")),
     }
 }
 
@@ -358,8 +339,10 @@ impl Vectors {
     /// Reads `path`, detecting the format with [`VectorFormat::detect`].
     ///
     /// Detection is a heuristic (a binary row's bytes can look like text), so
-    /// when the guessed format fails to parse, the other format is tried; if
-    /// both fail, the error is the guessed format's.
+    /// when the guessed format fails to parse, the other format is tried, but
+    /// only accepted if it accounts for the whole file exactly (for binary:
+    /// `V` rows in one layout, word2vec C's or gensim's, ending at the end of
+    /// the file); otherwise the error is the guessed format's.
     ///
     /// # Errors
     /// As [`Vectors::load_text`] / [`Vectors::load_binary`].
@@ -367,13 +350,27 @@ impl Vectors {
         let guess = VectorFormat::detect(path)?;
         match Self::load_format(path, guess) {
             Err(first @ HostError::Format { .. }) => {
-                let other = match guess {
-                    VectorFormat::Text => VectorFormat::Binary,
-                    VectorFormat::Binary => VectorFormat::Text,
-                };
-                Self::load_format(path, other).map_err(|_| first)
+                Self::load_whole(path, guess).map_err(|_| first)
             }
             result => result,
+        }
+    }
+
+    /// Reads `path` in the format other than `tried`, only accepting a file
+    /// that format accounts for byte for byte: for binary, `V` rows in one
+    /// exact layout ending at the end of the file (the text reader is exact
+    /// already: `V` lines of `D` numbers). A corrupt text file whose bytes
+    /// happen to line up as binary rows of the same total size is then still
+    /// rejected if its row separators do not.
+    fn load_whole(path: &Path, tried: VectorFormat) -> Result<Self, HostError> {
+        match tried {
+            VectorFormat::Binary => Self::load_text(path),
+            VectorFormat::Text => {
+                let file = std::fs::File::open(path).map_err(|e| HostError::io(path, e))?;
+                let file_len = file.metadata().map(|m| m.len()).ok();
+                let r = BufReader::with_capacity(1 << 20, file);
+                Self::read_binary_layout(r, path, file_len, true)
+            }
         }
     }
 
@@ -437,10 +434,20 @@ impl Vectors {
     ///
     /// # Errors
     /// As [`Vectors::load_binary`].
-    pub fn read_binary(
+    pub fn read_binary(r: impl BufRead, path: &Path, size: Option<u64>) -> Result<Self, HostError> {
+        Self::read_binary_layout(r, path, size, false)
+    }
+
+    /// [`Vectors::read_binary`]; with `strict`, the rows must also follow
+    /// one layout exactly, as the fallback of [`Vectors::load`] requires:
+    /// nothing between the header and the first word, and after every row
+    /// the same separator (word2vec C's `\n`, or gensim's nothing) up to
+    /// the end of the input.
+    fn read_binary_layout(
         mut r: impl BufRead,
         path: &Path,
         size: Option<u64>,
+        strict: bool,
     ) -> Result<Self, HostError> {
         let fmt_err = |row: u64, msg: String| HostError::Format {
             path: path.into(),
@@ -455,6 +462,9 @@ impl Vectors {
             .map_err(io)?;
         if header.is_empty() {
             return Err(fmt_err(0, "empty file: expected a `V D` header".into()));
+        }
+        if let Some(what) = foreign_format(&header) {
+            return Err(fmt_err(0, what.into()));
         }
         let (v, dim) = std::str::from_utf8(&header)
             .ok()
@@ -486,23 +496,21 @@ impl Vectors {
         let mut data = Vec::with_capacity(fit * dim);
         let mut word = Vec::new();
         let mut floats = vec![0u8; 4 * dim];
+        let mut layout = Layout::default();
         for row in 1..=v as u64 {
             // Skip the newline (and any whitespace) before the word.
-            loop {
-                let buf = r.fill_buf().map_err(io)?;
-                let Some(&b) = buf.first() else {
-                    return Err(fmt_err(
-                        row,
-                        format!(
-                            "truncated: the header says {v} rows, the file ends after {}",
-                            row - 1
-                        ),
-                    ));
-                };
-                if !b.is_ascii_whitespace() {
-                    break;
-                }
-                r.consume(1);
+            let gap = skip_whitespace(&mut r).map_err(io)?;
+            if r.fill_buf().map_err(io)?.is_empty() {
+                return Err(fmt_err(
+                    row,
+                    format!(
+                        "truncated: the header says {v} rows, the file ends after {}",
+                        row - 1
+                    ),
+                ));
+            }
+            if strict && !layout.follows(row, gap) {
+                return Err(fmt_err(row, "not exactly word2vec's binary layout".into()));
             }
             word.clear();
             (&mut r)
@@ -556,19 +564,15 @@ impl Vectors {
             words.push(w.to_owned());
         }
         // Only whitespace may follow the last row.
-        loop {
-            let buf = r.fill_buf().map_err(io)?;
-            if buf.is_empty() {
-                break;
-            }
-            if buf.iter().any(|b| !b.is_ascii_whitespace()) {
-                return Err(fmt_err(
-                    v as u64,
-                    format!("more data after the header's {v} rows"),
-                ));
-            }
-            let n = buf.len();
-            r.consume(n);
+        let gap = skip_whitespace(&mut r).map_err(io)?;
+        if !r.fill_buf().map_err(io)?.is_empty() {
+            return Err(fmt_err(
+                v as u64,
+                format!("more data after the header's {v} rows"),
+            ));
+        }
+        if strict && !layout.follows(v as u64 + 1, gap) {
+            return Err(fmt_err(0, "not exactly word2vec's binary layout".into()));
         }
         Self::new(words, dim, data).map_err(|e| fmt_err(0, e.to_string()))
     }
@@ -583,10 +587,7 @@ impl Vectors {
         }
         let unit = |i: usize| {
             let mut r = self.row(i).to_vec();
-            let n = norm_sq(&r).sqrt();
-            if n > 0.0 {
-                scale(1.0 / n, &mut r);
-            }
+            normalize(&mut r);
             r
         };
         Ok((idx, [unit(idx[0]), unit(idx[1]), unit(idx[2])]))
@@ -614,19 +615,25 @@ impl Vectors {
             .zip(&uc)
             .map(|((b, a), c)| b - a + c)
             .collect();
-        let qn = norm_sq(&q).sqrt();
-        if qn > 0.0 {
-            scale(1.0 / qn, &mut q);
-        }
+        normalize(&mut q);
         let mut best: Vec<(f32, usize)> = Vec::with_capacity(k + 1);
+        let mut unit_row = vec![0.0; self.dim];
         for (i, row) in self.data.chunks_exact(self.dim).enumerate() {
             if idx.contains(&i) {
                 continue;
             }
-            let n = norm_sq(row).sqrt();
-            if n == 0.0 {
-                continue;
-            }
+            // |row| in f32 when that is exact, else the f64-normalised row.
+            let (row, n) = match safe_norm_sq(row) {
+                Some(n2) => (row, n2.sqrt()),
+                None => {
+                    unit_row.copy_from_slice(row);
+                    normalize(&mut unit_row);
+                    if unit_row.iter().all(|&x| x == 0.0) {
+                        continue;
+                    }
+                    (&unit_row[..], 1.0)
+                }
+            };
             let score = match method {
                 AnalogyMethod::Add => dot(row, &q) / n,
                 AnalogyMethod::Mul => {
@@ -656,13 +663,22 @@ impl VectorFormat {
     /// [`Vectors::load_format`] to force a format.
     ///
     /// # Errors
-    /// [`HostError::Io`] if the file cannot be read.
+    /// [`HostError::Io`] if the file cannot be read; [`HostError::Format`]
+    /// if it is a tiny-word2vec blob or a fastText `.bin` model (by their
+    /// magic numbers), saying what to pass instead.
     pub fn detect(path: &Path) -> Result<Self, HostError> {
         let file = std::fs::File::open(path).map_err(|e| HostError::io(path, e))?;
         let mut head = Vec::new();
         file.take(1 << 16)
             .read_to_end(&mut head)
             .map_err(|e| HostError::io(path, e))?;
+        if let Some(what) = foreign_format(&head) {
+            return Err(HostError::Format {
+                path: path.into(),
+                line: 0,
+                msg: what.into(),
+            });
+        }
         let Some(nl) = head.iter().position(|&b| b == b'\n') else {
             return Ok(VectorFormat::Text); // let the text reader report it
         };
@@ -711,6 +727,127 @@ impl VectorFormat {
     }
 }
 
+/// `|x|²` in f32 when that is exact enough to divide by: finite and not
+/// below f32's normal range (components above ~1.8·10¹⁹ overflow it, below
+/// ~10⁻¹⁹ underflow it).
+fn safe_norm_sq(x: &[f32]) -> Option<f32> {
+    let n2 = norm_sq(x);
+    (n2.is_finite() && n2 >= f32::MIN_POSITIVE).then_some(n2)
+}
+
+/// `|x|` in f64, exact for any finite `f32` components.
+fn norm_f64(x: &[f32]) -> f64 {
+    x.iter()
+        .map(|&v| f64::from(v) * f64::from(v))
+        .sum::<f64>()
+        .sqrt()
+}
+
+/// Cosine similarity in f64 (0 if either side is zero).
+fn cosine_f64(a: &[f32], b: &[f32]) -> f32 {
+    let d = norm_f64(a) * norm_f64(b);
+    if d > 0.0 {
+        let dot: f64 = a
+            .iter()
+            .zip(b)
+            .map(|(&x, &y)| f64::from(x) * f64::from(y))
+            .sum();
+        (dot / d) as f32
+    } else {
+        0.0
+    }
+}
+
+/// Scales `row` to unit length (a zero row stays zero): with the f32
+/// kernels, bit for bit as before, when `|row|²` fits f32, else in f64, so
+/// huge or tiny components still give a unit vector.
+pub(crate) fn normalize(row: &mut [f32]) {
+    if let Some(n2) = safe_norm_sq(row) {
+        scale(1.0 / n2.sqrt(), row);
+    } else {
+        let n = norm_f64(row);
+        if n > 0.0 {
+            for x in row {
+                *x = (f64::from(*x) / n) as f32;
+            }
+        }
+    }
+}
+
+/// Cosine similarity of two loaded vectors: [`crate::kernels::cosine`]
+/// when its f32 arithmetic can neither overflow nor underflow, else
+/// computed in f64 (so a component of 3·10¹⁹ does not give 0).
+pub(crate) fn cosine(a: &[f32], b: &[f32]) -> f32 {
+    match (safe_norm_sq(a), safe_norm_sq(b)) {
+        (Some(na), Some(nb)) if (na * nb).is_finite() && na * nb >= f32::MIN_POSITIVE => {
+            crate::kernels::cosine(a, b)
+        }
+        _ => cosine_f64(a, b),
+    }
+}
+
+/// Consumes ASCII whitespace; returns how many bytes, and whether they
+/// were exactly one `\n`.
+fn skip_whitespace(r: &mut impl BufRead) -> std::io::Result<(u64, bool)> {
+    let (mut n, mut newline) = (0u64, false);
+    loop {
+        let buf = r.fill_buf()?;
+        let k = buf.iter().take_while(|b| b.is_ascii_whitespace()).count();
+        if n == 0 && k > 0 {
+            newline = buf[0] == b'\n';
+        }
+        n += k as u64;
+        let done = k < buf.len() || buf.is_empty();
+        r.consume(k);
+        if done {
+            return Ok((n, n == 1 && newline));
+        }
+    }
+}
+
+/// The separator after each row of a binary file, as the strict reader
+/// learns it from the first row.
+#[derive(Default)]
+struct Layout {
+    /// True: word2vec C's `\n` after every row; false: gensim's nothing.
+    newline: Option<bool>,
+}
+
+impl Layout {
+    /// Whether `gap` (from [`skip_whitespace`]) before row `row` (1-based;
+    /// `V + 1` for the end of the input) fits the layout seen so far.
+    fn follows(&mut self, row: u64, (len, newline): (u64, bool)) -> bool {
+        if row == 1 {
+            return len == 0;
+        }
+        if len > 0 && !newline {
+            return false;
+        }
+        *self.newline.get_or_insert(newline) == newline
+    }
+}
+
+/// The magic int32 at offset 0 of a fastText `.bin` model (little-endian).
+const FASTTEXT_MAGIC: i32 = 793_712_314;
+
+/// What a file starting with `head` is, when it is a known binary model
+/// rather than a word-vector file: the message to show.
+fn foreign_format(head: &[u8]) -> Option<&'static str> {
+    if head.starts_with(&crate::blob::MAGIC) {
+        Some(
+            "this is a tiny-word2vec device blob (written by `w2v export`), not a vector file; \
+             pass the vector file it was exported from",
+        )
+    } else if head.starts_with(&FASTTEXT_MAGIC.to_le_bytes()) {
+        Some(
+            "this is a fastText binary model, not a word2vec vector file; \
+             use the .vec file fastText writes next to it",
+        )
+    } else {
+        None
+    }
+}
+
 /// Parses a `V D` header line.
 pub(crate) fn parse_header(line: &str) -> Option<(usize, usize)> {
     let mut it = line.split_ascii_whitespace();
@@ -756,7 +893,7 @@ mod tests {
         let d = tmpdir("badtext");
         let p = d.join("v.txt");
         let cases: &[(&str, &str)] = &[
-            ("", ":1: empty file"),
+            ("", "v.txt: empty file"),
             ("3\n", ":1: bad header"),
             ("2 x\n", ":1: bad header"),
             ("1 2\na 1.0\n", ":2: short row: expected 2 values, found 1"),
@@ -766,7 +903,14 @@ mod tests {
             ),
             ("1 2\na 1.0 zz\n", ":2: not a number"),
             ("1 2\na 1.0 NaN\n", ":2: non-finite"),
-            ("2 2\na 1 2\n", ":0: truncated"),
+            (
+                "2 2\na 1 2\n",
+                "v.txt: truncated: the file ends after 1 of the 2 rows the header `2 2` announces",
+            ),
+            (
+                "3 3\nk 1 0 0\n",
+                "truncated: the file ends after 1 of the 3 rows the header `3 3` announces",
+            ),
             ("1 2\na 1 2\nb 1 2\n", ":3: more rows"),
             ("2 2\na 1 2\na 1 2\n", "duplicate word"),
             ("1000000000000 1000000000\na 1 2\n", ":1: header claims"),
@@ -876,9 +1020,9 @@ mod tests {
         let mut extra = good.clone();
         extra.extend_from_slice(b"c ");
         let cases: Vec<(Vec<u8>, &str)> = vec![
-            (Vec::new(), ":0: empty file"),
-            (b"2 x\n".to_vec(), ":0: bad header"),
-            (b"2 2".to_vec(), ":0: bad header"),
+            (Vec::new(), "v.bin: empty file"),
+            (b"2 x\n".to_vec(), "v.bin: bad header"),
+            (b"2 2".to_vec(), "v.bin: bad header"),
             (
                 good[..good.len() - 3].to_vec(),
                 ":2: truncated: word \"b\" has 1 of its 2 floats",
@@ -921,6 +1065,79 @@ mod tests {
             "{e}"
         );
         std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn a_corrupt_text_file_is_not_read_as_binary() {
+        let d = tmpdir("fallback");
+        let p = d.join("f.vec");
+        // Its bytes line up as two gensim-layout binary rows, but the last
+        // one is followed by a newline: not one exact layout.
+        std::fs::write(&p, "2 2\nab 0.5 1.0\ncd 1.5 x.25\n").unwrap();
+        let e = Vectors::load(&p).unwrap_err().to_string();
+        assert!(e.ends_with("f.vec:3: not a number: \"x.25\""), "{e}");
+        // A file the binary layout accounts for exactly still falls back.
+        std::fs::write(&p, "1 2\nab 1.0 2.x\n").unwrap();
+        assert_eq!(VectorFormat::detect(&p).unwrap(), VectorFormat::Text);
+        let v = Vectors::load(&p).unwrap();
+        let want = [*b"1.0 ", *b"2.x\n"].map(f32::from_le_bytes);
+        assert_eq!((v.words(), v.data()), (&["ab".to_owned()][..], &want[..]));
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn blobs_and_fasttext_models_are_named_not_parsed() {
+        let d = tmpdir("foreign");
+        let p = d.join("model.bin");
+        let mut blob = crate::blob::MAGIC.to_vec();
+        blob.extend_from_slice(b"\x01\0\0\0 2 3\n\xff\xfe");
+        let mut fasttext = FASTTEXT_MAGIC.to_le_bytes().to_vec();
+        fasttext.extend_from_slice(&12i32.to_le_bytes());
+        for (bytes, want) in [
+            (
+                blob,
+                "model.bin: this is a tiny-word2vec device blob (written by `w2v export`)",
+            ),
+            (fasttext, "model.bin: this is a fastText binary model"),
+        ] {
+            std::fs::write(&p, &bytes).unwrap();
+            for e in [
+                Vectors::load(&p).unwrap_err(),
+                Vectors::load_text(&p).unwrap_err(),
+                Vectors::load_binary(&p).unwrap_err(),
+            ] {
+                let e = e.to_string();
+                assert!(e.contains(want), "{e}");
+            }
+        }
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn huge_components_do_not_overflow_norms_or_cosines() {
+        let words = ["a", "b", "c", "d"].map(String::from).to_vec();
+        let data = vec![3e19, 0.0, 3e19, 3e18, 0.0, 1.0, 1e-30, 1e-30];
+        let v = Vectors::new(words, 2, data).unwrap();
+        let n = v.normalized();
+        assert_eq!(n.get("a"), Some(&[1.0, 0.0][..]));
+        let [x, y] = [n.get("d").unwrap()[0], n.get("d").unwrap()[1]];
+        assert!((x - std::f32::consts::FRAC_1_SQRT_2).abs() < 1e-6 && x == y);
+        // cos(a, b) = 10 / √101.
+        let want = 10.0 / 101f32.sqrt();
+        let r = v.most_similar("a", 3).unwrap();
+        assert_eq!(r[0].0, "b");
+        assert!((r[0].1 - want).abs() < 1e-6, "{r:?}");
+        assert!((cosine(v.get("a").unwrap(), v.get("b").unwrap()) - want).abs() < 1e-6);
+        assert!(
+            (cosine(v.get("d").unwrap(), v.get("c").unwrap()) - std::f32::consts::FRAC_1_SQRT_2)
+                .abs()
+                < 1e-6
+        );
+        // Ordinary vectors: exactly the kernels' result.
+        let (p, q) = ([0.3, -1.2, 2.0], [1.0, 0.5, -0.25]);
+        assert_eq!(cosine(&p, &q), crate::kernels::cosine(&p, &q));
+        let r = v.analogy("c", "a", "d", 1, AnalogyMethod::Add).unwrap();
+        assert!(r[0].1.is_finite() && r[0].1 > 0.5, "{r:?}");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::corpus::{Token, Tokenizer};
 use std::collections::HashMap;
 use std::format;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::prelude::rust_2024::*;
 use std::vec;
@@ -481,31 +481,17 @@ impl Vocab {
     ///
     /// # Errors
     /// As [`Vocab::load`].
-    pub fn read(mut reader: impl BufRead, path: &Path) -> Result<Self, HostError> {
+    pub fn read(reader: impl BufRead, path: &Path) -> Result<Self, HostError> {
         // A word and a count: a longer line is an error, so an endless line
         // cannot exhaust memory.
         const MAX_LINE: u64 = crate::corpus::MAX_TOKEN_BYTES as u64 + 64;
+        let mut lines = crate::lines::BoundedLines::new(reader, path);
         let mut pairs = Vec::new();
         let mut buf = Vec::new();
-        for n in 0u64.. {
-            buf.clear();
-            (&mut reader)
-                .take(MAX_LINE + 1)
-                .read_until(b'\n', &mut buf)
-                .map_err(|e| HostError::io(path, e))?;
-            if buf.is_empty() {
-                break;
-            }
-            let bad = |msg: &str| HostError::Format {
-                path: path.into(),
-                line: n + 1,
-                msg: msg.into(),
-            };
-            if buf.last() == Some(&b'\n') {
-                buf.pop();
-            } else if buf.len() as u64 > MAX_LINE {
-                return Err(bad("line too long for `word count`"));
-            }
+        while lines.read_into(&mut buf, MAX_LINE, || {
+            "line too long for `word count`".into()
+        })? {
+            let bad = |msg: &str| lines.error(msg);
             let line = std::str::from_utf8(&buf).map_err(|_| bad("not valid UTF-8"))?;
             let mut parts = line.split_whitespace();
             let (Some(w), Some(c), None) = (parts.next(), parts.next(), parts.next()) else {

@@ -352,7 +352,7 @@ fn bad_vector_files_and_queries_fail_clearly() {
         (
             "trunc.txt",
             b"3 3\nking 1 0 0\nqueen 1 0 0\n",
-            "truncated: header says 3 rows, file has 2",
+            "trunc.txt: truncated: the file ends after 2 of the 3 rows the header `3 3` announces",
         ),
         ("empty.txt", b"", "empty file"),
     ];
@@ -532,4 +532,132 @@ fn loss_log_plots_and_export() {
         &w2v(&["export", "--vectors", &d.path("missing.txt"), "--out", &b8]),
         "missing.txt",
     );
+}
+
+/// Issue 12: endless lines, unanswerable or malformed evaluation files,
+/// corrupt text read as binary, and foreign files as `--vectors`.
+#[test]
+fn eval_inputs_and_foreign_vector_files_fail_clearly() {
+    let d = Dir::new("evalin");
+    let good = d.write("good.txt", "3 2\nking 1 0\nqueen 0.9 0.1\nman 3e19 1\n");
+    let ws = d.write("ws.tsv", "king\tqueen\t9\nking\tman\t3\n");
+    // Endless lines stop at the readers' limits.
+    for (args, want) in [
+        (
+            &["eval", "--vectors", &good, "--analogy", "/dev/zero"][..],
+            "/dev/zero:1: line longer than 16448 bytes",
+        ),
+        (
+            &["eval", "--vectors", &good, "--wordsim", "/dev/zero"],
+            "/dev/zero:1: line longer than",
+        ),
+        (
+            &["plot-loss", "/dev/zero", "--out", &d.path("l.png")],
+            "/dev/zero:1: line longer than 256 bytes",
+        ),
+    ] {
+        assert_fails(&w2v(args), want);
+    }
+    // All questions unanswerable: no NaN%.
+    let q = d.write("q.txt", ": s\nking queen man zzz\nyy king queen man\n");
+    let o = w2v(&["eval", "--vectors", &good, "--analogy", &q, "--sections"]);
+    assert_ok(&o);
+    let s = stdout(&o);
+    assert!(!s.contains("NaN"), "{s}");
+    assert!(
+        s.contains("  s                                n/a  (0 / 0, 2 skipped)"),
+        "{s}"
+    );
+    assert!(s.contains("semantic accuracy: n/a  (0 / 0)"), "{s}");
+    assert!(
+        s.contains("analogy accuracy: n/a  (0 of 2 questions answerable: each has a word outside the first 3 rows"),
+        "{s}"
+    );
+    // Malformed evaluation files name the line.
+    let cases: [(&str, &[u8], &str); 4] = [
+        (
+            "three.txt",
+            b": s\nking queen man\n",
+            "three.txt:2: expected 4 words `a b c d`",
+        ),
+        (
+            "utf8.txt",
+            b": s\nking queen man \xff\n",
+            "utf8.txt:2: not valid UTF-8",
+        ),
+        (
+            "nan.tsv",
+            b"king\tqueen\tnan\n",
+            "nan.tsv:1: score is not finite",
+        ),
+        (
+            "same.tsv",
+            b"king\tqueen\t5\nking\tman\t5\n",
+            "same.tsv: all 2 usable pairs have the same human score",
+        ),
+    ];
+    for (name, bytes, want) in cases {
+        let p = d.write(name, bytes);
+        let flag = if name.ends_with(".tsv") {
+            "--wordsim"
+        } else {
+            "--analogy"
+        };
+        assert_fails(&w2v(&["eval", "--vectors", &good, flag, &p]), want);
+    }
+    // A component of 3e19 does not make the cosine 0 (cos(king, man) ≈ 1).
+    let o = w2v(&["eval", "--vectors", &good, "--wordsim", &ws]);
+    assert_ok(&o);
+    assert!(
+        stdout(&o).contains("wordsim spearman: -1.0000  (pearson -1.0000, 2 pairs"),
+        "{}",
+        stdout(&o)
+    );
+    let o = w2v(&["similar", "--vectors", &good, "-k", "1", "king"]);
+    assert_ok(&o);
+    assert_eq!(stdout(&o), "man\t1.0000\n");
+    // A corrupt text file is not silently read as binary.
+    let f = d.write("f.vec", "2 2\nab 0.5 1.0\ncd 1.5 x.25\n");
+    let out = d.path("o.txt");
+    assert_fails(
+        &w2v(&[
+            "convert",
+            "--vectors",
+            &f,
+            "--output",
+            &out,
+            "--format",
+            "text",
+        ]),
+        "f.vec:3: not a number: \"x.25\"",
+    );
+    assert!(!std::path::Path::new(&out).exists());
+    // A truncated text file says how many rows it has.
+    let cut = d.write("cut.txt", "4313 2\nking 1 0\nqueen 0 1\n");
+    assert_fails(
+        &w2v(&["similar", "--vectors", &cut, "king"]),
+        "cut.txt: truncated: the file ends after 2 of the 4313 rows the header `4313 2` announces",
+    );
+    // A blob or a fastText model as --vectors says what it is.
+    let blob = d.path("m.blob");
+    assert_ok(&w2v(&["export", "--vectors", &good, "--out", &blob]));
+    let mut ft = 793_712_314i32.to_le_bytes().to_vec();
+    ft.extend_from_slice(&[12, 0, 0, 0, b'\n', 0xff]);
+    let ft = d.write("m.bin", ft);
+    for (p, want) in [
+        (
+            &blob,
+            "m.blob: this is a tiny-word2vec device blob (written by `w2v export`), not a vector file; pass the vector file it was exported from",
+        ),
+        (
+            &ft,
+            "m.bin: this is a fastText binary model, not a word2vec vector file; use the .vec file",
+        ),
+    ] {
+        assert_fails(&w2v(&["similar", "--vectors", p, "king"]), want);
+        assert_fails(
+            &w2v(&["similar", "--vectors", p, "--vectors-format", "bin", "king"]),
+            want,
+        );
+    }
 }

@@ -70,7 +70,7 @@ fn malformed_logs_are_errors_naming_the_line() {
             ":1: expected the header \"words,alpha,loss\"",
         ),
         ("1,0.1,2.0\n", ":1: expected the header"),
-        ("words,alpha,loss\n", ":0: no rows"),
+        ("words,alpha,loss\n", "loss.csv: no rows"),
         ("words,alpha,loss\n1,0.1\n", ":2: expected 3 fields"),
         ("words,alpha,loss\n1,0.1,2,3\n", ":2: expected 3 fields"),
         (

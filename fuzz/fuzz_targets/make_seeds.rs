@@ -1,7 +1,7 @@
 //! Writes seed inputs for the fuzz targets into fuzz/seeds/<target>/:
 //! small valid blobs (f32 and int8, with and without counts and output rows),
-//! text and binary vector files (word2vec C's and gensim's layouts), corpora
-//! and vocabulary files.
+//! text and binary vector files (word2vec C's and gensim's layouts), corpora,
+//! vocabulary files, analogy and word-pair files, and loss logs.
 //! Run: `cargo +nightly run --bin make_seeds` from fuzz/.
 
 use tiny_word2vec::blob::{BlobSource, EncodeOptions, encode_source};
@@ -51,5 +51,12 @@ fn main() {
     std::fs::write("seeds/binary_reader/gensim.bin", gensim).unwrap();
     std::fs::write("seeds/vocab/corpus.txt", b"\x02the whale, the sea\nthe ship\tahab's whale\n\xc3\xa9t\xc3\xa9 the\n").unwrap();
     std::fs::write("seeds/vocab/vocab.txt", b"\x00the 10\nwhale 5\nsea 5\nship 1\n").unwrap();
-    println!("wrote text, binary and vocabulary seeds");
+    for d in ["eval_file", "loss_log"] {
+        std::fs::create_dir_all(format!("seeds/{d}")).unwrap();
+    }
+    std::fs::write("seeds/eval_file/questions.txt", ": capital-common-countries\nAthens Greece Baghdad Iraq\nking queen man woman\n: gram1-adjective-to-adverb\namazing amazingly apparent apparently\n").unwrap();
+    std::fs::write("seeds/eval_file/wordsim.tsv", "# Word 1\tWord 2\tHuman (mean)\nking\tqueen\t8.58\nman\twoman\t8.30\nparis\tFrance\t9.1\nhuge\tking\t1.2\n").unwrap();
+    std::fs::write("seeds/loss_log/loss.csv", "words,alpha,loss\n20000,0.024733,3.571207\n40000,0.024466,3.112530\n60000,0.0242,2.9\n").unwrap();
+    std::fs::write("seeds/loss_log/crlf.csv", "words, alpha, loss\r\n\r\n10,0.025,4.1\r\n10,0.02,3.9\r\n").unwrap();
+    println!("wrote text, binary, vocabulary, evaluation-file and loss-log seeds");
 }

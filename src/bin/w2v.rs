@@ -755,9 +755,9 @@ fn eval(a: EvalArgs) -> Result<(), HostError> {
         if a.sections {
             for s in &r.sections {
                 println!(
-                    "  {:<28} {:6.2}%  ({} / {}, {} skipped)",
+                    "  {:<28} {:>7}  ({} / {}, {} skipped)",
                     s.name,
-                    s.accuracy(),
+                    percent(s),
                     s.correct,
                     s.answered,
                     s.skipped()
@@ -766,23 +766,31 @@ fn eval(a: EvalArgs) -> Result<(), HostError> {
         }
         for s in [r.semantic(), r.syntactic()] {
             println!(
-                "{} accuracy: {:.2}%  ({} / {})",
+                "{} accuracy: {}  ({} / {})",
                 s.name,
-                s.accuracy(),
+                percent(&s),
                 s.correct,
                 s.answered
             );
         }
         let all = r.overall();
-        println!(
-            "analogy accuracy: {:.2}%  ({} / {} answered, {} of {} skipped, restrict {})",
-            all.accuracy(),
-            all.correct,
-            all.answered,
-            all.skipped(),
-            all.total,
-            r.restrict
-        );
+        if all.answered == 0 {
+            println!(
+                "analogy accuracy: n/a  (0 of {} questions answerable: each has a word outside \
+                 the first {} rows; raise --restrict or check the file's words)",
+                all.total, r.restrict
+            );
+        } else {
+            println!(
+                "analogy accuracy: {}  ({} / {} answered, {} of {} skipped, restrict {})",
+                percent(&all),
+                all.correct,
+                all.answered,
+                all.skipped(),
+                all.total,
+                r.restrict
+            );
+        }
     }
     if let Some(p) = &a.wordsim {
         let r = evaluate_word_pairs(&v, p, a.ws_restrict)?;
@@ -793,6 +801,11 @@ fn eval(a: EvalArgs) -> Result<(), HostError> {
     }
     eprintln!("evaluated in {:.1} s", t0.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// `75.00%`, or `n/a` for a section without answerable questions.
+fn percent(s: &tiny_word2vec::eval::SectionScore) -> String {
+    s.accuracy().map_or("n/a".into(), |a| format!("{a:.2}%"))
 }
 
 fn convert(a: ConvertArgs) -> Result<(), HostError> {
