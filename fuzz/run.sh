@@ -2,7 +2,7 @@
 # Runs every fuzz target for a fixed budget with cargo-fuzz (libFuzzer, nightly).
 #
 # Usage: fuzz/run.sh [SECONDS_PER_TARGET=60] [TARGET...]
-# Targets: tokenizer, vocab, text_reader, binary_reader, blob_open, cli.
+# Targets: tokenizer, vocab, text_reader, binary_reader, blob_open, cli, checkpoint.
 # The corpus grows under fuzz/corpus/<target>/ (seeded from fuzz/seeds/<target>/
 # when present); crashes land in fuzz/artifacts/<target>/ and fail the script.
 # Prints one summary line per target: executions, corpus size, crashes.
