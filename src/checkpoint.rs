@@ -534,7 +534,7 @@ pub(crate) fn check_vocab(path: &Path, saved: &Vocab, this: &Vocab) -> Result<()
     Err(HostError::CheckpointMismatch {
         path: path.into(),
         what: format!(
-            "the checkpoint was written with a different vocabulary ({diff}); resume with the same corpus, --min-count, --max-vocab and --read-vocab file"
+            "the checkpoint was written with a different vocabulary ({diff}); resume with the same corpus (and --read-vocab file, if any)"
         ),
     })
 }

@@ -199,3 +199,23 @@ fn a_checkpoint_that_is_not_a_regular_file_is_refused_promptly() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_checkpoint_resumed_with_another_vocabulary_is_refused() {
+    let dir = tmpdir("vocab");
+    let (corpus, ck) = trained(&dir, &TEXT.repeat(20));
+    // As if --read-vocab named another vocabulary file.
+    let other = Vocab::from_sorted(vec![("the".into(), 60), ("whale".into(), 21)]).unwrap();
+    let cp = Checkpointing {
+        dir: Some(ck.clone()),
+        resume: true,
+    };
+    let e = train_with_checkpoints(&corpus, other, &cfg(), |_| {}, &cp).unwrap_err();
+    assert!(matches!(e, HostError::CheckpointMismatch { .. }), "{e:?}");
+    let msg = e.to_string();
+    assert!(
+        msg.contains(r#"different vocabulary (word 2 is "and" ×20 there, "whale" ×21 here)"#),
+        "{msg}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
