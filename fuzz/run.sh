@@ -2,7 +2,8 @@
 # Runs every fuzz target for a fixed budget with cargo-fuzz (libFuzzer, nightly).
 #
 # Usage: fuzz/run.sh [SECONDS_PER_TARGET=60] [TARGET...]
-# Targets: tokenizer, vocab, text_reader, binary_reader, blob_open, cli, eval_file, loss_log.
+# Targets: tokenizer, vocab, text_reader, binary_reader, blob_open, cli, cli_run, eval_file,
+# loss_log, checkpoint.
 # The corpus grows under fuzz/corpus/<target>/ (seeded from fuzz/seeds/<target>/
 # when present); crashes land in fuzz/artifacts/<target>/ and fail the script.
 # Prints one summary line per target: executions, corpus size, crashes.

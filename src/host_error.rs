@@ -67,6 +67,25 @@ pub enum HostError {
         /// What was found, e.g. `loss is NaN`.
         what: String,
     },
+    /// A training checkpoint is damaged: its checksum does not match (a
+    /// flipped or missing byte), it is not a checkpoint, or its contents are
+    /// inconsistent. Resuming from it would continue a different model.
+    CheckpointCorrupt {
+        /// The checkpoint file.
+        path: PathBuf,
+        /// What is wrong, e.g. `checksum mismatch`.
+        what: String,
+    },
+    /// A sound training checkpoint that belongs to another run: other
+    /// settings, another corpus or vocabulary, or another format version.
+    CheckpointMismatch {
+        /// The checkpoint file.
+        path: PathBuf,
+        /// What differs (naming the flag and both values, or the corpus
+        /// sizes) and what to do, e.g. `the checkpoint was written with
+        /// --window 5, this run has --window 2; resume with the same flags`.
+        what: String,
+    },
 }
 
 impl HostError {
@@ -117,6 +136,14 @@ impl fmt::Display for HostError {
                     write!(f, "; the vector of {w:?} is not finite")?;
                 }
                 f.write_str(" (lower --alpha); no model written")
+            }
+            HostError::CheckpointCorrupt { path, what } => write!(
+                f,
+                "{}: checkpoint is corrupt ({what}); delete it to start over, or resume from a good copy",
+                path.display()
+            ),
+            HostError::CheckpointMismatch { path, what } => {
+                write!(f, "{}: {what}", path.display())
             }
         }
     }

@@ -469,15 +469,19 @@ pub fn train_with_vocab(
 /// [`train_with_vocab`] with checkpoints: with `cp.dir`, the whole training
 /// state is written atomically to `cp.dir/`[`CHECKPOINT_FILE`] at the end of
 /// every epoch; with `cp.resume` and a checkpoint there, training continues
-/// after its last epoch (its vocabulary replaces `vocab`). The configuration
-/// and the corpus size must match the checkpoint's. The random streams
-/// depend only on (seed, thread, epoch), so with one thread a resumed run
-/// ends bit-identical to an uninterrupted one.
+/// after its last epoch. The configuration, the corpus (its size and a hash
+/// of sampled blocks) and `vocab` must be the checkpoint's. The random
+/// streams depend only on (seed, thread, epoch), so with one thread a
+/// resumed run ends bit-identical to an uninterrupted one. The checkpoint
+/// carries a CRC-32 of its contents.
 ///
 /// # Errors
-/// As [`train_with_vocab`]; [`HostError::Io`] / [`HostError::Format`] for
-/// an unreadable or malformed checkpoint; [`HostError::Invalid`] if it was
-/// written with another configuration or corpus.
+/// As [`train_with_vocab`]; [`HostError::Io`] if the checkpoint cannot be
+/// read or written; [`HostError::Invalid`] if it is not a regular file;
+/// [`HostError::CheckpointCorrupt`] if it is damaged (checksum mismatch,
+/// truncated); [`HostError::CheckpointMismatch`] if it was written with
+/// other settings (naming the flags), another corpus or vocabulary, or by
+/// another format version.
 pub fn train_with_checkpoints(
     path: &Path,
     vocab: Vocab,
@@ -487,10 +491,19 @@ pub fn train_with_checkpoints(
 ) -> Result<(Model, TrainSummary), HostError> {
     cfg.validate()?;
     let file_len = crate::corpus::check_corpus(path)?;
-    let ckpt = cp.prepare(path)?;
+    // The checkpoint file and what it must remember of the corpus.
+    let ckpt = match cp.prepare(path)? {
+        Some(file) => Some((
+            file,
+            crate::checkpoint::CorpusFingerprint::of(path, file_len)?,
+        )),
+        None => None,
+    };
     let resumed = match &ckpt {
-        Some(file) if cp.resume && file.exists() => {
-            Some(crate::checkpoint::load(file, cfg, file_len)?)
+        Some((file, corpus)) if cp.resume && file.exists() => {
+            let ck = crate::checkpoint::load(file, cfg, corpus)?;
+            crate::checkpoint::check_vocab(file, &ck.model.vocab, &vocab)?;
+            Some(ck)
         }
         _ => None,
     };
@@ -565,15 +578,17 @@ pub fn train_with_checkpoints(
         monitor(&ctx, start, running, &mut observer, &mut mon, last)
     };
     let save = |epoch: usize, syn0: &[f32], syn1: &[f32]| match &ckpt {
-        Some(file) => crate::checkpoint::save(
+        Some((file, corpus)) => crate::checkpoint::save(
             file,
             cfg,
-            file_len,
-            epoch + 1,
-            ctx.vocab,
-            syn0,
-            syn1,
-            &shared.counters(),
+            corpus,
+            &crate::checkpoint::State {
+                epochs_done: epoch + 1,
+                vocab: ctx.vocab,
+                syn0,
+                syn1,
+                counters: &shared.counters(),
+            },
         ),
         None => Ok(()),
     };
@@ -729,6 +744,14 @@ impl Checkpointing {
 
 /// The checkpoint's file name in [`Checkpointing::dir`].
 pub const CHECKPOINT_FILE: &str = "checkpoint.tw2v";
+
+/// For the `checkpoint` fuzz target only: parses `bytes` as a checkpoint
+/// against a fixed small configuration and corpus, ignoring the result.
+#[doc(hidden)]
+pub fn __fuzz_checkpoint(bytes: &[u8]) {
+    let (cfg, corpus) = crate::checkpoint::fuzz_setup();
+    let _ = crate::checkpoint::parse(bytes, Path::new("fuzz.tw2v"), &cfg, &corpus);
+}
 
 /// Runs epochs `first..cfg.epochs`, one [`hogwild::run`] each, calling
 /// `save` after each epoch; stops early when a worker fails or the

@@ -136,7 +136,11 @@ fn a_killed_run_resumes_to_the_same_bytes() {
     .output()
     .unwrap();
     assert_eq!(o.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("other settings"));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains("written with --window 5, this run has --window 2; resume with the same flags"),
+        "{e}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -3,6 +3,9 @@
 //! text and binary vector files (word2vec C's and gensim's layouts), corpora,
 //! vocabulary files, analogy and word-pair files, and loss logs.
 //! Run: `cargo +nightly run --bin make_seeds` from fuzz/.
+//! The checkpoint seeds (fuzz/seeds/checkpoint/) need the crate's private
+//! writer: `W2V_WRITE_FUZZ_SEEDS=1 cargo test --features std --lib
+//! the_checkpoint_fuzz_seeds` from the crate root writes them.
 
 use tiny_word2vec::blob::{BlobSource, EncodeOptions, encode_source};
 use tiny_word2vec::vectors::Vectors;
