@@ -1313,6 +1313,40 @@ mod tests {
     }
 
     #[test]
+    fn the_divergence_guard_catches_huge_finite_weights() {
+        let vocab = Vocab::from_sorted(vec![("a".into(), 3), ("b".into(), 2)]).unwrap();
+        let mut rng = seeded_rng(1);
+        let mut model = Model::init(vocab, 4, Loss::NegativeSampling, Init::TwoOverD, &mut rng);
+        let shared = Shared {
+            words: AtomicU64::new(0),
+            abort: AtomicBool::new(false),
+            nonfinite_at: AtomicU64::new(u64::MAX),
+            stats: Vec::new(),
+        };
+        let sum = Totals {
+            words: 5,
+            loss: 1.0,
+            ..Totals::default()
+        };
+        assert!(check_finite(&model, &shared, &sum).is_ok());
+        model.syn1[5] = MAX_WEIGHT; // at the bound: still accepted
+        assert!(check_finite(&model, &shared, &sum).is_ok());
+        model.syn1[5] = 1.5e16; // what `--alpha 1` wrote with exit 0
+        let e = check_finite(&model, &shared, &sum).unwrap_err();
+        assert!(matches!(&e, HostError::Diverged { word: Some(w), .. } if w == "b"), "{e}");
+        assert!(e.to_string().contains("larger than 1e4"), "{e}");
+    }
+
+    #[test]
+    fn a_vocabulary_sharing_no_word_with_the_corpus_trains_nothing_and_says_so() {
+        let dir = tmpdir("train-novocab");
+        let p = toy_corpus(&dir);
+        let vocab = Vocab::from_sorted(vec![("zebra".into(), 3), ("yak".into(), 2)]).unwrap();
+        let e = train_with_vocab(&p, vocab, &toy_cfg(), |_| {}).unwrap_err();
+        assert!(e.to_string().contains("no word of the corpus is in the vocabulary"), "{e}");
+    }
+
+    #[test]
     fn learns_shared_contexts_and_is_deterministic() {
         let dir = tmpdir("train");
         let p = toy_corpus(&dir);

@@ -115,6 +115,7 @@ impl Vectors {
     /// skipping the row indices in `exclude`, best first.
     pub fn nearest_to(&self, query: &[f32], k: usize, exclude: &[usize]) -> Vec<(String, f32)> {
         let qn = safe_norm_sq(query).map(f32::sqrt);
+        let k = k.min(self.len()); // an absurd k allocates nothing
         let mut best: Vec<(f32, usize)> = Vec::with_capacity(k + 1);
         for (i, row) in self.data.chunks_exact(self.dim).enumerate() {
             if exclude.contains(&i) {
@@ -616,6 +617,7 @@ impl Vectors {
             .map(|((b, a), c)| b - a + c)
             .collect();
         normalize(&mut q);
+        let k = k.min(self.len()); // an absurd k allocates nothing
         let mut best: Vec<(f32, usize)> = Vec::with_capacity(k + 1);
         let mut unit_row = vec![0.0; self.dim];
         for (i, row) in self.data.chunks_exact(self.dim).enumerate() {

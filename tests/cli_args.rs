@@ -237,8 +237,8 @@ fn command(args: &[String]) -> std::process::Command {
 #[test]
 fn arbitrary_numbers_for_every_flag_never_crash() {
     let fx = Fixture::new();
-    let mut stopped = 0;
-    let mut runs = 0;
+    let stopped = std::cell::Cell::new(0usize);
+    let runs = std::cell::Cell::new(0usize);
     let cfg = ProptestConfig {
         cases: 160,
         failure_persistence: None,
