@@ -795,10 +795,9 @@ where
 fn check_finite(model: &Model, shared: &Shared, sum: &Totals) -> Result<(), HostError> {
     let seen = shared.nonfinite_at.load(Ordering::Relaxed);
     let dim = model.syn0.len() / model.vocab.len().max(1);
-    // NaN compares false, so `!(|x| <= MAX_WEIGHT)` catches it too.
     let bad_row = |m: &[f32]| {
         m.chunks_exact(dim.max(1))
-            .position(|r| r.iter().any(|x| !(x.abs() <= MAX_WEIGHT)))
+            .position(|r| r.iter().any(|x| !x.is_finite() || x.abs() > MAX_WEIGHT))
     };
     let word = bad_row(&model.syn0)
         .or_else(|| bad_row(&model.syn1).filter(|&i| i < model.vocab.len()))
@@ -1333,7 +1332,10 @@ mod tests {
         assert!(check_finite(&model, &shared, &sum).is_ok());
         model.syn1[5] = 1.5e16; // what `--alpha 1` wrote with exit 0
         let e = check_finite(&model, &shared, &sum).unwrap_err();
-        assert!(matches!(&e, HostError::Diverged { word: Some(w), .. } if w == "b"), "{e}");
+        assert!(
+            matches!(&e, HostError::Diverged { word: Some(w), .. } if w == "b"),
+            "{e}"
+        );
         assert!(e.to_string().contains("larger than 1e4"), "{e}");
     }
 
@@ -1343,7 +1345,11 @@ mod tests {
         let p = toy_corpus(&dir);
         let vocab = Vocab::from_sorted(vec![("zebra".into(), 3), ("yak".into(), 2)]).unwrap();
         let e = train_with_vocab(&p, vocab, &toy_cfg(), |_| {}).unwrap_err();
-        assert!(e.to_string().contains("no word of the corpus is in the vocabulary"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("no word of the corpus is in the vocabulary"),
+            "{e}"
+        );
     }
 
     #[test]

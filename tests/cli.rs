@@ -309,7 +309,7 @@ fn bad_corpus_inputs_fail_clearly() {
         &train(&d, &rare, &out, &["--dim", "0"]),
         "dim must be positive",
     );
-    assert_fails(&train(&d, &rare, &rare, &[]), "would overwrite the input");
+    assert_fails(&train(&d, &rare, &rare, &[]), "is the same file as --input");
     // A failed run leaves an existing output untouched, and no temporary file.
     let precious = d.write("precious.txt", "1 1\nkeep 1\n");
     assert_fails(

@@ -10,7 +10,7 @@ mod support;
 
 use std::io::BufRead;
 use std::path::Path;
-use support::{QUICK, TempDir, assert_fails, assert_ok, small_corpus, stderr, w2v};
+use support::{QUICK, TempDir, assert_fails, assert_ok, mkfifo, small_corpus, stderr, w2v};
 
 fn train(corpus: &Path, output: &Path) -> std::process::Command {
     let mut c = w2v();
@@ -143,13 +143,7 @@ fn devices_fifos_and_symlinks_are_written_not_replaced() {
     }
     // A FIFO: the vectors flow through it, and it stays a FIFO.
     let fifo = d.join("pipe");
-    assert!(
-        std::process::Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .unwrap()
-            .success()
-    );
+    mkfifo(&fifo);
     let reader = {
         let fifo = fifo.clone();
         std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
@@ -244,13 +238,7 @@ fn a_loss_log_that_fails_mid_run_costs_no_model() {
     // The log is a FIFO whose reader leaves after the header: every later
     // row fails with a broken pipe, as a full disk would fail it.
     let fifo = d.join("loss.csv");
-    assert!(
-        std::process::Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .unwrap()
-            .success()
-    );
+    mkfifo(&fifo);
     let reader = {
         let fifo = fifo.clone();
         std::thread::spawn(move || {
@@ -340,13 +328,7 @@ fn stale_temporaries_are_removed_and_an_interrupted_write_leaves_none() {
 fn a_corpus_that_is_not_a_regular_file_is_explained() {
     let d = TempDir::new("files-fifo-corpus");
     let fifo = d.join("corpus");
-    assert!(
-        std::process::Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .unwrap()
-            .success()
-    );
+    mkfifo(&fifo);
     let o = train(&fifo, &d.join("o.vec")).output().unwrap();
     assert_fails(&o, "the corpus is a pipe (FIFO)");
     assert!(stderr(&o).contains("save the text to a file first"));

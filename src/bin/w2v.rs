@@ -716,7 +716,7 @@ fn similar(a: SimilarArgs) -> Result<(), HostError> {
     for (n, w) in a.words.iter().enumerate() {
         if a.words.len() > 1 {
             let gap = if n > 0 { "\n" } else { "" };
-            write!(out, "{gap}{w}:\n").map_err(stdout_error)?;
+            writeln!(out, "{gap}{w}:").map_err(stdout_error)?;
         }
         for (word, score) in v.most_similar(w, a.k.min(v.len()))? {
             writeln!(out, "{word}\t{score:.4}").map_err(stdout_error)?;

@@ -93,3 +93,9 @@ pub const QUICK: [&str; 9] = [
     "1",
     "--quiet",
 ];
+
+/// Makes a FIFO at `path` (with `mkfifo`, which every Unix has).
+pub fn mkfifo(path: &Path) {
+    let made = Command::new("mkfifo").arg(path).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo {}", path.display());
+}
