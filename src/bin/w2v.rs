@@ -574,6 +574,7 @@ fn train(a: TrainArgs) -> Result<(), HostError> {
     let vocab = a.vocab(&cfg)?;
     let skipped = match vocab.skipped_tokens() {
         0 => String::new(),
+        1 => format!(", 1 token longer than {MAX_TOKEN_BYTES} bytes skipped"),
         n => format!(", {n} tokens longer than {MAX_TOKEN_BYTES} bytes skipped"),
     };
     say(format!(
