@@ -39,7 +39,9 @@ for t in "${targets[@]}"; do
     echo "fuzz $t: CRASH or error (see above; artifacts in fuzz/artifacts/$t)" >&2
     status=1
   fi
-  execs=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -1)
+  # `|| true`: a target that failed to build prints no stats, and under
+  # `set -e -o pipefail` a grep without a match would end the script early.
+  execs=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -1 || true)
   crashes=$(find "artifacts/$t" -type f 2>/dev/null | wc -l)
   echo "fuzz $t: ${execs:-?} executions in ${budget}s, corpus $(find "corpus/$t" -type f | wc -l) files, crash artifacts $crashes"
   rm -f "$log"
