@@ -247,12 +247,13 @@ fn arbitrary_numbers_for_every_flag_never_crash() {
     let flags = prop::collection::vec((0usize..TRAIN_FLAGS.len(), value()), 1..4);
     proptest!(cfg, |(train in flags, which in 0usize..6, q in value())| {
         let args = fx.train(&train);
-        stopped += usize::from(check(run(command(&args)), &args));
+        stopped.set(stopped.get() + usize::from(check(run(command(&args)), &args)));
         let args = fx.query(which, &q);
-        stopped += usize::from(check(run(command(&args)), &args));
-        runs += 2;
+        stopped.set(stopped.get() + usize::from(check(run(command(&args)), &args)));
+        runs.set(runs.get() + 2);
     });
     // Huge but valid settings run long; most settings finish or are refused.
+    let (stopped, runs) = (stopped.get(), runs.get());
     assert!(
         stopped * 10 <= runs,
         "{stopped} of {runs} runs hit the time bound"
