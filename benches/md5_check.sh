@@ -79,8 +79,8 @@ vec="$tmp/cbow.bin"
 train "$a" "$vec" "$corpus" --threads 1 --seed 1 --model cbow --format bin
 for x in a b; do
   bin="$a"; [ "$x" = b ] && bin="$b"
-  "$bin" export --vectors "$vec" --out "$tmp/f32-$x.blob"
-  "$bin" export --vectors "$vec" --out "$tmp/i8-$x.blob" --int8
+  "$bin" export --vectors "$vec" --out "$tmp/f32-$x.blob" >/dev/null 2>&1
+  "$bin" export --vectors "$vec" --out "$tmp/i8-$x.blob" --int8 >/dev/null 2>&1
   { "$bin" similar --vectors "$vec" -k 10 whale ship sea
     "$bin" analogy --vectors "$vec" -k 5 man king woman; } >"$tmp/q-$x.txt"
 done

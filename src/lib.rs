@@ -57,53 +57,26 @@
 #[cfg(any(test, feature = "std"))]
 extern crate std;
 
-pub mod activation;
-pub mod blob;
-pub mod embedding;
-mod error;
-pub mod finetune;
-pub mod huffman;
-pub mod kernels;
-pub mod loss;
-pub mod nn;
-#[allow(unsafe_code)]
-mod prefetch;
-pub mod sampling;
-pub mod sgns;
-pub mod step;
-pub mod topk;
+mod core;
+#[cfg(feature = "std")]
+mod host;
 
-pub use error::Error;
+pub use crate::core::{
+    Error, activation, embedding, finetune, huffman, kernels, loss, nn, sampling, sgns, step, topk,
+};
 
-#[cfg(feature = "std")]
-pub mod atomic;
-#[cfg(feature = "std")]
-mod checkpoint;
-#[cfg(feature = "std")]
-pub mod corpus;
-#[cfg(feature = "std")]
-pub mod eval;
-#[cfg(feature = "std")]
-pub mod gradcheck;
-#[cfg(feature = "std")]
-#[allow(unsafe_code)]
-mod hogwild;
-#[cfg(feature = "std")]
-mod host_error;
-#[cfg(feature = "std")]
-mod lines;
-#[cfg(feature = "std")]
-pub mod loss_log;
-#[cfg(feature = "std")]
-pub mod outputs;
+pub mod blob {
+    #![doc = include_str!("core/blob.md")]
+    pub use crate::core::blob::*;
+    #[cfg(feature = "std")]
+    pub use crate::host::blob::{
+        AlignedBlob, BlobSource, EncodeOptions, encode, encode_model, encode_source, write_blob,
+    };
+}
+
 #[cfg(feature = "plot")]
-pub mod plot;
+pub use crate::host::plot;
 #[cfg(feature = "std")]
-pub mod train;
-#[cfg(feature = "std")]
-pub mod vectors;
-#[cfg(feature = "std")]
-pub mod vocab;
-
-#[cfg(feature = "std")]
-pub use host_error::HostError;
+pub use crate::host::{
+    HostError, atomic, corpus, eval, gradcheck, loss_log, outputs, train, vectors, vocab,
+};

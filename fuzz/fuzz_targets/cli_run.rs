@@ -17,7 +17,7 @@ use libfuzzer_sys::fuzz_target;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-#[path = "../../src/bin/w2v.rs"]
+#[path = "../../src/bin/w2v/main.rs"]
 #[allow(dead_code, unused_imports)]
 mod w2v;
 
@@ -71,7 +71,8 @@ fn dir() -> &'static Path {
         let args = ["w2v", "train", "--min-count", "1", "--dim", "4", "--epochs", "1", "-q"];
         let mut argv: Vec<String> = args.map(String::from).to_vec();
         argv.extend(fixed_train_paths(&d));
-        argv[argv.len() - 1] = path(&d, "v.vec"); // the query commands' vectors
+        let last = argv.len() - 1;
+        argv[last] = path(&d, "v.vec"); // the query commands' vectors
         w2v::run(w2v::Cli::try_parse_from(argv).unwrap()).unwrap();
         d
     })
