@@ -7,12 +7,9 @@
 
 pub mod atomic;
 pub mod blob;
-pub(crate) mod checkpoint;
 pub mod corpus;
 pub mod eval;
 pub mod gradcheck;
-#[allow(unsafe_code)]
-pub(crate) mod hogwild;
 pub(crate) mod host_error;
 pub(crate) mod lines;
 pub mod loss_log;
