@@ -2,9 +2,6 @@
 //! trained model, atomic writing, and reading a file into an aligned buffer.
 #![forbid(unsafe_code)]
 
-#[cfg(test)]
-mod tests;
-
 use crate::core::blob::{
     Blob, Dtype, FLAG_COUNTS, FLAG_OUTPUT, HEADER_LEN, Layout, MAGIC, S_COUNTS, S_OFFSETS,
     S_OUT_ROWS, S_OUT_SCALES, S_ROWS, S_SCALES, S_SORTED, S_WORDS, SECTIONS, VERSION, checksum,
@@ -337,3 +334,6 @@ impl AlignedBlob {
         Blob::open(self.as_bytes())
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -5,7 +5,6 @@ use crate::core::blob::*;
 use crate::core::embedding::Embeddings;
 use crate::host::vectors::Vectors;
 use proptest::prelude::*;
-use std::prelude::rust_2024::*;
 use std::vec;
 
 fn words(ws: &[&str]) -> Vec<String> {
