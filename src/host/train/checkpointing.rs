@@ -71,6 +71,6 @@ pub const CHECKPOINT_FILE: &str = "checkpoint.tw2v";
 /// against a fixed small configuration and corpus, ignoring the result.
 #[doc(hidden)]
 pub fn __fuzz_checkpoint(bytes: &[u8]) {
-    let (cfg, corpus) = crate::host::train::checkpoint::fuzz_setup();
-    let _ = crate::host::train::checkpoint::parse(bytes, Path::new("fuzz.tw2v"), &cfg, &corpus);
+    let (cfg, corpus) = super::checkpoint::fuzz_setup();
+    let _ = super::checkpoint::parse(bytes, Path::new("fuzz.tw2v"), &cfg, &corpus);
 }

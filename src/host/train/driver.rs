@@ -2,6 +2,7 @@
 //! on Hogwild threads and the summary; the state the workers share.
 #![forbid(unsafe_code)]
 
+use super::checkpoint::{self, CorpusFingerprint, Counters, Resumed};
 use super::checkpointing::Checkpointing;
 use super::config::{Loss, MAX_WEIGHT, TrainConfig};
 use super::model::Model;
@@ -98,43 +99,14 @@ pub fn train_with_checkpoints(
 ) -> Result<(Model, TrainSummary), HostError> {
     cfg.validate()?;
     let file_len = crate::host::corpus::check_corpus(path)?;
-    // The checkpoint file and what it must remember of the corpus.
-    let ckpt = match cp.prepare(path)? {
-        Some(file) => Some((
-            file,
-            crate::host::train::checkpoint::CorpusFingerprint::of(path, file_len)?,
-        )),
-        None => None,
-    };
-    let resumed = match &ckpt {
-        Some((file, corpus)) if cp.resume && file.exists() => {
-            let ck = crate::host::train::checkpoint::load(file, cfg, corpus)?;
-            crate::host::train::checkpoint::check_vocab(file, &ck.model.vocab, &vocab)?;
-            Some(ck)
-        }
-        _ => None,
-    };
-    let vocab_in = match &resumed {
-        Some(ck) => &ck.model.vocab,
-        None => &vocab,
-    };
-    if vocab_in.is_empty() || vocab_in.total() == 0 {
-        return Err(HostError::Invalid(
-            "nothing to train: the vocabulary is empty".into(),
-        ));
-    }
-    // Refuse a model that cannot be allocated instead of aborting.
-    let floats = vocab_in
-        .len()
-        .checked_mul(cfg.dim)
-        .and_then(|n| n.checked_mul(2));
-    if floats.is_none_or(|n| Vec::<f32>::new().try_reserve_exact(n).is_err()) {
-        return Err(HostError::Invalid(format!(
-            "a model of {} words × {} dimensions does not fit in memory",
-            vocab_in.len(),
-            cfg.dim
-        )));
-    }
+    let (ckpt, resumed) = open_checkpoint(path, file_len, cfg, cp, &vocab)?;
+    check_fits(
+        match &resumed {
+            Some(ck) => &ck.model.vocab,
+            None => &vocab,
+        },
+        cfg.dim,
+    )?;
     let mut rng = seeded_rng(cfg.seed);
     let (mut model, first_epoch, resumed_counters) = match resumed {
         Some(ck) => (ck.model, ck.epochs_done, Some(ck.counters)),
@@ -152,24 +124,7 @@ pub fn train_with_checkpoints(
         .map(|&c| keep_threshold(c, total, cfg.sample))
         .collect();
     let table = SigmoidTable::<1000>::new();
-    let shared = Shared {
-        words: AtomicU64::new(resumed_counters.as_ref().map_or(0, |c| c.words)),
-        abort: AtomicBool::new(false),
-        nonfinite_at: AtomicU64::new(u64::MAX),
-        stats: (0..cfg.threads)
-            .map(|t| {
-                let s = ThreadStats::default();
-                if let Some(c) = &resumed_counters {
-                    let [w, k, p, l] = c.threads[t];
-                    s.words.store(w, Ordering::Relaxed);
-                    s.kept.store(k, Ordering::Relaxed);
-                    s.pairs.store(p, Ordering::Relaxed);
-                    s.loss.store(l, Ordering::Relaxed);
-                }
-                s
-            })
-            .collect(),
-    };
+    let shared = Shared::new(cfg.threads, resumed_counters.as_ref());
     let ctx = Ctx {
         cfg,
         path: path.to_path_buf(),
@@ -185,11 +140,11 @@ pub fn train_with_checkpoints(
         monitor(&ctx, start, running, &mut observer, &mut mon, last)
     };
     let save = |epoch: usize, syn0: &[f32], syn1: &[f32]| match &ckpt {
-        Some((file, corpus)) => crate::host::train::checkpoint::save(
+        Some((file, corpus)) => checkpoint::save(
             file,
             cfg,
             corpus,
-            &crate::host::train::checkpoint::State {
+            &checkpoint::State {
                 epochs_done: epoch + 1,
                 vocab: ctx.vocab,
                 syn0,
@@ -200,24 +155,104 @@ pub fn train_with_checkpoints(
         None => Ok(()),
     };
     let (syn0, syn1) = (&mut model.syn0, &mut model.syn1);
-    let results: Result<(), HostError> = match cfg.loss {
+    let results = train_output_layer(&ctx, &table, (syn0, syn1), first_epoch, &mut watch, save);
+    let seconds = start.elapsed().as_secs_f64();
+    results?;
+    let sum = shared.sum();
+    check_finite(&model, &shared, &sum)?;
+    if sum.words == 0 {
+        return Err(HostError::Invalid(format!(
+            "{}: nothing was trained: no word of the corpus is in the vocabulary (a vocabulary file for another corpus, or other tokenizer settings?)",
+            path.display()
+        )));
+    }
+    let summary = TrainSummary {
+        words: sum.words,
+        trained_words: sum.kept,
+        pairs: sum.pairs,
+        seconds,
+        avg_loss: sum.loss / sum.pairs.max(1) as f64,
+        threads: cfg.threads,
+    };
+    Ok((model, summary))
+}
+
+/// The checkpoint file with the corpus fingerprint it must match (`None`
+/// without checkpoints), and the state to resume from, if asked and there.
+type CheckpointFile = Option<(PathBuf, CorpusFingerprint)>;
+
+/// Prepares the checkpoint directory and, with `cp.resume` and a checkpoint
+/// there, loads it and checks it against `cfg`, the corpus and `vocab`.
+fn open_checkpoint(
+    path: &Path,
+    file_len: u64,
+    cfg: &TrainConfig,
+    cp: &Checkpointing,
+    vocab: &Vocab,
+) -> Result<(CheckpointFile, Option<Resumed>), HostError> {
+    // The checkpoint file and what it must remember of the corpus.
+    let ckpt = match cp.prepare(path)? {
+        Some(file) => Some((file, CorpusFingerprint::of(path, file_len)?)),
+        None => None,
+    };
+    let resumed = match &ckpt {
+        Some((file, corpus)) if cp.resume && file.exists() => {
+            let ck = checkpoint::load(file, cfg, corpus)?;
+            checkpoint::check_vocab(file, &ck.model.vocab, vocab)?;
+            Some(ck)
+        }
+        _ => None,
+    };
+    Ok((ckpt, resumed))
+}
+
+/// Refuses an empty vocabulary, and a model that cannot be allocated
+/// instead of aborting.
+fn check_fits(vocab: &Vocab, dim: usize) -> Result<(), HostError> {
+    if vocab.is_empty() || vocab.total() == 0 {
+        return Err(HostError::Invalid(
+            "nothing to train: the vocabulary is empty".into(),
+        ));
+    }
+    let floats = vocab.len().checked_mul(dim).and_then(|n| n.checked_mul(2));
+    if floats.is_none_or(|n| Vec::<f32>::new().try_reserve_exact(n).is_err()) {
+        return Err(HostError::Invalid(format!(
+            "a model of {} words × {} dimensions does not fit in memory",
+            vocab.len(),
+            dim
+        )));
+    }
+    Ok(())
+}
+
+/// Builds the output layer `ctx.cfg.loss` names (its tables sized to the
+/// vocabulary) and runs the epochs with it.
+fn train_output_layer(
+    ctx: &Ctx<'_>,
+    table: &SigmoidTable<1000>,
+    (syn0, syn1): (&mut [f32], &mut [f32]),
+    first_epoch: usize,
+    watch: &mut impl FnMut(&hogwild::Running, bool),
+    save: impl Fn(usize, &[f32], &[f32]) -> Result<(), HostError>,
+) -> Result<(), HostError> {
+    match ctx.cfg.loss {
         Loss::NegativeSampling => {
             let v = ctx.vocab.len();
             let (mut th, mut al, mut wk) = (vec![0u32; v], vec![0u32; v], vec![0u32; v]);
             let noise =
                 NoiseDistribution::new(ctx.vocab.counts(), NOISE_POWER, &mut th, &mut al, &mut wk)?;
             let sgns = Sgns {
-                table: &table,
+                table,
                 noise,
-                negative: cfg.negative,
+                negative: ctx.cfg.negative,
             };
             run_epochs(
-                &ctx,
+                ctx,
                 syn0,
                 syn1,
                 first_epoch,
-                |e, t, a, b| Worker::new(&ctx, t, e, a, b, SgnsAhead::new(sgns)).run(),
-                &mut watch,
+                |e, t, a, b| Worker::new(ctx, t, e, a, b, SgnsAhead::new(sgns)).run(),
+                watch,
                 save,
             )
         }
@@ -240,23 +275,20 @@ pub fn train_with_checkpoints(
             })?;
             drop(work);
             run_epochs(
-                &ctx,
+                ctx,
                 syn0,
                 syn1,
                 first_epoch,
                 |e, t, a, b| {
-                    let hs = HierarchicalSoftmax {
-                        table: &table,
-                        paths: tree,
-                    };
-                    Worker::new(&ctx, t, e, a, b, hs).run()
+                    let hs = HierarchicalSoftmax { table, paths: tree };
+                    Worker::new(ctx, t, e, a, b, hs).run()
                 },
-                &mut watch,
+                watch,
                 save,
             )
         }
         Loss::Softmax => run_epochs(
-            &ctx,
+            ctx,
             syn0,
             syn1,
             first_epoch,
@@ -265,31 +297,12 @@ pub fn train_with_checkpoints(
                 let out = FullSoftmax {
                     logits: &mut logits,
                 };
-                Worker::new(&ctx, t, e, a, b, out).run()
+                Worker::new(ctx, t, e, a, b, out).run()
             },
-            &mut watch,
+            watch,
             save,
         ),
-    };
-    let seconds = start.elapsed().as_secs_f64();
-    results?;
-    let sum = shared.sum();
-    check_finite(&model, &shared, &sum)?;
-    if sum.words == 0 {
-        return Err(HostError::Invalid(format!(
-            "{}: nothing was trained: no word of the corpus is in the vocabulary (a vocabulary file for another corpus, or other tokenizer settings?)",
-            path.display()
-        )));
     }
-    let summary = TrainSummary {
-        words: sum.words,
-        trained_words: sum.kept,
-        pairs: sum.pairs,
-        seconds,
-        avg_loss: sum.loss / sum.pairs.max(1) as f64,
-        threads: cfg.threads,
-    };
-    Ok((model, summary))
 }
 
 /// Runs epochs `first..cfg.epochs`, one [`hogwild::run`] each, calling
@@ -400,9 +413,31 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
+    /// Counters at zero, or at a checkpoint's values.
+    pub(crate) fn new(threads: usize, resumed: Option<&Counters>) -> Self {
+        Shared {
+            words: AtomicU64::new(resumed.map_or(0, |c| c.words)),
+            abort: AtomicBool::new(false),
+            nonfinite_at: AtomicU64::new(u64::MAX),
+            stats: (0..threads)
+                .map(|t| {
+                    let s = ThreadStats::default();
+                    if let Some(c) = resumed {
+                        let [w, k, p, l] = c.threads[t];
+                        s.words.store(w, Ordering::Relaxed);
+                        s.kept.store(k, Ordering::Relaxed);
+                        s.pairs.store(p, Ordering::Relaxed);
+                        s.loss.store(l, Ordering::Relaxed);
+                    }
+                    s
+                })
+                .collect(),
+        }
+    }
+
     /// What a checkpoint keeps of the counters.
-    pub(crate) fn counters(&self) -> crate::host::train::checkpoint::Counters {
-        crate::host::train::checkpoint::Counters {
+    pub(crate) fn counters(&self) -> Counters {
+        Counters {
             words: self.words.load(Ordering::Relaxed),
             threads: self
                 .stats
