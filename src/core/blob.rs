@@ -221,14 +221,35 @@ fn embeddings<'a>(
     })
 }
 
-impl<'a> Blob<'a> {
-    /// Opens and validates a blob; see the [module docs](crate::blob) for the
-    /// format and the checks. Allocates nothing and copies nothing.
-    ///
-    /// # Errors
-    /// [`Error::Invalid`] or [`Error::Shape`] naming the first field that is
-    /// wrong.
-    pub fn open(bytes: &'a [u8]) -> Result<Self, Error> {
+/// Byte offsets of the header fields (see the format table).
+const H_VERSION: usize = 4;
+const H_DTYPE: usize = 6;
+const H_FLAGS: usize = 7;
+const H_VOCAB: usize = 8;
+const H_DIM: usize = 12;
+const H_TOTAL: usize = 16;
+const H_HEADER_LEN: usize = 20;
+/// The section table: 8 × (`offset: u32`, `length: u32`).
+const H_TABLE: usize = 24;
+const H_RESERVED: usize = 88;
+const H_CHECKSUM: usize = 92;
+
+/// The header's fields, each checked on its own and the checksum over the
+/// whole blob: what [`Blob::open`] validates before it looks at a section.
+struct Header<'a> {
+    bytes: &'a [u8; HEADER_LEN],
+    dtype: Dtype,
+    flags: u8,
+    vocab: usize,
+    dim: usize,
+    total: usize,
+}
+
+impl<'a> Header<'a> {
+    /// Checks magic, version, element type, flags, `V`, `D`, the total
+    /// length against `bytes`, the header length, the reserved field and
+    /// the checksum.
+    fn parse(bytes: &'a [u8]) -> Result<Self, Error> {
         if cfg!(target_endian = "big") {
             return Err(Error::Invalid(
                 "blob rows are little-endian and cannot be read in place on a big-endian target",
@@ -246,21 +267,21 @@ impl<'a> Blob<'a> {
                 "not a model blob: bad magic (expected TW2V)",
             ));
         }
-        if u16_at(header, 4) != VERSION {
+        if u16_at(header, H_VERSION) != VERSION {
             return Err(Error::Invalid("unsupported blob version (expected 1)"));
         }
-        let dtype = match header[6] {
+        let dtype = match header[H_DTYPE] {
             0 => Dtype::F32,
             1 => Dtype::I8,
             _ => return Err(Error::Invalid("blob: unknown element type")),
         };
-        let flags = header[7];
+        let flags = header[H_FLAGS];
         if flags & !(FLAG_COUNTS | FLAG_OUTPUT) != 0 {
             return Err(Error::Invalid("blob: unknown flag bits set"));
         }
-        let vocab = u32_at(header, 8) as usize;
-        let dim = u32_at(header, 12) as usize;
-        let total = u32_at(header, 16) as usize;
+        let vocab = u32_at(header, H_VOCAB) as usize;
+        let dim = u32_at(header, H_DIM) as usize;
+        let total = u32_at(header, H_TOTAL) as usize;
         if vocab == 0 {
             return Err(Error::Invalid("blob: V must be at least 1"));
         }
@@ -274,27 +295,41 @@ impl<'a> Blob<'a> {
                 got: bytes.len(),
             });
         }
-        if u32_at(header, 20) as usize != HEADER_LEN {
+        if u32_at(header, H_HEADER_LEN) as usize != HEADER_LEN {
             return Err(Error::Invalid("blob: header length must be 96"));
         }
-        if u32_at(header, 88) != 0 {
+        if u32_at(header, H_RESERVED) != 0 {
             return Err(Error::Invalid("blob: reserved header field must be 0"));
         }
-        if checksum(header, &bytes[HEADER_LEN..]) != u32_at(header, 92) {
+        if checksum(header, &bytes[HEADER_LEN..]) != u32_at(header, H_CHECKSUM) {
             return Err(Error::Invalid("blob: checksum mismatch (corrupted data)"));
         }
+        Ok(Header {
+            bytes: header,
+            dtype,
+            flags,
+            vocab,
+            dim,
+            total,
+        })
+    }
 
-        let table = |i: usize| {
-            (
-                u32_at(header, 24 + 8 * i) as usize,
-                u32_at(header, 28 + 8 * i) as usize,
-            )
-        };
-        let word_bytes = table(S_WORDS).1;
-        let layout = Layout::new(vocab, dim, dtype, flags, word_bytes)
+    /// Entry `i` of the section table: `(offset, length)`.
+    fn table(&self, i: usize) -> (usize, usize) {
+        (
+            u32_at(self.bytes, H_TABLE + 8 * i) as usize,
+            u32_at(self.bytes, H_TABLE + 8 * i + 4) as usize,
+        )
+    }
+
+    /// Checks every section's offset and length against the layout `V`,
+    /// `D` and the flags imply, the total, and the zero padding of `bytes`.
+    fn check_layout(&self, bytes: &[u8]) -> Result<Layout, Error> {
+        let word_bytes = self.table(S_WORDS).1;
+        let layout = Layout::new(self.vocab, self.dim, self.dtype, self.flags, word_bytes)
             .ok_or(Error::Invalid("blob: V, D and section sizes overflow"))?;
         for (i, &(off, len)) in layout.sections.iter().enumerate() {
-            let (got_off, got_len) = table(i);
+            let (got_off, got_len) = self.table(i);
             if got_len != len {
                 return Err(Error::Shape {
                     what: SECTION_LEN_NAMES[i],
@@ -310,11 +345,11 @@ impl<'a> Blob<'a> {
                 });
             }
         }
-        if layout.total != total {
+        if layout.total != self.total {
             return Err(Error::Shape {
                 what: "blob length implied by its sections",
                 expected: layout.total,
-                got: total,
+                got: self.total,
             });
         }
         // Every byte not in a section is padding and must be zero.
@@ -328,10 +363,48 @@ impl<'a> Blob<'a> {
             }
             cursor = off + len;
         }
+        Ok(layout)
+    }
+}
+
+/// Word offsets start at 0, end at the word bytes' length, strictly
+/// increase and fall on UTF-8 character boundaries.
+fn check_word_offsets(offsets: &[u32], words: &str) -> Result<(), Error> {
+    if offsets.first() != Some(&0) || offsets.last().map(|&o| o as usize) != Some(words.len()) {
+        return Err(Error::Invalid(
+            "blob: word offsets must start at 0 and end at the word bytes' length",
+        ));
+    }
+    for w in offsets.windows(2) {
+        if w[0] >= w[1] {
+            return Err(Error::Invalid(
+                "blob: word offsets must be strictly increasing (no empty words)",
+            ));
+        }
+        if !words.is_char_boundary(w[1] as usize) {
+            return Err(Error::Invalid(
+                "blob: a word offset splits a UTF-8 character",
+            ));
+        }
+    }
+    Ok(())
+}
+
+impl<'a> Blob<'a> {
+    /// Opens and validates a blob; see the [module docs](crate::blob) for the
+    /// format and the checks. Allocates nothing and copies nothing.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] or [`Error::Shape`] naming the first field that is
+    /// wrong.
+    pub fn open(bytes: &'a [u8]) -> Result<Self, Error> {
+        let header = Header::parse(bytes)?;
+        let layout = header.check_layout(bytes)?;
         let section = |i: usize| {
             let (off, len) = layout.sections[i];
             &bytes[off..off + len]
         };
+        let (dtype, dim, flags) = (header.dtype, header.dim, header.flags);
 
         let input = embeddings(dtype, section(S_ROWS), section(S_SCALES), dim)?;
         let output = if flags & FLAG_OUTPUT != 0 {
@@ -353,23 +426,7 @@ impl<'a> Blob<'a> {
         let offsets: &[u32] = cast(section(S_OFFSETS))?;
         let words = core::str::from_utf8(section(S_WORDS))
             .map_err(|_| Error::Invalid("blob: words are not valid UTF-8"))?;
-        if offsets.first() != Some(&0) || offsets.last().map(|&o| o as usize) != Some(words.len()) {
-            return Err(Error::Invalid(
-                "blob: word offsets must start at 0 and end at the word bytes' length",
-            ));
-        }
-        for w in offsets.windows(2) {
-            if w[0] >= w[1] {
-                return Err(Error::Invalid(
-                    "blob: word offsets must be strictly increasing (no empty words)",
-                ));
-            }
-            if !words.is_char_boundary(w[1] as usize) {
-                return Err(Error::Invalid(
-                    "blob: a word offset splits a UTF-8 character",
-                ));
-            }
-        }
+        check_word_offsets(offsets, words)?;
         let sorted: &[u32] = cast(section(S_SORTED))?;
         let blob = Self {
             dtype,
@@ -380,9 +437,15 @@ impl<'a> Blob<'a> {
             words,
             sorted,
         };
+        blob.check_sorted()?;
+        Ok(blob)
+    }
+
+    /// The sorted index lists rows whose words strictly ascend.
+    fn check_sorted(&self) -> Result<(), Error> {
         let mut prev: Option<&str> = None;
-        for &r in sorted {
-            let w = blob
+        for &r in self.sorted {
+            let w = self
                 .word(r as usize)
                 .ok_or(Error::Invalid("blob: sorted index entry out of range"))?;
             if prev.is_some_and(|p| p >= w) {
@@ -392,7 +455,7 @@ impl<'a> Blob<'a> {
             }
             prev = Some(w);
         }
-        Ok(blob)
+        Ok(())
     }
 
     /// Number of words `V`.

@@ -121,6 +121,58 @@ fn push_u32s(out: &mut Vec<u8>, xs: impl IntoIterator<Item = u32>) {
 /// [`HostError::Invalid`] for `D = 0`, no words, mismatched lengths, an
 /// empty or duplicate word, a non-finite value, or a blob over 4 GiB.
 pub fn encode_source(src: &BlobSource<'_>, opts: EncodeOptions) -> Result<Vec<u8>, HostError> {
+    let (v, sorted) = check_source(src, opts)?;
+    let (dim, words) = (src.dim, &src.words[..v]);
+    let input = &src.input[..v * dim];
+    let output = src.output.map(|o| &o[..v * dim]);
+    for (name, data) in [("input", Some(input)), ("output", output)] {
+        if let Some(i) = data.and_then(|d| d.iter().position(|x| !x.is_finite())) {
+            return Err(invalid(format!(
+                "non-finite {name} value in the row of {:?}",
+                words[i / dim]
+            )));
+        }
+    }
+
+    let dtype = if opts.int8 { Dtype::I8 } else { Dtype::F32 };
+    let mut flags = 0u8;
+    if src.counts.is_some() {
+        flags |= FLAG_COUNTS;
+    }
+    if output.is_some() {
+        flags |= FLAG_OUTPUT;
+    }
+    let word_bytes: usize = words.iter().map(String::len).sum();
+    let too_big = || invalid("the blob would exceed 4 GiB".into());
+    let layout = Layout::new(v, dim, dtype, flags, word_bytes).ok_or_else(too_big)?;
+    if layout.total > u32::MAX as usize {
+        return Err(too_big());
+    }
+
+    let mut out = vec![0u8; HEADER_LEN];
+    out.reserve(layout.total - HEADER_LEN);
+    let rows = Rows {
+        input,
+        output,
+        dim,
+        dtype,
+    };
+    write_sections(
+        &mut out,
+        &layout,
+        rows,
+        src.counts.map(|c| &c[..v]),
+        words,
+        &sorted,
+    )?;
+    debug_assert_eq!(out.len(), layout.total);
+    write_header(&mut out, &layout, dtype, flags, (v, dim));
+    Ok(out)
+}
+
+/// Checks `src` and `opts` before anything is encoded; returns the number
+/// of words to store and their row indices in byte order of the words.
+fn check_source(src: &BlobSource<'_>, opts: EncodeOptions) -> Result<(usize, Vec<u32>), HostError> {
     let dim = src.dim;
     if dim == 0 || dim > u32::MAX as usize {
         return Err(invalid(format!("dimension {dim} out of range")));
@@ -167,34 +219,34 @@ pub fn encode_source(src: &BlobSource<'_>, opts: EncodeOptions) -> Result<Vec<u8
             words[p[0] as usize]
         )));
     }
-    let input = &src.input[..v * dim];
-    let output = src.output.map(|o| &o[..v * dim]);
-    for (name, data) in [("input", Some(input)), ("output", output)] {
-        if let Some(i) = data.and_then(|d| d.iter().position(|x| !x.is_finite())) {
-            return Err(invalid(format!(
-                "non-finite {name} value in the row of {:?}",
-                words[i / dim]
-            )));
-        }
-    }
+    Ok((v, sorted))
+}
 
-    let dtype = if opts.int8 { Dtype::I8 } else { Dtype::F32 };
-    let mut flags = 0u8;
-    if src.counts.is_some() {
-        flags |= FLAG_COUNTS;
-    }
-    if output.is_some() {
-        flags |= FLAG_OUTPUT;
-    }
-    let word_bytes: usize = words.iter().map(String::len).sum();
-    let too_big = || invalid("the blob would exceed 4 GiB".into());
-    let layout = Layout::new(v, dim, dtype, flags, word_bytes).ok_or_else(too_big)?;
-    if layout.total > u32::MAX as usize {
-        return Err(too_big());
-    }
+/// The rows of a blob to encode: input and optional output vectors, `V×D`.
+#[derive(Clone, Copy)]
+struct Rows<'a> {
+    input: &'a [f32],
+    output: Option<&'a [f32]>,
+    dim: usize,
+    dtype: Dtype,
+}
 
-    let mut out = vec![0u8; HEADER_LEN];
-    out.reserve(layout.total - HEADER_LEN);
+/// Appends every present section at its offset in `layout` (zero padding
+/// before each).
+fn write_sections(
+    out: &mut Vec<u8>,
+    layout: &Layout,
+    rows: Rows<'_>,
+    counts: Option<&[u64]>,
+    words: &[String],
+    sorted: &[u32],
+) -> Result<(), HostError> {
+    let Rows {
+        input,
+        output,
+        dim,
+        dtype,
+    } = rows;
     let section = |out: &mut Vec<u8>,
                    i: usize,
                    fill: &mut dyn FnMut(&mut Vec<u8>) -> Result<(), HostError>| {
@@ -205,41 +257,36 @@ pub fn encode_source(src: &BlobSource<'_>, opts: EncodeOptions) -> Result<Vec<u8
         Ok::<(), HostError>(())
     };
     let mut scales = Vec::new();
-    section(&mut out, S_ROWS, &mut |o| {
+    section(out, S_ROWS, &mut |o| {
         scales = push_rows(o, input, dim, dtype)?;
         Ok(())
     })?;
     if dtype == Dtype::I8 {
-        section(&mut out, S_SCALES, &mut |o| {
+        section(out, S_SCALES, &mut |o| {
             push_u32s(o, scales.iter().map(|s| s.to_bits()));
             Ok(())
         })?;
     }
     if let Some(output) = output {
         let mut out_scales = Vec::new();
-        section(&mut out, S_OUT_ROWS, &mut |o| {
+        section(out, S_OUT_ROWS, &mut |o| {
             out_scales = push_rows(o, output, dim, dtype)?;
             Ok(())
         })?;
         if dtype == Dtype::I8 {
-            section(&mut out, S_OUT_SCALES, &mut |o| {
+            section(out, S_OUT_SCALES, &mut |o| {
                 push_u32s(o, out_scales.iter().map(|s| s.to_bits()));
                 Ok(())
             })?;
         }
     }
-    if let Some(counts) = src.counts {
-        section(&mut out, S_COUNTS, &mut |o| {
-            push_u32s(
-                o,
-                counts[..v]
-                    .iter()
-                    .map(|&c| c.min(u64::from(u32::MAX)) as u32),
-            );
+    if let Some(counts) = counts {
+        section(out, S_COUNTS, &mut |o| {
+            push_u32s(o, counts.iter().map(|&c| c.min(u64::from(u32::MAX)) as u32));
             Ok(())
         })?;
     }
-    section(&mut out, S_OFFSETS, &mut |o| {
+    section(out, S_OFFSETS, &mut |o| {
         let mut at = 0u32;
         push_u32s(o, [0]);
         for w in words {
@@ -248,18 +295,30 @@ pub fn encode_source(src: &BlobSource<'_>, opts: EncodeOptions) -> Result<Vec<u8
         }
         Ok(())
     })?;
-    section(&mut out, S_WORDS, &mut |o| {
+    section(out, S_WORDS, &mut |o| {
         for w in words {
             o.extend_from_slice(w.as_bytes());
         }
         Ok(())
     })?;
-    section(&mut out, S_SORTED, &mut |o| {
+    section(out, S_SORTED, &mut |o| {
         push_u32s(o, sorted.iter().copied());
         Ok(())
     })?;
     debug_assert_eq!(out.len(), layout.total);
 
+    Ok(())
+}
+
+/// Writes the header of the blob `out` (its sections already in place),
+/// with the checksum over both.
+fn write_header(
+    out: &mut [u8],
+    layout: &Layout,
+    dtype: Dtype,
+    flags: u8,
+    (v, dim): (usize, usize),
+) {
     let mut header = [0u8; HEADER_LEN];
     header[..4].copy_from_slice(&MAGIC);
     header[4..6].copy_from_slice(&VERSION.to_le_bytes());
@@ -276,7 +335,6 @@ pub fn encode_source(src: &BlobSource<'_>, opts: EncodeOptions) -> Result<Vec<u8
     let sum = checksum(&header, &out[HEADER_LEN..]);
     header[92..96].copy_from_slice(&sum.to_le_bytes());
     out[..HEADER_LEN].copy_from_slice(&header);
-    Ok(out)
 }
 
 /// Writes `blob` to `path` atomically (see [`crate::host::atomic`]).
