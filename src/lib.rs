@@ -3,7 +3,14 @@
 //! word2vec with exact math: a `#![no_std]`, allocation-free core with
 //! explicit SIMD, and an optional `std` host side that trains on real text.
 //!
-//! ## The no_std core (always available)
+//! The source tree shows the split: `src/core/` holds the no_std core and
+//! never imports the host side (CI checks it), `src/host/` the `std` side
+//! built on it, `src/bin/w2v/` the CLI. Both halves are private modules; the
+//! public modules below are their re-exports at the crate root, and
+//! [`blob`] joins the core's reader and the host's encoder. `ARCHITECTURE.md`
+//! draws the tree.
+//!
+//! ## The no_std core (`src/core/`, always available)
 //! - [`kernels`]: `dot`, `axpy`, `scale`, `norm_sq` on `wide::f32x8`, each
 //!   with its scalar reference.
 //! - [`activation`]: exact σ, σ' = σ(1 − σ), stable log σ, stable softmax,
@@ -28,7 +35,7 @@
 //! - [`finetune`]: SGNS fine-tuning on a device over new sentences, on a RAM
 //!   working set copied out of a blob.
 //!
-//! ## The host side (feature `std`)
+//! ## The host side (`src/host/`, feature `std`)
 //! [`corpus`] (streaming tokenizer, per-thread byte ranges), [`vocab`],
 //! [`train`] (the multi-threaded streaming trainer: skip-gram and CBOW with
 //! negative sampling, hierarchical softmax or full softmax), [`vectors`]
@@ -37,12 +44,13 @@
 //! loss as CSV), [`gradcheck`] (the gradient-check harness), [`atomic`]
 //! (crash-safe file output), and the blob encoder (`blob::encode`,
 //! `blob::encode_model`, `blob::write_blob`). The training threads share the
-//! weights lock-free through the private `hogwild` module, the crate's only
-//! `unsafe` code.
+//! weights lock-free through the trainer's private `hogwild` module; it and
+//! the core's cache-line prefetch hint are the crate's only `unsafe` code.
 //!
 //! ## The `w2v` binary (feature `cli`)
-//! `w2v train | similar | analogy | eval | convert`, with word2vec C's flags;
-//! see the README.
+//! `w2v train | similar | analogy | eval | convert | export | plot | plot-loss`,
+//! with word2vec C's flags (`src/bin/w2v/`: `main.rs` dispatches, one file
+//! per subcommand group); see the README.
 //!
 //! ## Pictures (feature `plot`)
 //! [`plot`]: a 2-D PCA projection of chosen word vectors with labelled points,
@@ -51,7 +59,8 @@
 #![doc = include_str!("math.md")]
 #![no_std]
 #![deny(missing_docs)]
-// The only unsafe code is the Hogwild sharing in `hogwild` (see there).
+// The only unsafe code: the Hogwild sharing in `host::train::hogwild` and the
+// prefetch hint in `core::prefetch` (see there).
 #![deny(unsafe_code)]
 
 #[cfg(any(test, feature = "std"))]

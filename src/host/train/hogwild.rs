@@ -1,5 +1,6 @@
 //! Hogwild!-style lock-free sharing of the weight matrices between training
-//! threads (feature `std`). **The crate's only `unsafe` code lives here.**
+//! threads (feature `std`). **The trainer's only `unsafe` code lives here**
+//! (the crate's other is the prefetch hint in `core::prefetch`).
 //!
 //! Hogwild! (Recht, Ré, Wright & Niu 2011) runs SGD on several threads over
 //! one set of weights without any locking: each step touches a handful of
