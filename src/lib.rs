@@ -70,6 +70,7 @@ mod core;
 #[cfg(feature = "std")]
 mod host;
 
+pub use crate::core::blob::BlobError;
 pub use crate::core::{
     Error, activation, embedding, finetune, huffman, kernels, loss, nn, sampling, sgns, step, topk,
 };

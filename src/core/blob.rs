@@ -196,11 +196,7 @@ impl core::fmt::Debug for Blob<'_> {
 }
 
 fn cast<T: bytemuck::AnyBitPattern>(bytes: &[u8]) -> Result<&[T], Error> {
-    bytemuck::try_cast_slice(bytes).map_err(|_| {
-        Error::Invalid(
-            "blob is misaligned in memory: it must start at a 4-byte (better 16-byte) boundary",
-        )
-    })
+    bytemuck::try_cast_slice(bytes).map_err(|_| Error::Blob(BlobError::Misaligned))
 }
 
 fn embeddings<'a>(
@@ -213,13 +209,151 @@ fn embeddings<'a>(
         Dtype::F32 => {
             let data: &[f32] = cast(rows)?;
             if !data.iter().all(|x| x.is_finite()) {
-                return Err(Error::Invalid("blob rows contain a non-finite value"));
+                return Err(Error::Blob(BlobError::NonFiniteRow));
             }
             Embeddings::F32(EmbeddingView::new(data, dim)?)
         }
         Dtype::I8 => Embeddings::I8(QuantizedView::new(cast(rows)?, cast(scales)?, dim)?),
     })
 }
+
+/// Which check of [`Blob::open`] failed, carried in [`Error::Blob`]. The
+/// `Display` text is the message `Blob::open` has always given.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BlobError {
+    /// Shorter than the 96-byte header.
+    Truncated {
+        /// The slice's length.
+        got: usize,
+    },
+    /// The header's total length is not the slice's (truncated, or trailing
+    /// bytes).
+    Length {
+        /// The header's total length.
+        expected: usize,
+        /// The slice's length.
+        got: usize,
+    },
+    /// A section's offset or length in the table is not the one `V`, `D`
+    /// and the flags imply.
+    Section {
+        /// Which section and field, e.g. `blob section 0 (rows) length`.
+        what: &'static str,
+        /// The value the layout implies.
+        expected: usize,
+        /// The table's value.
+        got: usize,
+    },
+    /// The sections end elsewhere than the header's total length.
+    ImpliedLength {
+        /// Where the sections end.
+        expected: usize,
+        /// The header's total length.
+        got: usize,
+    },
+    /// A section is not aligned for in-place reads: the blob must start at a 4-byte (better 16-byte) boundary.
+    Misaligned,
+    /// An `f32` row holds a NaN or an infinity.
+    NonFiniteRow,
+    /// The target is big-endian: the little-endian rows cannot be read in place.
+    BigEndian,
+    /// The first 4 bytes are not `TW2V`.
+    Magic,
+    /// A format version other than 1.
+    Version,
+    /// An unknown element type byte.
+    ElementType,
+    /// Unknown flag bits are set.
+    Flags,
+    /// `V` is 0.
+    EmptyVocabulary,
+    /// `D` is 0.
+    ZeroDimension,
+    /// The header-length field is not 96.
+    HeaderLength,
+    /// The reserved header field is not 0.
+    Reserved,
+    /// The FNV-1a checksum does not match (corrupted data).
+    Checksum,
+    /// The sizes `V`, `D` and the sections imply overflow `usize`.
+    Overflow,
+    /// A padding byte between sections is not zero.
+    Padding,
+    /// The word offsets do not start at 0 or do not end at the word bytes' length.
+    OffsetEnds,
+    /// The word offsets are not strictly increasing (an empty word).
+    OffsetOrder,
+    /// A word offset splits a UTF-8 character.
+    OffsetSplitsChar,
+    /// The word bytes are not valid UTF-8.
+    WordsNotUtf8,
+    /// A sorted-index entry is not a row.
+    SortedOutOfRange,
+    /// The sorted index is not strictly ascending (unsorted or duplicate words).
+    SortedOrder,
+}
+
+impl core::fmt::Display for BlobError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let (what, expected, got) = match *self {
+            BlobError::Truncated { got } => ("blob header (truncated)", HEADER_LEN, got),
+            BlobError::Length { expected, got } => {
+                ("blob length (truncated, or trailing bytes)", expected, got)
+            }
+            BlobError::Section {
+                what,
+                expected,
+                got,
+            } => (what, expected, got),
+            BlobError::ImpliedLength { expected, got } => {
+                ("blob length implied by its sections", expected, got)
+            }
+            BlobError::NonFiniteRow => return f.write_str("blob rows contain a non-finite value"),
+            BlobError::Magic => return f.write_str("not a model blob: bad magic (expected TW2V)"),
+            BlobError::Version => return f.write_str("unsupported blob version (expected 1)"),
+            BlobError::ElementType => return f.write_str("blob: unknown element type"),
+            BlobError::Flags => return f.write_str("blob: unknown flag bits set"),
+            BlobError::EmptyVocabulary => return f.write_str("blob: V must be at least 1"),
+            BlobError::ZeroDimension => return f.write_str("blob: D must be at least 1"),
+            BlobError::HeaderLength => return f.write_str("blob: header length must be 96"),
+            BlobError::Reserved => return f.write_str("blob: reserved header field must be 0"),
+            BlobError::Checksum => return f.write_str("blob: checksum mismatch (corrupted data)"),
+            BlobError::Overflow => return f.write_str("blob: V, D and section sizes overflow"),
+            BlobError::Padding => return f.write_str("blob: non-zero padding between sections"),
+            BlobError::OffsetSplitsChar => {
+                return f.write_str("blob: a word offset splits a UTF-8 character");
+            }
+            BlobError::WordsNotUtf8 => return f.write_str("blob: words are not valid UTF-8"),
+            BlobError::SortedOutOfRange => {
+                return f.write_str("blob: sorted index entry out of range");
+            }
+            BlobError::Misaligned => return f.write_str(
+                "blob is misaligned in memory: it must start at a 4-byte (better 16-byte) boundary",
+            ),
+            BlobError::BigEndian => return f.write_str(
+                "blob rows are little-endian and cannot be read in place on a big-endian target",
+            ),
+            BlobError::OffsetEnds => {
+                return f.write_str(
+                    "blob: word offsets must start at 0 and end at the word bytes' length",
+                );
+            }
+            BlobError::OffsetOrder => {
+                return f
+                    .write_str("blob: word offsets must be strictly increasing (no empty words)");
+            }
+            BlobError::SortedOrder => {
+                return f.write_str(
+                    "blob: sorted index is not strictly ascending (unsorted or duplicate words)",
+                );
+            }
+        };
+        write!(f, "{what}: expected length {expected}, got {got}")
+    }
+}
+
+impl core::error::Error for BlobError {}
 
 /// Byte offsets of the header fields (see the format table).
 const H_VERSION: usize = 4;
@@ -251,58 +385,49 @@ impl<'a> Header<'a> {
     /// the checksum.
     fn parse(bytes: &'a [u8]) -> Result<Self, Error> {
         if cfg!(target_endian = "big") {
-            return Err(Error::Invalid(
-                "blob rows are little-endian and cannot be read in place on a big-endian target",
-            ));
+            return Err(Error::Blob(BlobError::BigEndian));
         }
         let Some(header) = bytes.first_chunk::<HEADER_LEN>() else {
-            return Err(Error::Shape {
-                what: "blob header (truncated)",
-                expected: HEADER_LEN,
-                got: bytes.len(),
-            });
+            return Err(Error::Blob(BlobError::Truncated { got: bytes.len() }));
         };
         if header[..4] != MAGIC {
-            return Err(Error::Invalid(
-                "not a model blob: bad magic (expected TW2V)",
-            ));
+            return Err(Error::Blob(BlobError::Magic));
         }
         if u16_at(header, H_VERSION) != VERSION {
-            return Err(Error::Invalid("unsupported blob version (expected 1)"));
+            return Err(Error::Blob(BlobError::Version));
         }
         let dtype = match header[H_DTYPE] {
             0 => Dtype::F32,
             1 => Dtype::I8,
-            _ => return Err(Error::Invalid("blob: unknown element type")),
+            _ => return Err(Error::Blob(BlobError::ElementType)),
         };
         let flags = header[H_FLAGS];
         if flags & !(FLAG_COUNTS | FLAG_OUTPUT) != 0 {
-            return Err(Error::Invalid("blob: unknown flag bits set"));
+            return Err(Error::Blob(BlobError::Flags));
         }
         let vocab = u32_at(header, H_VOCAB) as usize;
         let dim = u32_at(header, H_DIM) as usize;
         let total = u32_at(header, H_TOTAL) as usize;
         if vocab == 0 {
-            return Err(Error::Invalid("blob: V must be at least 1"));
+            return Err(Error::Blob(BlobError::EmptyVocabulary));
         }
         if dim == 0 {
-            return Err(Error::Invalid("blob: D must be at least 1"));
+            return Err(Error::Blob(BlobError::ZeroDimension));
         }
         if total != bytes.len() {
-            return Err(Error::Shape {
-                what: "blob length (truncated, or trailing bytes)",
+            return Err(Error::Blob(BlobError::Length {
                 expected: total,
                 got: bytes.len(),
-            });
+            }));
         }
         if u32_at(header, H_HEADER_LEN) as usize != HEADER_LEN {
-            return Err(Error::Invalid("blob: header length must be 96"));
+            return Err(Error::Blob(BlobError::HeaderLength));
         }
         if u32_at(header, H_RESERVED) != 0 {
-            return Err(Error::Invalid("blob: reserved header field must be 0"));
+            return Err(Error::Blob(BlobError::Reserved));
         }
         if checksum(header, &bytes[HEADER_LEN..]) != u32_at(header, H_CHECKSUM) {
-            return Err(Error::Invalid("blob: checksum mismatch (corrupted data)"));
+            return Err(Error::Blob(BlobError::Checksum));
         }
         Ok(Header {
             bytes: header,
@@ -327,30 +452,29 @@ impl<'a> Header<'a> {
     fn check_layout(&self, bytes: &[u8]) -> Result<Layout, Error> {
         let word_bytes = self.table(S_WORDS).1;
         let layout = Layout::new(self.vocab, self.dim, self.dtype, self.flags, word_bytes)
-            .ok_or(Error::Invalid("blob: V, D and section sizes overflow"))?;
+            .ok_or(Error::Blob(BlobError::Overflow))?;
         for (i, &(off, len)) in layout.sections.iter().enumerate() {
             let (got_off, got_len) = self.table(i);
             if got_len != len {
-                return Err(Error::Shape {
+                return Err(Error::Blob(BlobError::Section {
                     what: SECTION_LEN_NAMES[i],
                     expected: len,
                     got: got_len,
-                });
+                }));
             }
             if got_off != off {
-                return Err(Error::Shape {
+                return Err(Error::Blob(BlobError::Section {
                     what: SECTION_OFFSET_NAMES[i],
                     expected: off,
                     got: got_off,
-                });
+                }));
             }
         }
         if layout.total != self.total {
-            return Err(Error::Shape {
-                what: "blob length implied by its sections",
+            return Err(Error::Blob(BlobError::ImpliedLength {
                 expected: layout.total,
                 got: self.total,
-            });
+            }));
         }
         // Every byte not in a section is padding and must be zero.
         let mut cursor = HEADER_LEN;
@@ -359,7 +483,7 @@ impl<'a> Header<'a> {
                 continue;
             }
             if bytes[cursor..off].iter().any(|&b| b != 0) {
-                return Err(Error::Invalid("blob: non-zero padding between sections"));
+                return Err(Error::Blob(BlobError::Padding));
             }
             cursor = off + len;
         }
@@ -371,20 +495,14 @@ impl<'a> Header<'a> {
 /// increase and fall on UTF-8 character boundaries.
 fn check_word_offsets(offsets: &[u32], words: &str) -> Result<(), Error> {
     if offsets.first() != Some(&0) || offsets.last().map(|&o| o as usize) != Some(words.len()) {
-        return Err(Error::Invalid(
-            "blob: word offsets must start at 0 and end at the word bytes' length",
-        ));
+        return Err(Error::Blob(BlobError::OffsetEnds));
     }
     for w in offsets.windows(2) {
         if w[0] >= w[1] {
-            return Err(Error::Invalid(
-                "blob: word offsets must be strictly increasing (no empty words)",
-            ));
+            return Err(Error::Blob(BlobError::OffsetOrder));
         }
         if !words.is_char_boundary(w[1] as usize) {
-            return Err(Error::Invalid(
-                "blob: a word offset splits a UTF-8 character",
-            ));
+            return Err(Error::Blob(BlobError::OffsetSplitsChar));
         }
     }
     Ok(())
@@ -395,8 +513,9 @@ impl<'a> Blob<'a> {
     /// format and the checks. Allocates nothing and copies nothing.
     ///
     /// # Errors
-    /// [`Error::Invalid`] or [`Error::Shape`] naming the first field that is
-    /// wrong.
+    /// [`Error::Blob`] with the [`BlobError`] naming the first check that
+    /// fails; [`Error::Shape`] or [`Error::Invalid`] from building the row
+    /// views (which the layout checks make unreachable).
     pub fn open(bytes: &'a [u8]) -> Result<Self, Error> {
         let header = Header::parse(bytes)?;
         let layout = header.check_layout(bytes)?;
@@ -425,7 +544,7 @@ impl<'a> Blob<'a> {
 
         let offsets: &[u32] = cast(section(S_OFFSETS))?;
         let words = core::str::from_utf8(section(S_WORDS))
-            .map_err(|_| Error::Invalid("blob: words are not valid UTF-8"))?;
+            .map_err(|_| Error::Blob(BlobError::WordsNotUtf8))?;
         check_word_offsets(offsets, words)?;
         let sorted: &[u32] = cast(section(S_SORTED))?;
         let blob = Self {
@@ -447,11 +566,9 @@ impl<'a> Blob<'a> {
         for &r in self.sorted {
             let w = self
                 .word(r as usize)
-                .ok_or(Error::Invalid("blob: sorted index entry out of range"))?;
+                .ok_or(Error::Blob(BlobError::SortedOutOfRange))?;
             if prev.is_some_and(|p| p >= w) {
-                return Err(Error::Invalid(
-                    "blob: sorted index is not strictly ascending (unsorted or duplicate words)",
-                ));
+                return Err(Error::Blob(BlobError::SortedOrder));
             }
             prev = Some(w);
         }

@@ -1,12 +1,14 @@
 //! The no_std core's error type.
 #![forbid(unsafe_code)]
 
+use crate::core::blob::BlobError;
 use core::fmt;
 
 /// Errors of the no_std core. Every public core function that takes
 /// caller-provided buffers checks their lengths and indices and returns one
 /// of these instead of panicking.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// A buffer's length does not match the shape the call implies.
     Shape {
@@ -29,6 +31,9 @@ pub enum Error {
     /// An argument is outside its valid range (a zero dimension, an empty
     /// vocabulary, all-zero counts, a Huffman code that is too long, …).
     Invalid(&'static str),
+    /// A model blob failed one of [`Blob::open`](crate::blob::Blob::open)'s
+    /// checks: which one.
+    Blob(BlobError),
 }
 
 impl fmt::Display for Error {
@@ -45,11 +50,25 @@ impl fmt::Display for Error {
                 write!(f, "{what}: index {index} out of range for {len} words")
             }
             Error::Invalid(msg) => f.write_str(msg),
+            Error::Blob(e) => e.fmt(f),
         }
     }
 }
 
-impl core::error::Error for Error {}
+impl core::error::Error for Error {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            Error::Blob(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<BlobError> for Error {
+    fn from(e: BlobError) -> Self {
+        Error::Blob(e)
+    }
+}
 
 /// Checks `got == expected` for argument `what`.
 #[inline]

@@ -8,6 +8,7 @@ use std::prelude::rust_2024::*;
 /// Errors of the host side: files, corpora, vector files and queries.
 /// Each message names the file, line or word at fault.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum HostError {
     /// Reading or writing `path` failed.
     Io {

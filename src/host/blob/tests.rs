@@ -372,3 +372,52 @@ proptest! {
         let _ = open_copy(&b);
     }
 }
+
+#[test]
+fn each_failed_check_is_its_own_blob_error_with_the_old_message() {
+    let good = encode_sample(true, true);
+    let fails = |edit: &dyn Fn(&mut Vec<u8>), reseal_it: bool| {
+        let mut b = good.clone();
+        edit(&mut b);
+        if reseal_it {
+            reseal(&mut b);
+        }
+        match open_copy(&b) {
+            Err(Error::Blob(e)) => e,
+            other => std::panic!("expected a blob error, got {other:?}"),
+        }
+    };
+    let magic = fails(&|b| b[0] = b'X', true);
+    assert_eq!(magic, BlobError::Magic);
+    assert_eq!(
+        Error::Blob(magic).to_string(),
+        "not a model blob: bad magic (expected TW2V)"
+    );
+    assert_eq!(fails(&|b| b[4] = 2, true), BlobError::Version);
+    let sum = fails(&|b| b[HEADER_LEN] ^= 1, false);
+    assert_eq!(sum, BlobError::Checksum);
+    assert_eq!(sum.to_string(), "blob: checksum mismatch (corrupted data)");
+    let short = fails(&|b| b.truncate(10), false);
+    assert_eq!(short, BlobError::Truncated { got: 10 });
+    assert_eq!(
+        short.to_string(),
+        "blob header (truncated): expected length 96, got 10"
+    );
+    let long = fails(&|b| b.push(0), false);
+    assert_eq!(
+        long.to_string(),
+        format!(
+            "blob length (truncated, or trailing bytes): expected length {}, got {}",
+            good.len(),
+            good.len() + 1
+        )
+    );
+    // The section table: entry 5 (word offsets), its offset field.
+    let section = fails(&|b| b[24 + 8 * 5] ^= 8, true);
+    assert!(
+        matches!(section, BlobError::Section { what, .. } if what == "blob section 5 (word offsets) offset"),
+        "{section:?}"
+    );
+    let core_error: &dyn core::error::Error = &Error::Blob(BlobError::Padding);
+    assert!(core_error.source().is_some());
+}
