@@ -15,7 +15,7 @@
 //!   with its scalar reference.
 //! - [`activation`]: exact σ, σ' = σ(1 − σ), stable log σ, stable softmax,
 //!   and word2vec's [`SigmoidTable`](activation::SigmoidTable).
-//! - [`loss`]: naive softmax, negative sampling, hierarchical softmax,
+//! - [`loss`]: full (naive) softmax, negative sampling, hierarchical softmax,
 //!   cross-entropy, the skip-gram window and CBOW, each returning `J` and
 //!   adding exact gradients into caller buffers.
 //! - [`huffman`]: word2vec C's Huffman tree for hierarchical softmax.
@@ -25,7 +25,7 @@
 //!   (alias table), subsampling and the random window shrink.
 //! - [`sgns`]: the fused in-place SGNS update used for training.
 //! - [`step`]: fused in-place steps for skip-gram and CBOW over any output
-//!   layer: negative sampling, hierarchical softmax, naive softmax.
+//!   layer: negative sampling, hierarchical softmax, full softmax.
 //! - [`embedding`]: const-generic owned tables and borrowed views, `f32` and
 //!   int8, with the int8 quantization helpers and cosine queries.
 //! - [`blob`]: the versioned binary model format, opened zero-copy and fully

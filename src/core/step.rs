@@ -1,5 +1,5 @@
 //! Fused, in-place SGD steps for every architecture (skip-gram, CBOW) and
-//! output layer (negative sampling, hierarchical softmax, naive softmax),
+//! output layer (negative sampling, hierarchical softmax, full softmax),
 //! allocation-free and usable on a device as on the host.
 //!
 //! A step is split in two halves, as in word2vec.c:

@@ -97,7 +97,8 @@ pub(crate) enum LossArg {
     /// Hierarchical softmax over a Huffman tree of the vocabulary.
     Hs,
     /// Exact softmax over the whole vocabulary: O(V) per prediction, small vocabularies only.
-    Softmax,
+    #[value(name = "softmax", alias = "full-softmax")]
+    FullSoftmax,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

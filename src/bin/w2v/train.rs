@@ -31,7 +31,7 @@ impl TrainArgs {
             loss: match self.loss {
                 LossArg::Ns => Loss::NegativeSampling,
                 LossArg::Hs => Loss::HierarchicalSoftmax,
-                LossArg::Softmax => Loss::Softmax,
+                LossArg::FullSoftmax => Loss::FullSoftmax,
             },
             dim: self.dim,
             window: self.window,
@@ -125,7 +125,7 @@ pub(crate) fn describe(cfg: &TrainConfig) -> String {
         match cfg.loss {
             Loss::NegativeSampling => "negative sampling",
             Loss::HierarchicalSoftmax => "hierarchical softmax",
-            Loss::Softmax => "full softmax",
+            Loss::FullSoftmax => "full softmax",
         },
         cfg.dim,
         cfg.window,
@@ -204,7 +204,7 @@ pub(crate) fn train(a: TrainArgs) -> Result<(), HostError> {
         vocab.save(p)?;
         say(format!("saved the vocabulary to {}", p.display()));
     }
-    if cfg.loss == Loss::Softmax && vocab.len() > 20_000 && !a.quiet {
+    if cfg.loss == Loss::FullSoftmax && vocab.len() > 20_000 && !a.quiet {
         eprintln!(
             "warning: --loss softmax costs O(V·D) per prediction; with {} words training will be very slow (use ns or hs)",
             vocab.len()

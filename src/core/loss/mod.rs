@@ -9,11 +9,17 @@
 //! - `V`: the center-vector matrix, `V×D` row-major (word2vec C's `syn0`);
 //! - `K`: the number of negative samples per outside word.
 //!
+//! The three output layers have one name each across the crate: negative
+//! sampling, hierarchical softmax, and full softmax (the trainer's
+//! `Loss::FullSoftmax`, the step [`FullSoftmax`](crate::step::FullSoftmax),
+//! `--loss softmax`); the reference loss here keeps the textbook (CS224n)
+//! name, [`naive_softmax`], for the same layer.
+//!
 //! Every loss returns `J` and **adds** its gradients into caller-provided
 //! buffers (so a window's gradients accumulate), never allocates, and returns
 //! [`Error`](crate::core::Error) instead of panicking on a wrong length or index.
 //! These are the exact functions the gradient-check harness verifies; the
-//! training hot path uses the fused, table-based update in [`crate::core::sgns`].
+//! training hot path uses the fused, table-based steps in [`crate::core::step`].
 #![forbid(unsafe_code)]
 
 mod cbow;

@@ -42,9 +42,19 @@ pub enum Loss {
     NegativeSampling,
     /// Hierarchical softmax over a Huffman tree of the vocabulary.
     HierarchicalSoftmax,
-    /// Exact softmax over the whole vocabulary (`O(V·D)` per prediction;
-    /// only for small vocabularies).
-    Softmax,
+    /// Full (naive) softmax: the exact softmax over the whole vocabulary
+    /// (`O(V·D)` per prediction; only for small vocabularies). The same
+    /// layer as [`step::FullSoftmax`](crate::step::FullSoftmax) and, as a
+    /// reference loss, [`loss::naive_softmax`](crate::loss::naive_softmax);
+    /// `--loss softmax` on the command line.
+    FullSoftmax,
+}
+
+impl Loss {
+    /// The former name of [`Loss::FullSoftmax`].
+    #[doc(hidden)]
+    #[allow(non_upper_case_globals)]
+    pub const Softmax: Loss = Loss::FullSoftmax;
 }
 
 /// How the input vectors (`syn0`) are initialised: uniform in `[−r, r)`.

@@ -287,7 +287,7 @@ fn train_output_layer(
                 save,
             )
         }
-        Loss::Softmax => run_epochs(
+        Loss::FullSoftmax => run_epochs(
             ctx,
             syn0,
             syn1,

@@ -1,5 +1,5 @@
 //! Host trainer (feature `std`): skip-gram and CBOW with negative sampling,
-//! hierarchical softmax or naive softmax, streaming the corpus from disk on
+//! hierarchical softmax or full softmax, streaming the corpus from disk on
 //! N Hogwild threads.
 //!
 //! The schedule follows word2vec.c:

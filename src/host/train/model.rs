@@ -21,7 +21,7 @@ pub struct Model {
     pub syn0: Vec<f32>,
     /// Output weights: `syn1neg` (`V×D`) for negative sampling, `syn1`
     /// (`(V−1)×D`, one row per inner Huffman node) for hierarchical softmax,
-    /// the `V×D` softmax matrix for naive softmax.
+    /// the `V×D` softmax matrix for full softmax.
     pub syn1: Vec<f32>,
 }
 

@@ -135,7 +135,7 @@ fn every_architecture_and_loss_learns() {
         for loss in [
             Loss::NegativeSampling,
             Loss::HierarchicalSoftmax,
-            Loss::Softmax,
+            Loss::FullSoftmax,
         ] {
             let cfg = TrainConfig {
                 architecture: arch,

@@ -403,7 +403,7 @@ fn settings(cfg: &TrainConfig) -> [(&'static str, String); 15] {
     let loss = match cfg.loss {
         Loss::NegativeSampling => "ns",
         Loss::HierarchicalSoftmax => "hs",
-        Loss::Softmax => "softmax",
+        Loss::FullSoftmax => "softmax",
     };
     let init = match cfg.init {
         Init::TwoOverD => "two-over-d",
