@@ -13,7 +13,7 @@
 # Configurations: skip-gram and CBOW x --loss ns|hs|softmax (softmax on a
 # 100,000-byte prefix with --max-vocab 2000), skip-gram --shared-negatives,
 # the binary output format, `w2v export` (f32 and int8 blobs) and the
-# `similar` / `analogy` output on one vector file, the final checkpoint file of a --checkpoint run,
+# `similar` / `analogy` output on one vector file, every `--help`, the final checkpoint file of a --checkpoint run,
 # a run killed after its first checkpoint and resumed (which must also equal
 # the uninterrupted run), and --threads 2: Hogwild with two threads is not
 # deterministic, so only its vocabulary column (the words, in order) and its
@@ -120,6 +120,16 @@ for x in a b; do
 done
 unset DIM EPOCHS
 compare "resume after checkpoint" "$tmp/resumed-a.out" "$tmp/resumed-b.out"
+
+# The help of every subcommand (the CLI's flags and texts).
+for x in a b; do
+  bin="$a"; [ "$x" = b ] && bin="$b"
+  for c in "" train similar analogy eval convert export plot plot-loss; do
+    # shellcheck disable=SC2086
+    "$bin" $c --help | sed "s|$(basename "$bin")|w2v|g"
+  done >"$tmp/help-$x.txt"
+done
+compare "help texts" "$tmp/help-a.txt" "$tmp/help-b.txt"
 
 # Two threads: nondeterministic weights; the word column must match.
 for x in a b; do
