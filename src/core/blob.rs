@@ -294,62 +294,71 @@ pub enum BlobError {
     SortedOrder,
 }
 
-impl core::fmt::Display for BlobError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        let (what, expected, got) = match *self {
-            BlobError::Truncated { got } => ("blob header (truncated)", HEADER_LEN, got),
+impl BlobError {
+    /// The message of a check, or for a length check the parts of the
+    /// core's shape message (`what: expected length E, got G`).
+    fn parts(&self) -> Result<&'static str, (&'static str, usize, usize)> {
+        Ok(match *self {
+            BlobError::Truncated { got } => {
+                return Err(("blob header (truncated)", HEADER_LEN, got));
+            }
             BlobError::Length { expected, got } => {
-                ("blob length (truncated, or trailing bytes)", expected, got)
+                return Err(("blob length (truncated, or trailing bytes)", expected, got));
             }
             BlobError::Section {
                 what,
                 expected,
                 got,
-            } => (what, expected, got),
+            } => return Err((what, expected, got)),
             BlobError::ImpliedLength { expected, got } => {
-                ("blob length implied by its sections", expected, got)
+                return Err(("blob length implied by its sections", expected, got));
             }
-            BlobError::NonFiniteRow => return f.write_str("blob rows contain a non-finite value"),
-            BlobError::Magic => return f.write_str("not a model blob: bad magic (expected TW2V)"),
-            BlobError::Version => return f.write_str("unsupported blob version (expected 1)"),
-            BlobError::ElementType => return f.write_str("blob: unknown element type"),
-            BlobError::Flags => return f.write_str("blob: unknown flag bits set"),
-            BlobError::EmptyVocabulary => return f.write_str("blob: V must be at least 1"),
-            BlobError::ZeroDimension => return f.write_str("blob: D must be at least 1"),
-            BlobError::HeaderLength => return f.write_str("blob: header length must be 96"),
-            BlobError::Reserved => return f.write_str("blob: reserved header field must be 0"),
-            BlobError::Checksum => return f.write_str("blob: checksum mismatch (corrupted data)"),
-            BlobError::Overflow => return f.write_str("blob: V, D and section sizes overflow"),
-            BlobError::Padding => return f.write_str("blob: non-zero padding between sections"),
-            BlobError::OffsetSplitsChar => {
-                return f.write_str("blob: a word offset splits a UTF-8 character");
+            BlobError::Misaligned => {
+                "blob is misaligned in memory: it must start at a 4-byte (better 16-byte) boundary"
             }
-            BlobError::WordsNotUtf8 => return f.write_str("blob: words are not valid UTF-8"),
-            BlobError::SortedOutOfRange => {
-                return f.write_str("blob: sorted index entry out of range");
+            BlobError::NonFiniteRow => "blob rows contain a non-finite value",
+            BlobError::BigEndian => {
+                "blob rows are little-endian and cannot be read in place on a big-endian target"
             }
-            BlobError::Misaligned => return f.write_str(
-                "blob is misaligned in memory: it must start at a 4-byte (better 16-byte) boundary",
-            ),
-            BlobError::BigEndian => return f.write_str(
-                "blob rows are little-endian and cannot be read in place on a big-endian target",
-            ),
+            BlobError::Magic => "not a model blob: bad magic (expected TW2V)",
+            BlobError::Version => "unsupported blob version (expected 1)",
+            BlobError::ElementType => "blob: unknown element type",
+            BlobError::Flags => "blob: unknown flag bits set",
+            BlobError::EmptyVocabulary => "blob: V must be at least 1",
+            BlobError::ZeroDimension => "blob: D must be at least 1",
+            BlobError::HeaderLength => "blob: header length must be 96",
+            BlobError::Reserved => "blob: reserved header field must be 0",
+            BlobError::Checksum => "blob: checksum mismatch (corrupted data)",
+            BlobError::Overflow => "blob: V, D and section sizes overflow",
+            BlobError::Padding => "blob: non-zero padding between sections",
             BlobError::OffsetEnds => {
-                return f.write_str(
-                    "blob: word offsets must start at 0 and end at the word bytes' length",
-                );
+                "blob: word offsets must start at 0 and end at the word bytes' length"
             }
             BlobError::OffsetOrder => {
-                return f
-                    .write_str("blob: word offsets must be strictly increasing (no empty words)");
+                "blob: word offsets must be strictly increasing (no empty words)"
             }
+            BlobError::OffsetSplitsChar => "blob: a word offset splits a UTF-8 character",
+            BlobError::WordsNotUtf8 => "blob: words are not valid UTF-8",
+            BlobError::SortedOutOfRange => "blob: sorted index entry out of range",
             BlobError::SortedOrder => {
-                return f.write_str(
-                    "blob: sorted index is not strictly ascending (unsorted or duplicate words)",
-                );
+                "blob: sorted index is not strictly ascending (unsorted or duplicate words)"
             }
-        };
-        write!(f, "{what}: expected length {expected}, got {got}")
+        })
+    }
+}
+
+impl core::fmt::Display for BlobError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self.parts() {
+            Ok(msg) => f.write_str(msg),
+            // The same text, and the same code, as a core shape error.
+            Err((what, expected, got)) => Error::Shape {
+                what,
+                expected,
+                got,
+            }
+            .fmt(f),
+        }
     }
 }
 
