@@ -3,12 +3,19 @@
 //! word2vec with exact math: a `#![no_std]`, allocation-free core with
 //! explicit SIMD, and an optional `std` host side that trains on real text.
 //!
-//! ## The no_std core (always available)
+//! The source tree shows the split: `src/core/` holds the no_std core and
+//! never imports the host side (CI checks it), `src/host/` the `std` side
+//! built on it, `src/bin/w2v/` the CLI. Both halves are private modules; the
+//! public modules below are their re-exports at the crate root, and
+//! [`blob`] joins the core's reader and the host's encoder. `ARCHITECTURE.md`
+//! draws the tree.
+//!
+//! ## The no_std core (`src/core/`, always available)
 //! - [`kernels`]: `dot`, `axpy`, `scale`, `norm_sq` on `wide::f32x8`, each
 //!   with its scalar reference.
 //! - [`activation`]: exact σ, σ' = σ(1 − σ), stable log σ, stable softmax,
 //!   and word2vec's [`SigmoidTable`](activation::SigmoidTable).
-//! - [`loss`]: naive softmax, negative sampling, hierarchical softmax,
+//! - [`loss`]: full (naive) softmax, negative sampling, hierarchical softmax,
 //!   cross-entropy, the skip-gram window and CBOW, each returning `J` and
 //!   adding exact gradients into caller buffers.
 //! - [`huffman`]: word2vec C's Huffman tree for hierarchical softmax.
@@ -18,7 +25,7 @@
 //!   (alias table), subsampling and the random window shrink.
 //! - [`sgns`]: the fused in-place SGNS update used for training.
 //! - [`step`]: fused in-place steps for skip-gram and CBOW over any output
-//!   layer: negative sampling, hierarchical softmax, naive softmax.
+//!   layer: negative sampling, hierarchical softmax, full softmax.
 //! - [`embedding`]: const-generic owned tables and borrowed views, `f32` and
 //!   int8, with the int8 quantization helpers and cosine queries.
 //! - [`blob`]: the versioned binary model format, opened zero-copy and fully
@@ -28,7 +35,7 @@
 //! - [`finetune`]: SGNS fine-tuning on a device over new sentences, on a RAM
 //!   working set copied out of a blob.
 //!
-//! ## The host side (feature `std`)
+//! ## The host side (`src/host/`, feature `std`)
 //! [`corpus`] (streaming tokenizer, per-thread byte ranges), [`vocab`],
 //! [`train`] (the multi-threaded streaming trainer: skip-gram and CBOW with
 //! negative sampling, hierarchical softmax or full softmax), [`vectors`]
@@ -37,12 +44,13 @@
 //! loss as CSV), [`gradcheck`] (the gradient-check harness), [`atomic`]
 //! (crash-safe file output), and the blob encoder (`blob::encode`,
 //! `blob::encode_model`, `blob::write_blob`). The training threads share the
-//! weights lock-free through the private `hogwild` module, the crate's only
-//! `unsafe` code.
+//! weights lock-free through the trainer's private `hogwild` module; it and
+//! the core's cache-line prefetch hint are the crate's only `unsafe` code.
 //!
 //! ## The `w2v` binary (feature `cli`)
-//! `w2v train | similar | analogy | eval | convert`, with word2vec C's flags;
-//! see the README.
+//! `w2v train | similar | analogy | eval | convert | export | plot | plot-loss`,
+//! with word2vec C's flags (`src/bin/w2v/`: `main.rs` dispatches, one file
+//! per subcommand group); see the README.
 //!
 //! ## Pictures (feature `plot`)
 //! [`plot`]: a 2-D PCA projection of chosen word vectors with labelled points,
@@ -51,59 +59,34 @@
 #![doc = include_str!("math.md")]
 #![no_std]
 #![deny(missing_docs)]
-// The only unsafe code is the Hogwild sharing in `hogwild` (see there).
+// The only unsafe code: the Hogwild sharing in `host::train::hogwild` and the
+// prefetch hint in `core::prefetch` (see there).
 #![deny(unsafe_code)]
 
 #[cfg(any(test, feature = "std"))]
 extern crate std;
 
-pub mod activation;
-pub mod blob;
-pub mod embedding;
-mod error;
-pub mod finetune;
-pub mod huffman;
-pub mod kernels;
-pub mod loss;
-pub mod nn;
-#[allow(unsafe_code)]
-mod prefetch;
-pub mod sampling;
-pub mod sgns;
-pub mod step;
-pub mod topk;
+mod core;
+#[cfg(feature = "std")]
+mod host;
 
-pub use error::Error;
+pub use crate::core::blob::BlobError;
+pub use crate::core::{
+    Error, activation, embedding, finetune, huffman, kernels, loss, nn, sampling, sgns, step, topk,
+};
 
-#[cfg(feature = "std")]
-pub mod atomic;
-#[cfg(feature = "std")]
-mod checkpoint;
-#[cfg(feature = "std")]
-pub mod corpus;
-#[cfg(feature = "std")]
-pub mod eval;
-#[cfg(feature = "std")]
-pub mod gradcheck;
-#[cfg(feature = "std")]
-#[allow(unsafe_code)]
-mod hogwild;
-#[cfg(feature = "std")]
-mod host_error;
-#[cfg(feature = "std")]
-mod lines;
-#[cfg(feature = "std")]
-pub mod loss_log;
-#[cfg(feature = "std")]
-pub mod outputs;
+pub mod blob {
+    #![doc = include_str!("core/blob.md")]
+    pub use crate::core::blob::*;
+    #[cfg(feature = "std")]
+    pub use crate::host::blob::{
+        AlignedBlob, BlobSource, EncodeOptions, encode, encode_model, encode_source, write_blob,
+    };
+}
+
 #[cfg(feature = "plot")]
-pub mod plot;
+pub use crate::host::plot;
 #[cfg(feature = "std")]
-pub mod train;
-#[cfg(feature = "std")]
-pub mod vectors;
-#[cfg(feature = "std")]
-pub mod vocab;
-
-#[cfg(feature = "std")]
-pub use host_error::HostError;
+pub use crate::host::{
+    HostError, atomic, corpus, eval, gradcheck, loss_log, outputs, train, vectors, vocab,
+};

@@ -6,7 +6,7 @@
 use clap::Parser;
 use libfuzzer_sys::fuzz_target;
 
-#[path = "../../src/bin/w2v.rs"]
+#[path = "../../src/bin/w2v/main.rs"]
 #[allow(dead_code, unused_imports)]
 mod w2v;
 

@@ -17,7 +17,7 @@ use libfuzzer_sys::fuzz_target;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-#[path = "../../src/bin/w2v.rs"]
+#[path = "../../src/bin/w2v/main.rs"]
 #[allow(dead_code, unused_imports)]
 mod w2v;
 

@@ -1,0 +1,339 @@
+//! The command line: every subcommand's flags (clap derive).
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use tiny_word2vec::HostError;
+use tiny_word2vec::vectors::{AnalogyMethod, VectorFormat, Vectors};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "w2v",
+    version,
+    about = "Train word2vec embeddings (skip-gram or CBOW; negative sampling, hierarchical or full softmax) and query them.",
+    long_about = "Train word2vec embeddings and query them.\n\n\
+        `w2v train` reads a UTF-8 text corpus of any size (streamed, never loaded whole) and writes \
+        vectors in the word2vec text or binary format that word2vec C and gensim read and write. \
+        `w2v similar`, `w2v analogy` and `w2v eval` query and evaluate such files, whoever wrote them."
+)]
+// pub(crate): the CLI fuzz target (fuzz/fuzz_targets/cli.rs) includes this
+// file as a module and calls `Cli::try_parse_from`.
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum Command {
+    /// Train vectors on a text corpus.
+    Train(TrainArgs),
+    /// Print the words nearest to each WORD by cosine similarity.
+    Similar(SimilarArgs),
+    /// Solve "A is to B as C is to ?" (e.g. `man king woman` → queen).
+    Analogy(AnalogyArgs),
+    /// Evaluate vectors: analogy accuracy (questions-words.txt) and word-pair Spearman (WordSim-353).
+    Eval(EvalArgs),
+    /// Convert a vector file between the text and binary formats.
+    Convert(ConvertArgs),
+    /// Export vectors to the compact model blob a no_std device opens zero-copy (f32 or int8).
+    Export(ExportArgs),
+    /// Project chosen words to 2-D with PCA and draw them, labelled, as PNG or SVG.
+    Plot(PlotArgs),
+    /// Draw a loss log written by `w2v train --loss-log` as PNG or SVG.
+    PlotLoss(PlotLossArgs),
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(crate) enum Format {
+    /// word2vec text format: a `V D` line, then `word v1 … vD` per line.
+    Text,
+    /// word2vec binary format: a `V D` line, then per word `word`, a space, D little-endian f32.
+    Bin,
+}
+
+impl From<Format> for VectorFormat {
+    fn from(f: Format) -> Self {
+        match f {
+            Format::Text => VectorFormat::Text,
+            Format::Bin => VectorFormat::Binary,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(crate) enum InFormat {
+    /// Detect from the file's first row.
+    Auto,
+    /// word2vec text format.
+    Text,
+    /// word2vec binary format.
+    Bin,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(crate) enum ModelArg {
+    /// Skip-gram: each word predicts its neighbours (better vectors for rare words, slower).
+    Skipgram,
+    /// Continuous bag of words: the mean of the neighbours predicts the word (faster).
+    Cbow,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(crate) enum InitArg {
+    /// Uniform in ±2/D.
+    TwoOverD,
+    /// Uniform in ±1/D, as gensim 4.
+    Gensim,
+    /// Uniform in ±0.5/D, as word2vec C.
+    Word2vec,
+    /// Uniform in ±1/√D: the fastest start, best for a large corpus trained for 1–2 epochs;
+    /// noisier vectors for rare words of small corpora.
+    SqrtDim,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(crate) enum LossArg {
+    /// Negative sampling (`--negative` noise words from unigram^0.75).
+    Ns,
+    /// Hierarchical softmax over a Huffman tree of the vocabulary.
+    Hs,
+    /// Exact softmax over the whole vocabulary: O(V) per prediction, small vocabularies only.
+    #[value(name = "softmax", alias = "full-softmax")]
+    FullSoftmax,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(crate) enum MethodArg {
+    /// 3CosAdd: argmax cos(w, B − A + C).
+    Add,
+    /// 3CosMul (Levy & Goldberg 2014): argmax cos(w,B)·cos(w,C) / (cos(w,A) + ε), cosines mapped to [0, 1].
+    Mul,
+}
+
+impl From<MethodArg> for AnalogyMethod {
+    fn from(m: MethodArg) -> Self {
+        match m {
+            MethodArg::Add => AnalogyMethod::Add,
+            MethodArg::Mul => AnalogyMethod::Mul,
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct TrainArgs {
+    /// Training corpus: UTF-8 text, words separated by whitespace, one sentence per line (a single
+    /// long line, as in text8, works too). Words are lowercased. Streamed: any size.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) input: PathBuf,
+    /// Where to write the vectors; `-` is standard output. A file is replaced atomically (a failed
+    /// run leaves an existing file intact; a symlink is followed), a device or FIFO written in
+    /// place. No output may be an input; all are checked before training starts.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) output: PathBuf,
+    /// Output format (word2vec C: -binary 0|1).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub(crate) format: Format,
+    /// Architecture (word2vec C: -cbow 1|0). Default CBOW, as word2vec C and gensim.
+    #[arg(long, value_enum, default_value_t = ModelArg::Cbow)]
+    pub(crate) model: ModelArg,
+    /// Output layer (word2vec C: -hs 1 / -negative K).
+    #[arg(long, value_enum, default_value_t = LossArg::Ns)]
+    pub(crate) loss: LossArg,
+    /// Vector dimension (word2vec C: -size).
+    #[arg(long, default_value_t = 100, value_name = "D")]
+    pub(crate) dim: usize,
+    /// Maximum distance between a word and its context words; each word draws its window from 1..=N.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub(crate) window: usize,
+    /// Negative samples per prediction, with --loss ns.
+    #[arg(long, default_value_t = 5, value_name = "K")]
+    pub(crate) negative: usize,
+    /// Discard words that occur fewer times than this.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub(crate) min_count: u64,
+    /// Keep only the N most frequent words (after --min-count). Default: no limit.
+    #[arg(long, value_name = "N")]
+    pub(crate) max_vocab: Option<usize>,
+    /// Subsampling threshold t: a word of frequency f is kept with probability sqrt(t/f) + t/f.
+    /// 0 disables. Useful range 1e-5 to 1e-3.
+    #[arg(long, default_value_t = 1e-3, value_name = "T")]
+    pub(crate) sample: f64,
+    /// Starting learning rate, decayed linearly to alpha·1e-4 over all epochs.
+    /// Default: 0.025 for skip-gram, 0.05 for CBOW (word2vec C).
+    #[arg(long, value_name = "A")]
+    pub(crate) alpha: Option<f32>,
+    /// Passes over the corpus (word2vec C: -iter).
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub(crate) epochs: usize,
+    /// Training threads (lock-free Hogwild; the file is split into N byte ranges).
+    /// Default: all available cores. With 1 thread a fixed seed gives bit-identical vectors.
+    #[arg(long, value_name = "N")]
+    pub(crate) threads: Option<usize>,
+    /// Random seed (initialisation, subsampling, windows, negatives).
+    #[arg(long, default_value_t = 1)]
+    pub(crate) seed: u64,
+    /// Initial range of the input vectors. A wider start learns faster (word2vec C's ±0.5/D wastes
+    /// part of a short run growing them); too wide leaves noise in rare words' vectors.
+    #[arg(long, value_enum, default_value_t = InitArg::TwoOverD)]
+    pub(crate) init: InitArg,
+    /// Skip-gram with --loss ns only: draw one set of K negatives per center word, shared by
+    /// all the predictions of its window (pWord2Vec's HogBatch), so their rows are fetched once
+    /// per window instead of once per pair. About 1.3x faster; see the README for its effect on
+    /// quality.
+    #[arg(long)]
+    pub(crate) shared_negatives: bool,
+    /// Also write the vocabulary (`word count` lines, most frequent first) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) save_vocab: Option<PathBuf>,
+    /// Use the vocabulary in FILE (`word count` lines, e.g. from --save-vocab or word2vec C's
+    /// -save-vocab) instead of counting the corpus; --min-count and --max-vocab still apply.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) read_vocab: Option<PathBuf>,
+    /// Trim punctuation from word edges ("whale," → "whale"). Off by default, as word2vec C.
+    #[arg(long)]
+    pub(crate) strip_punctuation: bool,
+    /// No progress bar; only errors.
+    #[arg(long, short)]
+    pub(crate) quiet: bool,
+    /// Write a CSV loss log (`words,alpha,loss`: words processed, learning rate, mean loss per
+    /// pair since the previous row) about every 20,000 words; draw it with `w2v plot-loss`.
+    #[arg(long, value_name = "FILE.csv")]
+    pub(crate) loss_log: Option<PathBuf>,
+    /// Save the whole training state to DIR/checkpoint.tw2v at the end of every epoch
+    /// (atomically), so an interrupted run can continue with `--resume`. DIR is created if its
+    /// parent directory exists.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) checkpoint: Option<PathBuf>,
+    /// Continue from the checkpoint in `--checkpoint DIR` (if there is one) instead of starting
+    /// over; the other flags and the corpus must be the same. With `--threads 1` the result is
+    /// bit-identical to an uninterrupted run.
+    #[arg(long, requires = "checkpoint")]
+    pub(crate) resume: bool,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct VectorsArg {
+    /// Vector file (word2vec text or binary format, e.g. from `w2v train`, word2vec C or gensim).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) vectors: PathBuf,
+    /// Format of --vectors.
+    #[arg(long = "vectors-format", value_enum, default_value_t = InFormat::Auto)]
+    pub(crate) vectors_format: InFormat,
+}
+
+impl VectorsArg {
+    pub(crate) fn load(&self) -> Result<Vectors, HostError> {
+        match self.vectors_format {
+            InFormat::Auto => Vectors::load(&self.vectors),
+            InFormat::Text => Vectors::load_text(&self.vectors),
+            InFormat::Bin => Vectors::load_binary(&self.vectors),
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct SimilarArgs {
+    #[command(flatten)]
+    pub(crate) vectors: VectorsArg,
+    /// How many neighbours to print.
+    #[arg(short, long, default_value_t = 10)]
+    pub(crate) k: usize,
+    /// Query words.
+    #[arg(required = true)]
+    pub(crate) words: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct AnalogyArgs {
+    #[command(flatten)]
+    pub(crate) vectors: VectorsArg,
+    /// How many answers to print.
+    #[arg(short, long, default_value_t = 10)]
+    pub(crate) k: usize,
+    /// Scoring method.
+    #[arg(long, value_enum, default_value_t = MethodArg::Add)]
+    pub(crate) method: MethodArg,
+    /// A, as in "A is to B as C is to ?".
+    pub(crate) a: String,
+    /// B.
+    pub(crate) b: String,
+    /// C.
+    pub(crate) c: String,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct EvalArgs {
+    #[command(flatten)]
+    pub(crate) vectors: VectorsArg,
+    /// Analogy questions (questions-words.txt format: `: section` lines, then `a b c d` lines).
+    #[arg(long, value_name = "FILE", required_unless_present = "wordsim")]
+    pub(crate) analogy: Option<PathBuf>,
+    /// Only the first N rows (the N most frequent words) are answer candidates, and questions with
+    /// a word outside them are skipped (word2vec C's compute-accuracy threshold, gensim's restrict_vocab).
+    #[arg(long, default_value_t = 30_000, value_name = "N")]
+    pub(crate) restrict: usize,
+    /// Analogy scoring method.
+    #[arg(long, value_enum, default_value_t = MethodArg::Add)]
+    pub(crate) method: MethodArg,
+    /// Word pairs with human similarity scores (`word1<TAB>word2<TAB>score`, `#` comments), e.g. wordsim353.tsv.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) wordsim: Option<PathBuf>,
+    /// Word pairs with a word outside the first N rows are skipped (gensim's default 300000).
+    #[arg(long, default_value_t = 300_000, value_name = "N")]
+    pub(crate) ws_restrict: usize,
+    /// Print the accuracy of every analogy section.
+    #[arg(long)]
+    pub(crate) sections: bool,
+    /// Threads for the analogy search. Default: all available cores.
+    #[arg(long, value_name = "N")]
+    pub(crate) threads: Option<usize>,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct ConvertArgs {
+    #[command(flatten)]
+    pub(crate) vectors: VectorsArg,
+    /// Output file (written atomically).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) output: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum)]
+    pub(crate) format: Format,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct ExportArgs {
+    #[command(flatten)]
+    pub(crate) vectors: VectorsArg,
+    /// Blob to write (written atomically).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) out: PathBuf,
+    /// Store rows as int8 with a per-row scale: about 4× smaller than f32.
+    #[arg(long)]
+    pub(crate) int8: bool,
+    /// Keep only the first N rows (the N most frequent words in files from w2v, word2vec C, gensim).
+    #[arg(long, value_name = "N")]
+    pub(crate) max_vocab: Option<usize>,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct PlotArgs {
+    #[command(flatten)]
+    pub(crate) vectors: VectorsArg,
+    /// Comma-separated words to plot. Default: a built-in list of common nouns, verbs and
+    /// adjectives, those of them that are in the vocabulary.
+    #[arg(long, value_delimiter = ',', value_name = "W1,W2,…")]
+    pub(crate) words: Vec<String>,
+    /// Output image; the extension picks the format (.png or .svg).
+    #[arg(long, value_name = "FILE", default_value = "words.png")]
+    pub(crate) out: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct PlotLossArgs {
+    /// Loss log written by `w2v train --loss-log`.
+    #[arg(value_name = "FILE.csv")]
+    pub(crate) log: PathBuf,
+    /// Output image; the extension picks the format (.png or .svg).
+    #[arg(long, value_name = "FILE", default_value = "loss.png")]
+    pub(crate) out: PathBuf,
+}

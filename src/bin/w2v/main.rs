@@ -1,0 +1,151 @@
+//! `w2v`: train word2vec embeddings and query them, with the flags word2vec C
+//! and gensim users know. Build with `--features cli`.
+#![forbid(unsafe_code)]
+//!
+//! `main.rs` only dispatches; each subcommand group has its file: [`args`]
+//! (the flags), [`train`], [`query`] (`similar`, `analogy`), [`eval`],
+//! [`export`] (`export`, `convert`) and [`plot`] (`plot`, `plot-loss`).
+
+mod args;
+mod eval;
+mod export;
+mod plot;
+mod query;
+mod train;
+
+pub(crate) use args::Cli;
+use args::Command;
+use clap::Parser;
+use std::path::Path;
+use std::process::ExitCode;
+use tiny_word2vec::HostError;
+use tiny_word2vec::atomic::STDOUT;
+use tiny_word2vec::outputs::{Named, check_outputs};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // On Ctrl-C (SIGINT), SIGTERM or SIGHUP: remove the temporary files of
+    // any atomic write in progress, so an interrupted run leaves nothing
+    // half-written behind, then exit as a shell expects (128 + SIGINT).
+    let _ = ctrlc::set_handler(|| {
+        tiny_word2vec::atomic::remove_temporaries();
+        eprintln!("\ninterrupted: stopped, no partial output left behind");
+        std::process::exit(130);
+    });
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs one parsed command (also called by the CLI fuzz target).
+pub(crate) fn run(cli: Cli) -> Result<(), HostError> {
+    match cli.command {
+        Command::Train(a) => train::train(a),
+        Command::Similar(a) => query::similar(a),
+        Command::Analogy(a) => query::analogy(a),
+        Command::Eval(a) => eval::eval(a),
+        Command::Convert(a) => export::convert(a),
+        Command::Export(a) => export::export(a),
+        Command::Plot(a) => plot::plot(a),
+        Command::PlotLoss(a) => plot::plot_loss(a),
+    }
+}
+
+/// Prints a status line: to standard output, unless the command's output
+/// goes there (`-`), then to standard error.
+pub(crate) fn status(out: &Path, line: String) {
+    if out.as_os_str() == STDOUT {
+        eprintln!("{line}");
+    } else {
+        println!("{line}");
+    }
+}
+
+/// Checks the one output of a query-side command against its input.
+pub(crate) fn check_output(input: (&str, &Path), output: (&str, &Path)) -> Result<(), HostError> {
+    check_outputs(
+        &[Named::new(input.0, input.1)],
+        &[Named::new(output.0, output.1)],
+    )
+}
+
+/// Standard output's error, as a [`HostError`] that `main` recognises
+/// (a closed pipe, as in `w2v similar … | head`, ends the command quietly).
+pub(crate) fn stdout_error(e: std::io::Error) -> HostError {
+    HostError::io(STDOUT, e)
+}
+
+/// True for the error of writing into a pipe whose reader has gone.
+pub(crate) fn is_broken_pipe(e: &HostError) -> bool {
+    matches!(e, HostError::Io { path, source }
+        if path.as_os_str() == STDOUT && source.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn bench_invocations_parse() {
+        // The exact commands benches/compare.sh runs.
+        let t = Cli::try_parse_from([
+            "w2v",
+            "train",
+            "--input",
+            "F",
+            "--output",
+            "OUT.txt",
+            "--format",
+            "text",
+            "--model",
+            "skipgram",
+            "--loss",
+            "ns",
+            "--dim",
+            "100",
+            "--window",
+            "5",
+            "--negative",
+            "5",
+            "--min-count",
+            "5",
+            "--sample",
+            "1e-4",
+            "--alpha",
+            "0.025",
+            "--epochs",
+            "1",
+            "--threads",
+            "2",
+            "--seed",
+            "1",
+        ])
+        .unwrap();
+        assert!(matches!(t.command, Command::Train(_)));
+        let e = Cli::try_parse_from([
+            "w2v",
+            "eval",
+            "--vectors",
+            "OUT.txt",
+            "--analogy",
+            "q.txt",
+            "--restrict",
+            "30000",
+            "--wordsim",
+            "ws.tsv",
+        ])
+        .unwrap();
+        assert!(matches!(e.command, Command::Eval(_)));
+    }
+}

@@ -1,0 +1,23 @@
+//! The `std` host side (feature `std`): the streaming corpus and vocabulary,
+//! the multi-threaded trainer, vector files and queries, evaluation, loss
+//! logs, checkpoints, the blob encoder, crash-safe output and plots. It
+//! builds on [`crate::core`]; the core never imports from here.
+//!
+//! The modules are public at the crate root (`tiny_word2vec::train`, …).
+
+pub mod atomic;
+pub mod blob;
+pub mod corpus;
+pub mod eval;
+pub mod gradcheck;
+pub(crate) mod host_error;
+pub(crate) mod lines;
+pub mod loss_log;
+pub mod outputs;
+#[cfg(feature = "plot")]
+pub mod plot;
+pub mod train;
+pub mod vectors;
+pub mod vocab;
+
+pub use host_error::HostError;

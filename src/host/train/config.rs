@@ -1,0 +1,245 @@
+//! The training hyperparameters and their bounds: [`TrainConfig`], the
+//! architecture, the output layer ([`Loss`]) and the initialisation. A leaf:
+//! it depends on nothing else of the trainer.
+#![forbid(unsafe_code)]
+
+use crate::host::HostError;
+use crate::host::corpus::Tokenizer;
+use std::prelude::rust_2024::*;
+
+/// word2vec.c's `MAX_SENTENCE_LENGTH`: kept tokens per training sentence.
+pub const MAX_SENTENCE: usize = 1000;
+/// The widest `window` accepted: a sentence holds at most [`MAX_SENTENCE`]
+/// words, so a wider window reaches no further.
+pub const MAX_WINDOW: usize = MAX_SENTENCE;
+/// The most negatives `K` accepted (word2vec C has no bound; papers use
+/// 2–25, and a step costs O(K·D)).
+pub const MAX_NEGATIVE: usize = 1000;
+/// The most training threads accepted (each streams its own byte range of
+/// the corpus).
+pub const MAX_THREADS: usize = 1024;
+/// The divergence guard's bound on a weight's magnitude. Trained word2vec
+/// weights stay within ±10 or so, and the initial ones within ±1; a weight
+/// beyond ±10⁴ only comes from a learning rate that made training diverge
+/// (`--alpha 1` reaches 10¹⁶), so such a model is reported, not written.
+pub const MAX_WEIGHT: f32 = 1e4;
+/// The model architecture.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Architecture {
+    /// Skip-gram: each word predicts the words around it.
+    #[default]
+    SkipGram,
+    /// Continuous bag of words: the mean of the surrounding words' vectors
+    /// predicts the word.
+    Cbow,
+}
+
+/// The output layer (training objective).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Loss {
+    /// Negative sampling with K noise words from unigram^0.75.
+    #[default]
+    NegativeSampling,
+    /// Hierarchical softmax over a Huffman tree of the vocabulary.
+    HierarchicalSoftmax,
+    /// Full (naive) softmax: the exact softmax over the whole vocabulary
+    /// (`O(V·D)` per prediction; only for small vocabularies). The same
+    /// layer as [`step::FullSoftmax`](crate::step::FullSoftmax) and, as a
+    /// reference loss, [`loss::naive_softmax`](crate::loss::naive_softmax);
+    /// `--loss softmax` on the command line.
+    FullSoftmax,
+}
+
+impl Loss {
+    /// The former name of [`Loss::FullSoftmax`].
+    #[doc(hidden)]
+    #[allow(non_upper_case_globals)]
+    pub const Softmax: Loss = Loss::FullSoftmax;
+}
+
+/// How the input vectors (`syn0`) are initialised: uniform in `[−r, r)`.
+///
+/// The output weights start at zero, so at first every update is
+/// proportional to the input vectors: the smaller they start, the longer
+/// training spends growing them before it learns much, and in a short run
+/// that costs a large part of the learning-rate budget. Too large a start
+/// costs the other way: the random part stays in the vectors of rare words,
+/// which few updates reach. word2vec C's `r = 0.5/D` is on the small side
+/// (gensim 4 doubles it); the default, `2/D`, doubles gensim's.
+///
+/// Measured on 17M words of Wikipedia (D = 100, window 5, K = 5, t = 10⁻⁴;
+/// analogy accuracy restricted to 30,000 words / WordSim-353 ρ; mean of two
+/// seeds unless noted), `r` = 0.5/D, 1/D, 2/D, 1/√D:
+///
+/// | run | 0.5/D (C) | 1/D (gensim) | **2/D** | 1/√D |
+/// |---|---|---|---|---|
+/// | skip-gram, 1 epoch | 10.3 % / 0.433 | 11.5 % / 0.441 | **12.6 % / 0.451** | 14.2 % / 0.487 |
+/// | CBOW (α = 0.05), 1 epoch, seed 1 | 7.3 % / 0.462 | 8.5 % / 0.478 | **9.7 % / 0.491** | 13.0 % / 0.513 |
+/// | skip-gram, 5 epochs, seed 1 | 35.2 % / 0.667 | | **36.0 % / 0.667** | 37.0 % / 0.672 |
+///
+/// On small corpora trained for many epochs the wide `1/√D` start leaves
+/// visible noise (on the State of the Union addresses, 1.8M words, 5 epochs:
+/// 5.75 % / 0.390 against 6.15 % / 0.373 for `0.5/D` and 6.25 % / 0.376
+/// for `2/D`, 1 thread, mean of two seeds; on Moby-Dick its nearest
+/// neighbours are visibly noisier), which is why it is not the default.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Init {
+    /// `r = 2/D` (the default).
+    #[default]
+    TwoOverD,
+    /// `r = 1/D`, gensim 4's range.
+    Gensim,
+    /// `r = 0.5/D`, word2vec C's range.
+    Word2vecC,
+    /// `r = 1/√D`: every vector starts at a length of about 0.58; the best
+    /// choice for a large corpus trained for one or two epochs.
+    SqrtDim,
+}
+
+impl Init {
+    /// The half-width `r` for dimension `dim`.
+    pub fn radius(self, dim: usize) -> f32 {
+        let d = dim.max(1) as f32;
+        match self {
+            Init::TwoOverD => 2.0 / d,
+            Init::Gensim => 1.0 / d,
+            Init::Word2vecC => 0.5 / d,
+            Init::SqrtDim => 1.0 / d.sqrt(),
+        }
+    }
+}
+
+/// Training hyperparameters. Defaults are word2vec C's except the
+/// architecture (skip-gram; word2vec C defaults to CBOW), `threads` (1) and
+/// the initialisation ([`Init`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrainConfig {
+    /// Skip-gram or CBOW.
+    pub architecture: Architecture,
+    /// The output layer.
+    pub loss: Loss,
+    /// Vector dimension D.
+    pub dim: usize,
+    /// Maximum window size (words on each side).
+    pub window: usize,
+    /// K, negatives per prediction (negative sampling only).
+    pub negative: usize,
+    /// Words rarer than this are dropped from the vocabulary.
+    pub min_count: u64,
+    /// Keep only the most frequent `max_vocab` words.
+    pub max_vocab: Option<usize>,
+    /// Subsampling threshold t (0 disables).
+    pub sample: f64,
+    /// Starting learning rate α (word2vec C: 0.025 for skip-gram, 0.05 for
+    /// CBOW; see [`TrainConfig::default_alpha`]).
+    pub alpha: f32,
+    /// Passes over the corpus.
+    pub epochs: usize,
+    /// Training threads (Hogwild). 1 gives reproducible results.
+    pub threads: usize,
+    /// Seed for initialisation and sampling.
+    pub seed: u64,
+    /// Initial range of the input vectors.
+    pub init: Init,
+    /// How the corpus is split into words.
+    pub tokenizer: Tokenizer,
+    /// Skip-gram with negative sampling: one set of K negatives per center
+    /// word, shared by all its (center, outside) pairs, with the pairs
+    /// trained in word2vec.c's orientation (pWord2Vec's HogBatch idea;
+    /// see [`Sgns::window_shared`](crate::core::sgns::Sgns::window_shared)). Much faster; its effect on quality is
+    /// measured in the README. No effect on CBOW, whose negatives are
+    /// already drawn once per window. Requires negative sampling.
+    pub shared_negatives: bool,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        Self {
+            architecture: Architecture::SkipGram,
+            loss: Loss::NegativeSampling,
+            dim: 100,
+            window: 5,
+            negative: 5,
+            min_count: 5,
+            max_vocab: None,
+            sample: 1e-3,
+            alpha: 0.025,
+            epochs: 5,
+            threads: 1,
+            seed: 1,
+            init: Init::TwoOverD,
+            tokenizer: Tokenizer::default(),
+            shared_negatives: false,
+        }
+    }
+}
+
+impl TrainConfig {
+    /// word2vec C's starting α for an architecture: 0.025 (skip-gram), 0.05 (CBOW).
+    pub fn default_alpha(architecture: Architecture) -> f32 {
+        match architecture {
+            Architecture::SkipGram => 0.025,
+            Architecture::Cbow => 0.05,
+        }
+    }
+
+    /// Checks the settings.
+    ///
+    /// # Errors
+    /// [`HostError::Invalid`] naming the first bad setting.
+    pub fn validate(&self) -> Result<(), HostError> {
+        let bad = |m: &str| Err(HostError::Invalid(m.into()));
+        if self.dim == 0 {
+            return bad("dim must be positive");
+        }
+        if self.dim > crate::host::vectors::MAX_DIM {
+            return bad("dim must be at most 1048576 (vectors::MAX_DIM)");
+        }
+        if self.window == 0 {
+            return bad("window must be positive");
+        }
+        if self.window > MAX_WINDOW {
+            return bad(
+                "window must be at most 1000 (train::MAX_WINDOW: sentences are cut at 1000 words, so a wider window reaches nothing more)",
+            );
+        }
+        if self.loss == Loss::NegativeSampling && self.negative == 0 {
+            return bad("negative must be at least 1 with negative sampling");
+        }
+        if self.negative > MAX_NEGATIVE {
+            return bad("negative must be at most 1000 (train::MAX_NEGATIVE)");
+        }
+        if !(self.alpha > 0.0 && self.alpha.is_finite()) {
+            return bad("alpha must be a positive number");
+        }
+        if !(self.sample >= 0.0 && self.sample.is_finite()) {
+            return bad("sample must be ≥ 0");
+        }
+        if self.epochs == 0 {
+            return bad("epochs must be positive");
+        }
+        if self.threads == 0 {
+            return bad("threads must be positive");
+        }
+        if self.threads > MAX_THREADS {
+            return bad("threads must be at most 1024 (train::MAX_THREADS)");
+        }
+        if self.shared_negatives && self.loss != Loss::NegativeSampling {
+            return bad("shared negatives need negative sampling");
+        }
+        if self.shared_negatives && self.architecture != Architecture::SkipGram {
+            // CBOW already makes one prediction (one set of K negatives) per
+            // window; silently ignoring the flag would hide a mistake.
+            return bad(
+                "shared negatives are a skip-gram option (CBOW draws one set per window already)",
+            );
+        }
+        if self.shared_negatives && self.negative > crate::core::sgns::MAX_SHARED_NEGATIVES {
+            return bad("shared negatives: negative must be at most 64");
+        }
+        if self.max_vocab == Some(0) {
+            return bad("max_vocab must be positive");
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,478 @@
+//! The training entry points: checks, resume, the output layer, the epochs
+//! on Hogwild threads and the summary; the state the workers share.
+#![forbid(unsafe_code)]
+
+use super::checkpoint::{self, CorpusFingerprint, Counters, Resumed};
+use super::checkpointing::Checkpointing;
+use super::config::{Loss, MAX_WEIGHT, TrainConfig};
+use super::model::Model;
+use super::progress::{MonitorState, Progress, TrainSummary, monitor};
+use super::worker::Worker;
+use crate::core::activation::SigmoidTable;
+use crate::core::huffman::{HuffmanTree, MAX_CODE_LENGTH};
+use crate::core::sampling::{NOISE_POWER, NoiseDistribution, keep_threshold, seeded_rng};
+use crate::core::sgns::{Sgns, SgnsAhead};
+use crate::core::step::{FullSoftmax, HierarchicalSoftmax};
+use crate::host::HostError;
+use crate::host::corpus::split_ranges;
+use crate::host::train::hogwild;
+use crate::host::vocab::Vocab;
+use std::format;
+use std::path::{Path, PathBuf};
+use std::prelude::rust_2024::*;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Instant;
+use std::vec;
+
+/// Builds the vocabulary of `path` (streaming, on `cfg.threads` readers)
+/// and trains on it.
+///
+/// # Errors
+/// As [`Vocab::build_parallel`] and [`train_with_vocab`].
+pub fn train_file(path: &Path, cfg: &TrainConfig) -> Result<(Model, TrainSummary), HostError> {
+    train_file_with_progress(path, cfg, |_| {})
+}
+
+/// [`train_file`] with a progress observer, as in [`train_with_vocab`].
+///
+/// # Errors
+/// As [`train_file`].
+pub fn train_file_with_progress(
+    path: &Path,
+    cfg: &TrainConfig,
+    observer: impl FnMut(&Progress),
+) -> Result<(Model, TrainSummary), HostError> {
+    cfg.validate()?;
+    let vocab = Vocab::build_parallel(
+        path,
+        cfg.tokenizer,
+        cfg.min_count,
+        cfg.max_vocab,
+        cfg.threads,
+    )?;
+    train_with_vocab(path, vocab, cfg, observer)
+}
+
+/// Trains on the file at `path` with a given vocabulary (built with
+/// [`Vocab::build_parallel`] or loaded with [`Vocab::load`]). `observer` is
+/// called on the calling thread with the training's [`Progress`] whenever a
+/// worker has published its counters (every 10,000 words per thread), and
+/// once at the end; it does not change the result.
+///
+/// The vocabulary's counts drive subsampling, the noise distribution, the
+/// Huffman tree and the learning-rate schedule.
+///
+/// # Errors
+/// [`HostError::Invalid`] for bad settings or an empty vocabulary;
+/// [`HostError::Io`] / [`HostError::InvalidUtf8`] if reading the corpus fails.
+pub fn train_with_vocab(
+    path: &Path,
+    vocab: Vocab,
+    cfg: &TrainConfig,
+    observer: impl FnMut(&Progress),
+) -> Result<(Model, TrainSummary), HostError> {
+    train_with_checkpoints(path, vocab, cfg, observer, &Checkpointing::default())
+}
+
+/// [`train_with_vocab`] with checkpoints: with `cp.dir`, the whole training
+/// state is written atomically to `cp.dir/`[`CHECKPOINT_FILE`](crate::host::train::CHECKPOINT_FILE) at the end of
+/// every epoch; with `cp.resume` and a checkpoint there, training continues
+/// after its last epoch. The configuration, the corpus (its size and a hash
+/// of sampled blocks) and `vocab` must be the checkpoint's. The random
+/// streams depend only on (seed, thread, epoch), so with one thread a
+/// resumed run ends bit-identical to an uninterrupted one. The checkpoint
+/// carries a CRC-32 of its contents.
+///
+/// # Errors
+/// As [`train_with_vocab`]; [`HostError::Io`] if the checkpoint cannot be
+/// read or written; [`HostError::Invalid`] if it is not a regular file;
+/// [`HostError::CheckpointCorrupt`] if it is damaged (checksum mismatch,
+/// truncated); [`HostError::CheckpointMismatch`] if it was written with
+/// other settings (naming the flags), another corpus or vocabulary, or by
+/// another format version.
+pub fn train_with_checkpoints(
+    path: &Path,
+    vocab: Vocab,
+    cfg: &TrainConfig,
+    mut observer: impl FnMut(&Progress),
+    cp: &Checkpointing,
+) -> Result<(Model, TrainSummary), HostError> {
+    cfg.validate()?;
+    let file_len = crate::host::corpus::check_corpus(path)?;
+    let (ckpt, resumed) = open_checkpoint(path, file_len, cfg, cp, &vocab)?;
+    check_fits(
+        match &resumed {
+            Some(ck) => &ck.model.vocab,
+            None => &vocab,
+        },
+        cfg.dim,
+    )?;
+    let mut rng = seeded_rng(cfg.seed);
+    let (mut model, first_epoch, resumed_counters) = match resumed {
+        Some(ck) => (ck.model, ck.epochs_done, Some(ck.counters)),
+        None => (
+            Model::init(vocab, cfg.dim, cfg.loss, cfg.init, &mut rng),
+            0,
+            None,
+        ),
+    };
+    let total = model.vocab.total();
+    let keep_th: Vec<u32> = model
+        .vocab
+        .counts()
+        .iter()
+        .map(|&c| keep_threshold(c, total, cfg.sample))
+        .collect();
+    let table = SigmoidTable::<1000>::new();
+    let shared = Shared::new(cfg.threads, resumed_counters.as_ref());
+    let ctx = Ctx {
+        cfg,
+        path: path.to_path_buf(),
+        vocab: &model.vocab,
+        keep_th: &keep_th,
+        ranges: split_ranges(file_len, cfg.threads),
+        total_words: total.saturating_mul(cfg.epochs as u64),
+        shared: &shared,
+    };
+    let start = Instant::now();
+    let mut mon = MonitorState::default();
+    let mut watch = |running: &hogwild::Running, last: bool| {
+        monitor(&ctx, start, running, &mut observer, &mut mon, last)
+    };
+    let save = |epoch: usize, syn0: &[f32], syn1: &[f32]| match &ckpt {
+        Some((file, corpus)) => checkpoint::save(
+            file,
+            cfg,
+            corpus,
+            &checkpoint::State {
+                epochs_done: epoch + 1,
+                vocab: ctx.vocab,
+                syn0,
+                syn1,
+                counters: &shared.counters(),
+            },
+        ),
+        None => Ok(()),
+    };
+    let (syn0, syn1) = (&mut model.syn0, &mut model.syn1);
+    let results = train_output_layer(&ctx, &table, (syn0, syn1), first_epoch, &mut watch, save);
+    let seconds = start.elapsed().as_secs_f64();
+    results?;
+    let sum = shared.sum();
+    check_finite(&model, &shared, &sum)?;
+    if sum.words == 0 {
+        return Err(HostError::Invalid(format!(
+            "{}: nothing was trained: no word of the corpus is in the vocabulary (a vocabulary file for another corpus, or other tokenizer settings?)",
+            path.display()
+        )));
+    }
+    let summary = TrainSummary {
+        words: sum.words,
+        trained_words: sum.kept,
+        pairs: sum.pairs,
+        seconds,
+        avg_loss: sum.loss / sum.pairs.max(1) as f64,
+        threads: cfg.threads,
+    };
+    Ok((model, summary))
+}
+
+/// The checkpoint file with the corpus fingerprint it must match (`None`
+/// without checkpoints), and the state to resume from, if asked and there.
+type CheckpointFile = Option<(PathBuf, CorpusFingerprint)>;
+
+/// Prepares the checkpoint directory and, with `cp.resume` and a checkpoint
+/// there, loads it and checks it against `cfg`, the corpus and `vocab`.
+fn open_checkpoint(
+    path: &Path,
+    file_len: u64,
+    cfg: &TrainConfig,
+    cp: &Checkpointing,
+    vocab: &Vocab,
+) -> Result<(CheckpointFile, Option<Resumed>), HostError> {
+    // The checkpoint file and what it must remember of the corpus.
+    let ckpt = match cp.prepare(path)? {
+        Some(file) => Some((file, CorpusFingerprint::of(path, file_len)?)),
+        None => None,
+    };
+    let resumed = match &ckpt {
+        Some((file, corpus)) if cp.resume && file.exists() => {
+            let ck = checkpoint::load(file, cfg, corpus)?;
+            checkpoint::check_vocab(file, &ck.model.vocab, vocab)?;
+            Some(ck)
+        }
+        _ => None,
+    };
+    Ok((ckpt, resumed))
+}
+
+/// Refuses an empty vocabulary, and a model that cannot be allocated
+/// instead of aborting.
+fn check_fits(vocab: &Vocab, dim: usize) -> Result<(), HostError> {
+    if vocab.is_empty() || vocab.total() == 0 {
+        return Err(HostError::Invalid(
+            "nothing to train: the vocabulary is empty".into(),
+        ));
+    }
+    let floats = vocab.len().checked_mul(dim).and_then(|n| n.checked_mul(2));
+    if floats.is_none_or(|n| Vec::<f32>::new().try_reserve_exact(n).is_err()) {
+        return Err(HostError::Invalid(format!(
+            "a model of {} words × {} dimensions does not fit in memory",
+            vocab.len(),
+            dim
+        )));
+    }
+    Ok(())
+}
+
+/// Builds the output layer `ctx.cfg.loss` names (its tables sized to the
+/// vocabulary) and runs the epochs with it.
+fn train_output_layer(
+    ctx: &Ctx<'_>,
+    table: &SigmoidTable<1000>,
+    (syn0, syn1): (&mut [f32], &mut [f32]),
+    first_epoch: usize,
+    watch: &mut impl FnMut(&hogwild::Running, bool),
+    save: impl Fn(usize, &[f32], &[f32]) -> Result<(), HostError>,
+) -> Result<(), HostError> {
+    match ctx.cfg.loss {
+        Loss::NegativeSampling => {
+            let v = ctx.vocab.len();
+            let (mut th, mut al, mut wk) = (vec![0u32; v], vec![0u32; v], vec![0u32; v]);
+            let noise =
+                NoiseDistribution::new(ctx.vocab.counts(), NOISE_POWER, &mut th, &mut al, &mut wk)?;
+            let sgns = Sgns {
+                table,
+                noise,
+                negative: ctx.cfg.negative,
+            };
+            run_epochs(
+                ctx,
+                syn0,
+                syn1,
+                first_epoch,
+                |e, t, a, b| Worker::new(ctx, t, e, a, b, SgnsAhead::new(sgns)).run(),
+                watch,
+                save,
+            )
+        }
+        Loss::HierarchicalSoftmax => {
+            let v = ctx.vocab.len();
+            let n = v * MAX_CODE_LENGTH;
+            let (mut codes, mut points, mut lengths) = (vec![0u8; n], vec![0u32; n], vec![0u8; v]);
+            let mut work = vec![0u64; HuffmanTree::work_len(v)];
+            let tree = HuffmanTree::new(
+                ctx.vocab.counts(),
+                &mut codes,
+                &mut points,
+                &mut lengths,
+                &mut work,
+            )
+            .map_err(|e| {
+                HostError::Invalid(format!(
+                    "hierarchical softmax: cannot build the Huffman tree: {e}"
+                ))
+            })?;
+            drop(work);
+            run_epochs(
+                ctx,
+                syn0,
+                syn1,
+                first_epoch,
+                |e, t, a, b| {
+                    let hs = HierarchicalSoftmax { table, paths: tree };
+                    Worker::new(ctx, t, e, a, b, hs).run()
+                },
+                watch,
+                save,
+            )
+        }
+        Loss::FullSoftmax => run_epochs(
+            ctx,
+            syn0,
+            syn1,
+            first_epoch,
+            |e, t, a, b| {
+                let mut logits = vec![0.0f32; ctx.vocab.len()];
+                let out = FullSoftmax {
+                    logits: &mut logits,
+                };
+                Worker::new(ctx, t, e, a, b, out).run()
+            },
+            watch,
+            save,
+        ),
+    }
+}
+
+/// Runs epochs `first..cfg.epochs`, one [`hogwild::run`] each, calling
+/// `save` after each epoch; stops early when a worker fails or the
+/// divergence guard fires.
+pub(crate) fn run_epochs<W>(
+    ctx: &Ctx<'_>,
+    syn0: &mut [f32],
+    syn1: &mut [f32],
+    first: usize,
+    worker: W,
+    watch: &mut impl FnMut(&hogwild::Running, bool),
+    save: impl Fn(usize, &[f32], &[f32]) -> Result<(), HostError>,
+) -> Result<(), HostError>
+where
+    W: Fn(usize, usize, &mut [f32], &mut [f32]) -> Result<(), HostError> + Sync,
+{
+    let epochs = ctx.cfg.epochs;
+    for epoch in first..epochs {
+        let results = hogwild::run(
+            syn0,
+            syn1,
+            ctx.cfg.threads,
+            |t, a, b| worker(epoch, t, a, b),
+            |r| watch(r, epoch + 1 == epochs),
+        )
+        .map_err(|e| HostError::Invalid(format!("cannot start a training thread: {e}")))?;
+        for r in results {
+            r?;
+        }
+        if ctx.shared.abort.load(Ordering::Relaxed) {
+            break;
+        }
+        save(epoch, syn0, syn1)?;
+    }
+    Ok(())
+}
+
+/// The divergence guard, after training: fails if the monitor saw a
+/// non-finite loss, or if the final loss or any weight is NaN or infinite,
+/// naming the step and the first word whose vector is not finite.
+pub(crate) fn check_finite(model: &Model, shared: &Shared, sum: &Totals) -> Result<(), HostError> {
+    let seen = shared.nonfinite_at.load(Ordering::Relaxed);
+    let dim = model.syn0.len() / model.vocab.len().max(1);
+    // A NaN or an infinity, or a finite weight past the divergence bound.
+    let bad_row = |m: &[f32]| {
+        m.chunks_exact(dim.max(1))
+            .position(|r| r.iter().any(|x| x.is_nan() || x.abs() > MAX_WEIGHT))
+    };
+    let word = bad_row(&model.syn0)
+        .or_else(|| bad_row(&model.syn1).filter(|&i| i < model.vocab.len()))
+        .and_then(|i| model.vocab.word(i).map(str::to_owned));
+    let weights_bad = bad_row(&model.syn0).is_some() || bad_row(&model.syn1).is_some();
+    if seen == u64::MAX && sum.loss.is_finite() && !weights_bad {
+        return Ok(());
+    }
+    let (step, what) = if seen != u64::MAX {
+        (seen, "the training loss became non-finite".to_owned())
+    } else if !sum.loss.is_finite() {
+        (sum.words, format!("the training loss is {}", sum.loss))
+    } else {
+        (
+            sum.words,
+            format!("a weight became non-finite or larger than {MAX_WEIGHT:e} in magnitude"),
+        )
+    };
+    Err(HostError::Diverged { step, word, what })
+}
+
+/// The learning rate after `done` of `total` words: linear decay from α to
+/// α·10⁻⁴ (word2vec.c).
+pub(crate) fn alpha_at(alpha0: f32, done: u64, total: u64) -> f32 {
+    let frac = done as f64 / (total as f64 + 1.0);
+    ((f64::from(alpha0) * (1.0 - frac)) as f32).max(alpha0 * 1e-4)
+}
+
+/// Counters of one thread, written only by that thread (cumulative values,
+/// relaxed stores) and read by the monitor: no read-modify-write is shared,
+/// so nothing is lost or double-counted. One cache line pair per thread.
+#[derive(Debug, Default)]
+#[repr(align(128))]
+pub(crate) struct ThreadStats {
+    pub(crate) words: AtomicU64,
+    pub(crate) kept: AtomicU64,
+    pub(crate) pairs: AtomicU64,
+    /// The running loss sum, an `f64` stored as its bits.
+    pub(crate) loss: AtomicU64,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Totals {
+    pub(crate) words: u64,
+    pub(crate) kept: u64,
+    pub(crate) pairs: u64,
+    pub(crate) loss: f64,
+}
+
+/// State shared by the workers and the monitor.
+pub(crate) struct Shared {
+    /// Words read by all threads, for the learning-rate schedule.
+    pub(crate) words: AtomicU64,
+    /// Set when a worker fails, so the others stop early.
+    pub(crate) abort: AtomicBool,
+    /// Words processed when the monitor first saw a non-finite loss
+    /// (`u64::MAX`: never); the monitor then sets `abort`.
+    pub(crate) nonfinite_at: AtomicU64,
+    pub(crate) stats: Vec<ThreadStats>,
+}
+
+impl Shared {
+    /// Counters at zero, or at a checkpoint's values.
+    pub(crate) fn new(threads: usize, resumed: Option<&Counters>) -> Self {
+        Shared {
+            words: AtomicU64::new(resumed.map_or(0, |c| c.words)),
+            abort: AtomicBool::new(false),
+            nonfinite_at: AtomicU64::new(u64::MAX),
+            stats: (0..threads)
+                .map(|t| {
+                    let s = ThreadStats::default();
+                    if let Some(c) = resumed {
+                        let [w, k, p, l] = c.threads[t];
+                        s.words.store(w, Ordering::Relaxed);
+                        s.kept.store(k, Ordering::Relaxed);
+                        s.pairs.store(p, Ordering::Relaxed);
+                        s.loss.store(l, Ordering::Relaxed);
+                    }
+                    s
+                })
+                .collect(),
+        }
+    }
+
+    /// What a checkpoint keeps of the counters.
+    pub(crate) fn counters(&self) -> Counters {
+        Counters {
+            words: self.words.load(Ordering::Relaxed),
+            threads: self
+                .stats
+                .iter()
+                .map(|s| {
+                    [
+                        s.words.load(Ordering::Relaxed),
+                        s.kept.load(Ordering::Relaxed),
+                        s.pairs.load(Ordering::Relaxed),
+                        s.loss.load(Ordering::Relaxed),
+                    ]
+                })
+                .collect(),
+        }
+    }
+
+    pub(crate) fn sum(&self) -> Totals {
+        let mut t = Totals::default();
+        for s in &self.stats {
+            t.words += s.words.load(Ordering::Relaxed);
+            t.kept += s.kept.load(Ordering::Relaxed);
+            t.pairs += s.pairs.load(Ordering::Relaxed);
+            t.loss += f64::from_bits(s.loss.load(Ordering::Relaxed));
+        }
+        t
+    }
+}
+
+/// Read-only context of a training run.
+pub(crate) struct Ctx<'a> {
+    pub(crate) cfg: &'a TrainConfig,
+    pub(crate) path: PathBuf,
+    pub(crate) vocab: &'a Vocab,
+    pub(crate) keep_th: &'a [u32],
+    pub(crate) ranges: Vec<(u64, u64)>,
+    pub(crate) total_words: u64,
+    pub(crate) shared: &'a Shared,
+}

@@ -1,0 +1,62 @@
+//! Host trainer (feature `std`): skip-gram and CBOW with negative sampling,
+//! hierarchical softmax or full softmax, streaming the corpus from disk on
+//! N Hogwild threads.
+//!
+//! The schedule follows word2vec.c:
+//!
+//! - the corpus is never held in memory: after the vocabulary pass, each
+//!   thread streams its own byte range of the file once per epoch
+//!   ([`Tokenizer::tokenize_range`](crate::host::corpus::Tokenizer::tokenize_range)); memory is the model plus a 1 MiB read
+//!   buffer per thread;
+//! - out-of-vocabulary tokens are dropped, then frequent words are subsampled
+//!   with threshold `t` (word2vec.c's keep probability `sqrt(t/f) + t/f`)
+//!   before windows are formed;
+//! - a sentence is a line, cut every [`MAX_SENTENCE`] kept tokens (the rest of
+//!   a long line, or of a one-line text8-style file, continues as the next
+//!   sentence: nothing is dropped);
+//! - each center word draws its window `b` uniformly from `1..=window`;
+//! - the learning rate decays linearly from α to α·10⁻⁴ over all epochs,
+//!   driven by the words read by all threads together, updated every
+//!   10,000 words per thread;
+//! - the output weights start at zero and the vectors written out are the
+//!   rows of `syn0`; `syn0` starts uniform in `[−2/D, 2/D)`, four times
+//!   word2vec C's `[−0.5/D, 0.5/D)` (which [`Init::Word2vecC`] selects): see
+//!   [`Init`] for why and what it measures.
+//!
+//! Skip-gram trains the pair (center, outside) as the paper writes it: the
+//! center's row of `syn0` predicts the outside word. word2vec.c lets the
+//! outside word's row predict the center; with a symmetric window both
+//! orders train the same set of pairs.
+//!
+//! With `threads = 1` and a fixed seed, two runs give bit-identical vectors.
+//! With more threads the updates race (Hogwild; see the `hogwild` module).
+//!
+//! The files: `config` (the hyperparameters; a leaf), `model` (the weights),
+//! `driver` (the entry points and the epoch loop), `worker` (one thread's
+//! window loop), `progress` (snapshots and the summary), `hogwild` (the
+//! lock-free sharing of the weights, the trainer's only `unsafe`) and
+//! `checkpoint` (the checkpoint file; it depends on `config` and `model`,
+//! never the reverse).
+
+mod checkpointing;
+mod config;
+mod driver;
+#[allow(unsafe_code)]
+pub(crate) mod hogwild;
+mod model;
+mod progress;
+mod worker;
+
+pub(crate) mod checkpoint;
+
+pub use checkpointing::{__fuzz_checkpoint, CHECKPOINT_FILE, Checkpointing};
+pub use config::{
+    Architecture, Init, Loss, MAX_NEGATIVE, MAX_SENTENCE, MAX_THREADS, MAX_WEIGHT, MAX_WINDOW,
+    TrainConfig,
+};
+pub use driver::{train_file, train_file_with_progress, train_with_checkpoints, train_with_vocab};
+pub use model::Model;
+pub use progress::{Progress, TrainSummary, human_rate};
+
+#[cfg(test)]
+mod tests;

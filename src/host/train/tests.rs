@@ -1,0 +1,258 @@
+//! Unit tests of the trainer.
+
+use super::config::{Architecture, Init, Loss, MAX_WEIGHT, TrainConfig};
+use super::driver::{
+    Shared, Totals, alpha_at, check_finite, train_file, train_file_with_progress, train_with_vocab,
+};
+use super::model::Model;
+use crate::core::sampling::seeded_rng;
+use crate::host::HostError;
+use crate::host::corpus::Tokenizer;
+use crate::host::vocab::Vocab;
+use std::format;
+use std::path::{Path, PathBuf};
+use std::prelude::rust_2024::*;
+use std::sync::atomic::{AtomicBool, AtomicU64};
+use std::vec;
+fn tmpdir(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("w2v-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// 15,000 tokens where "a" and "b" occur in the same contexts (`p _ q`),
+/// and so do "c" and "d" (`r _ s`).
+fn toy_corpus(dir: &Path) -> PathBuf {
+    let mut text = String::new();
+    let mut rng = seeded_rng(9);
+    for _ in 0..5000 {
+        let s = match crate::core::sampling::below(&mut rng, 4) {
+            0 => "p a q ",
+            1 => "p b q ",
+            2 => "r c s ",
+            _ => "r d s ",
+        };
+        text.push_str(s);
+        if crate::core::sampling::below(&mut rng, 10) == 0 {
+            text.push('\n');
+        }
+    }
+    let p = dir.join("toy.txt");
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn toy_cfg() -> TrainConfig {
+    TrainConfig {
+        dim: 16,
+        window: 2,
+        min_count: 1,
+        sample: 0.0,
+        alpha: 0.05,
+        epochs: 3,
+        ..Default::default()
+    }
+}
+
+#[test]
+fn the_divergence_guard_catches_huge_finite_weights() {
+    let vocab = Vocab::from_sorted(vec![("a".into(), 3), ("b".into(), 2)]).unwrap();
+    let mut rng = seeded_rng(1);
+    let mut model = Model::init(vocab, 4, Loss::NegativeSampling, Init::TwoOverD, &mut rng);
+    let shared = Shared {
+        words: AtomicU64::new(0),
+        abort: AtomicBool::new(false),
+        nonfinite_at: AtomicU64::new(u64::MAX),
+        stats: Vec::new(),
+    };
+    let sum = Totals {
+        words: 5,
+        loss: 1.0,
+        ..Totals::default()
+    };
+    assert!(check_finite(&model, &shared, &sum).is_ok());
+    model.syn1[5] = MAX_WEIGHT; // at the bound: still accepted
+    assert!(check_finite(&model, &shared, &sum).is_ok());
+    model.syn1[5] = 1.5e16; // what `--alpha 1` wrote with exit 0
+    let e = check_finite(&model, &shared, &sum).unwrap_err();
+    assert!(
+        matches!(&e, HostError::Diverged { word: Some(w), .. } if w == "b"),
+        "{e}"
+    );
+    assert!(e.to_string().contains("larger than 1e4"), "{e}");
+}
+
+#[test]
+fn a_vocabulary_sharing_no_word_with_the_corpus_trains_nothing_and_says_so() {
+    let dir = tmpdir("train-novocab");
+    let p = toy_corpus(&dir);
+    let vocab = Vocab::from_sorted(vec![("zebra".into(), 3), ("yak".into(), 2)]).unwrap();
+    let e = train_with_vocab(&p, vocab, &toy_cfg(), |_| {}).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("no word of the corpus is in the vocabulary"),
+        "{e}"
+    );
+}
+
+#[test]
+fn learns_shared_contexts_and_is_deterministic() {
+    let dir = tmpdir("train");
+    let p = toy_corpus(&dir);
+    let cfg = toy_cfg();
+    let (m1, s1) = train_file(&p, &cfg).unwrap();
+    let (m2, _) = train_file(&p, &cfg).unwrap();
+    assert_eq!(m1.syn0, m2.syn0, "same seed, bit-identical vectors");
+    assert_eq!(m1.syn1, m2.syn1);
+    assert_eq!(s1.words, 3 * 15_000);
+    assert!(s1.avg_loss.is_finite() && s1.avg_loss > 0.0);
+    let v = m1.vectors();
+    assert_eq!(v.most_similar("a", 1).unwrap()[0].0, "b");
+    assert_eq!(v.most_similar("c", 1).unwrap()[0].0, "d");
+    let cfg2 = TrainConfig {
+        seed: 2,
+        ..cfg.clone()
+    };
+    assert_ne!(train_file(&p, &cfg2).unwrap().0.syn0, m1.syn0);
+    assert!(matches!(
+        train_file(
+            &p,
+            &TrainConfig {
+                dim: 0,
+                ..cfg.clone()
+            }
+        ),
+        Err(HostError::Invalid(_))
+    ));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn every_architecture_and_loss_learns() {
+    let dir = tmpdir("train-all");
+    let p = toy_corpus(&dir);
+    for arch in [Architecture::SkipGram, Architecture::Cbow] {
+        for loss in [
+            Loss::NegativeSampling,
+            Loss::HierarchicalSoftmax,
+            Loss::FullSoftmax,
+        ] {
+            let cfg = TrainConfig {
+                architecture: arch,
+                loss,
+                ..toy_cfg()
+            };
+            let (m, s) = train_file(&p, &cfg).unwrap();
+            let tag = format!("{arch:?}/{loss:?}");
+            assert!(s.avg_loss.is_finite() && s.avg_loss > 0.0, "{tag}");
+            assert_eq!(s.words, 3 * 15_000, "{tag}");
+            let v = m.vectors();
+            assert_eq!(v.most_similar("a", 1).unwrap()[0].0, "b", "{tag}");
+            assert_eq!(v.most_similar("c", 1).unwrap()[0].0, "d", "{tag}");
+            let rows = if loss == Loss::HierarchicalSoftmax {
+                7
+            } else {
+                8
+            };
+            assert_eq!(m.syn1.len(), rows * 16, "{tag}");
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn shared_negatives_learn_and_are_deterministic() {
+    let dir = tmpdir("train-shared");
+    let p = toy_corpus(&dir);
+    let cfg = TrainConfig {
+        shared_negatives: true,
+        ..toy_cfg()
+    };
+    let (m1, s1) = train_file(&p, &cfg).unwrap();
+    let (m2, _) = train_file(&p, &cfg).unwrap();
+    assert_eq!(m1.syn0, m2.syn0, "same seed, bit-identical vectors");
+    assert_ne!(m1.syn0, train_file(&p, &toy_cfg()).unwrap().0.syn0);
+    assert!(s1.avg_loss.is_finite() && s1.avg_loss > 0.0);
+    assert_eq!(s1.words, 3 * 15_000);
+    let v = m1.vectors();
+    assert_eq!(v.most_similar("a", 1).unwrap()[0].0, "b");
+    assert_eq!(v.most_similar("c", 1).unwrap()[0].0, "d");
+    for bad in [
+        TrainConfig {
+            loss: Loss::HierarchicalSoftmax,
+            ..cfg.clone()
+        },
+        TrainConfig {
+            negative: 65,
+            ..cfg.clone()
+        },
+        TrainConfig {
+            architecture: Architecture::Cbow,
+            ..cfg.clone()
+        },
+    ] {
+        assert!(matches!(train_file(&p, &bad), Err(HostError::Invalid(_))));
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn multithreaded_training_reads_every_word_and_learns() {
+    let dir = tmpdir("train-mt");
+    let p = toy_corpus(&dir);
+    let mut calls = 0;
+    let vocab = Vocab::build_parallel(&p, Tokenizer::default(), 1, None, 3).unwrap();
+    let cfg = TrainConfig {
+        threads: 3,
+        ..toy_cfg()
+    };
+    let (m, s) = train_with_vocab(&p, vocab, &cfg, |pr| {
+        calls += 1;
+        assert!(pr.fraction() <= 1.0 && pr.alpha > 0.0);
+    })
+    .unwrap();
+    assert!(calls >= 1);
+    let mut last = None;
+    let (_, s2) = train_file_with_progress(&p, &cfg, |pr| last = Some(*pr)).unwrap();
+    let last = last.unwrap();
+    assert_eq!(last.pairs, s2.pairs, "the last snapshot is the final state");
+    assert!((last.loss_sum / last.pairs as f64 - s2.avg_loss).abs() < 1e-9);
+    // Each token is read by exactly one thread per epoch.
+    assert_eq!(s.words, 3 * 15_000);
+    assert_eq!(s.threads, 3);
+    let v = m.vectors();
+    assert_eq!(v.most_similar("a", 1).unwrap()[0].0, "b");
+    assert_eq!(v.most_similar("c", 1).unwrap()[0].0, "d");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn loss_falls_with_more_epochs_and_alpha_decays() {
+    let dir = tmpdir("train2");
+    let p = toy_corpus(&dir);
+    let one = train_file(
+        &p,
+        &TrainConfig {
+            epochs: 1,
+            ..toy_cfg()
+        },
+    )
+    .unwrap()
+    .1
+    .avg_loss;
+    let five = train_file(
+        &p,
+        &TrainConfig {
+            epochs: 5,
+            ..toy_cfg()
+        },
+    )
+    .unwrap()
+    .1
+    .avg_loss;
+    assert!(five < one, "{five} !< {one}");
+    assert_eq!(alpha_at(0.025, 0, 100), 0.025);
+    assert!((alpha_at(0.025, 50, 99) - 0.0125).abs() < 1e-7);
+    assert_eq!(alpha_at(0.025, 1000, 100), 0.025 * 1e-4);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

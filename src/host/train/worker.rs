@@ -1,0 +1,309 @@
+//! One training thread: streams its byte range of the corpus, subsamples,
+//! forms sentences and trains every window on the chosen output layer.
+#![forbid(unsafe_code)]
+
+use super::config::{Architecture, Loss, MAX_SENTENCE};
+use super::driver::{Ctx, ThreadStats, alpha_at};
+use crate::core::sampling::{XorShiftRng, keep, seeded_rng, shrink_window};
+use crate::core::sgns::prefetch_row;
+use crate::core::step::{self, OutputLayer};
+use crate::host::HostError;
+use crate::host::corpus::Token;
+use crate::host::vocab::Probe;
+use std::prelude::rust_2024::*;
+use std::sync::atomic::Ordering;
+use std::vec;
+
+/// Words a thread reads between learning-rate updates (word2vec.c).
+pub(crate) const ALPHA_UPDATE_EVERY: u64 = 10_000;
+/// How many sentence positions ahead the trainer prefetches rows.
+pub(crate) const AHEAD: usize = 2;
+/// Vocabulary lookups a reader keeps in flight.
+pub(crate) const LOOKUPS_AHEAD: usize = 8;
+/// One training thread: streams its byte range of the corpus `epochs` times
+/// and trains on it.
+pub(crate) struct Worker<'a, O> {
+    pub(crate) ctx: &'a Ctx<'a>,
+    pub(crate) stats: &'a ThreadStats,
+    pub(crate) range: (u64, u64),
+    pub(crate) out: O,
+    pub(crate) syn0: &'a mut [f32],
+    pub(crate) syn1: &'a mut [f32],
+    pub(crate) rng: XorShiftRng,
+    pub(crate) sentence: Vec<u32>,
+    /// Vocabulary lookups in flight ([`Vocab::probe`]), oldest at `head`.
+    pub(crate) probes: [Probe; LOOKUPS_AHEAD],
+    pub(crate) probe_head: usize,
+    pub(crate) probe_len: usize,
+    pub(crate) context: Vec<u32>,
+    pub(crate) neu1: Vec<f32>,
+    pub(crate) neu1e: Vec<f32>,
+    pub(crate) alpha: f32,
+    pub(crate) words: u64,
+    pub(crate) unreported: u64,
+    pub(crate) kept: u64,
+    pub(crate) pairs: u64,
+    pub(crate) loss: f64,
+}
+
+impl<'a, O: OutputLayer> Worker<'a, O> {
+    pub(crate) fn new(
+        ctx: &'a Ctx<'a>,
+        t: usize,
+        epoch: usize,
+        syn0: &'a mut [f32],
+        syn1: &'a mut [f32],
+        out: O,
+    ) -> Self {
+        let dim = ctx.cfg.dim;
+        let stats = &ctx.shared.stats[t];
+        let done = ctx.shared.words.load(Ordering::Relaxed);
+        // Thread t's stream in epoch e depends on (seed, t, e) only, so a
+        // run resumed from a checkpoint draws what an uninterrupted one does.
+        let epoch_mix = (epoch as u64).wrapping_mul(0xD1B5_4A32_D192_ED03);
+        Self {
+            ctx,
+            stats,
+            range: ctx.ranges[t],
+            out,
+            syn0,
+            syn1,
+            // Thread t's stream; thread 0's differs from the initialisation's.
+            rng: seeded_rng(
+                ctx.cfg.seed ^ 0x9E37_79B9_7F4A_7C15u64.wrapping_mul(t as u64 + 1) ^ epoch_mix,
+            ),
+            sentence: Vec::with_capacity(MAX_SENTENCE),
+            probes: [Probe::default(); LOOKUPS_AHEAD],
+            probe_head: 0,
+            probe_len: 0,
+            context: Vec::with_capacity(2 * ctx.cfg.window),
+            neu1: vec![0.0; dim],
+            neu1e: vec![0.0; dim],
+            alpha: alpha_at(ctx.cfg.alpha, done, ctx.total_words),
+            words: stats.words.load(Ordering::Relaxed),
+            unreported: 0,
+            kept: stats.kept.load(Ordering::Relaxed),
+            pairs: stats.pairs.load(Ordering::Relaxed),
+            loss: f64::from_bits(stats.loss.load(Ordering::Relaxed)),
+        }
+    }
+
+    pub(crate) fn run(mut self) -> Result<(), HostError> {
+        let (start, end) = self.range;
+        let ctx = self.ctx;
+        // One epoch: the driver (`run_epochs`) loops over them.
+        let result = ctx
+            .cfg
+            .tokenizer
+            .tokenize_range(&ctx.path, start, end, |t| self.token(t))
+            .map(|()| {
+                self.drain_lookups();
+                self.train_sentence();
+            });
+        if result.is_err() {
+            ctx.shared.abort.store(true, Ordering::Relaxed);
+        }
+        self.report();
+        result
+    }
+
+    /// Handles one token; returns false to stop reading.
+    ///
+    /// A word's vocabulary lookup finishes [`LOOKUPS_AHEAD`] words later, so
+    /// that the cache misses of consecutive lookups overlap; the words keep
+    /// their order.
+    #[inline]
+    fn token(&mut self, t: Token<'_>) -> bool {
+        match t {
+            Token::Word(w) => {
+                let mut going = true;
+                if self.probe_len == LOOKUPS_AHEAD {
+                    going = self.finish_lookup();
+                }
+                let slot = (self.probe_head + self.probe_len) % LOOKUPS_AHEAD;
+                self.probes[slot] = self.ctx.vocab.probe(w);
+                self.probe_len += 1;
+                going
+            }
+            Token::EndOfSentence => {
+                let going = self.drain_lookups();
+                self.train_sentence();
+                going
+            }
+            // Skipped by the tokenizer: out of the vocabulary, like any
+            // unknown word.
+            Token::TooLong => true,
+        }
+    }
+
+    /// Finishes every lookup in flight; false to stop reading.
+    fn drain_lookups(&mut self) -> bool {
+        let mut going = true;
+        while self.probe_len > 0 {
+            going &= self.finish_lookup();
+        }
+        going
+    }
+
+    /// Finishes the oldest lookup in flight and takes its word; false to
+    /// stop reading.
+    #[inline]
+    fn finish_lookup(&mut self) -> bool {
+        let p = self.probes[self.probe_head];
+        self.probe_head = (self.probe_head + 1) % LOOKUPS_AHEAD;
+        self.probe_len -= 1;
+        match self.ctx.vocab.finish(p) {
+            Some(id) => self.word(id),
+            None => true,
+        }
+    }
+
+    /// Takes one in-vocabulary word: counts it, subsamples it, trains when
+    /// the sentence is full; false to stop reading.
+    #[inline]
+    fn word(&mut self, id: u32) -> bool {
+        self.words += 1;
+        self.unreported += 1;
+        if keep(self.ctx.keep_th[id as usize], &mut self.rng) {
+            self.sentence.push(id);
+            if self.sentence.len() == MAX_SENTENCE {
+                self.train_sentence();
+            }
+        }
+        if self.unreported >= ALPHA_UPDATE_EVERY {
+            self.report();
+            return !self.ctx.shared.abort.load(Ordering::Relaxed);
+        }
+        true
+    }
+
+    /// Publishes this thread's counters and updates α from the global count.
+    fn report(&mut self) {
+        let shared = self.ctx.shared;
+        let done = shared.words.fetch_add(self.unreported, Ordering::Relaxed) + self.unreported;
+        self.unreported = 0;
+        self.alpha = alpha_at(self.ctx.cfg.alpha, done, self.ctx.total_words);
+        self.stats.words.store(self.words, Ordering::Relaxed);
+        self.stats.kept.store(self.kept, Ordering::Relaxed);
+        self.stats.pairs.store(self.pairs, Ordering::Relaxed);
+        self.stats
+            .loss
+            .store(self.loss.to_bits(), Ordering::Relaxed);
+    }
+
+    /// Prefetches the `syn0` row of the word at sentence position `input`
+    /// and, with negative sampling (where rows of `syn1neg` are words), the
+    /// `syn1neg` row of the word at `output`: rows the window will need a
+    /// few positions from now, which are otherwise cache misses when the
+    /// word first enters the window. Positions past the sentence are ignored.
+    #[inline(always)]
+    fn prefetch(&self, input: usize, output: usize) {
+        let dim = self.neu1e.len();
+        if let Some(&w) = self.sentence.get(input) {
+            prefetch_row(self.syn0, w as usize, dim);
+        }
+        if self.ctx.cfg.loss == Loss::NegativeSampling
+            && let Some(&w) = self.sentence.get(output)
+        {
+            prefetch_row(self.syn1, w as usize, dim);
+        }
+    }
+
+    /// Trains on the buffered sentence and clears it.
+    fn train_sentence(&mut self) {
+        let n = self.sentence.len();
+        if n == 0 {
+            return;
+        }
+        self.kept += n as u64;
+        let window = self.ctx.cfg.window;
+        let alpha = self.alpha;
+        let mut loss = 0.0f64;
+        let mut pairs = 0u64;
+        match self.ctx.cfg.architecture {
+            Architecture::SkipGram if self.ctx.cfg.shared_negatives => {
+                for pos in 0..n {
+                    // Outside words predict the center: syn0 for the words
+                    // entering the window, syn1neg for the centers to come.
+                    self.prefetch(pos + window + AHEAD, pos + AHEAD);
+                    let b = shrink_window(window, &mut self.rng);
+                    let (lo, hi) = (pos.saturating_sub(b), (pos + b).min(n - 1));
+                    self.context.clear();
+                    self.context.extend_from_slice(&self.sentence[lo..pos]);
+                    self.context.extend_from_slice(&self.sentence[pos + 1..=hi]);
+                    if let Some(l) = self.out.window_shared(
+                        self.syn0,
+                        self.sentence[pos] as usize,
+                        &self.context,
+                        alpha,
+                        self.syn1,
+                        &mut self.neu1e,
+                        &mut self.rng,
+                    ) {
+                        loss += f64::from(l);
+                        pairs += self.context.len() as u64;
+                    }
+                }
+            }
+            Architecture::SkipGram => {
+                for pos in 0..n {
+                    // The center predicts its outside words: syn0 for the
+                    // centers to come, syn1neg for the words entering the
+                    // window.
+                    self.prefetch(pos + AHEAD, pos + window + AHEAD);
+                    let b = shrink_window(window, &mut self.rng);
+                    let (lo, hi) = (pos.saturating_sub(b), (pos + b).min(n - 1));
+                    let center = self.sentence[pos] as usize;
+                    for j in lo..=hi {
+                        if j == pos {
+                            continue;
+                        }
+                        loss += f64::from(step::skipgram(
+                            &mut self.out,
+                            self.syn0,
+                            self.syn1,
+                            center,
+                            self.sentence[j] as usize,
+                            alpha,
+                            &mut self.neu1e,
+                            &mut self.rng,
+                        ));
+                        pairs += 1;
+                    }
+                }
+            }
+            Architecture::Cbow => {
+                for pos in 0..n {
+                    // The window predicts the center: syn0 for the words
+                    // entering the window, syn1neg for the centers to come.
+                    self.prefetch(pos + window + AHEAD, pos + AHEAD);
+                    let b = shrink_window(window, &mut self.rng);
+                    let (lo, hi) = (pos.saturating_sub(b), (pos + b).min(n - 1));
+                    self.context.clear();
+                    self.context.extend_from_slice(&self.sentence[lo..pos]);
+                    self.context.extend_from_slice(&self.sentence[pos + 1..=hi]);
+                    if self.context.is_empty() {
+                        continue;
+                    }
+                    // word2vec C's rule: neu1e is added undivided to every
+                    // context row (see `step::cbow` for why).
+                    loss += f64::from(step::cbow(
+                        &mut self.out,
+                        self.syn0,
+                        self.syn1,
+                        &self.context,
+                        self.sentence[pos] as usize,
+                        alpha,
+                        &mut self.neu1,
+                        &mut self.neu1e,
+                        &mut self.rng,
+                    ));
+                    pairs += 1;
+                }
+            }
+        }
+        self.loss += loss;
+        self.pairs += pairs;
+        self.sentence.clear();
+    }
+}

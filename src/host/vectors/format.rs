@@ -1,0 +1,191 @@
+//! Which format a vector file is in: [`VectorFormat`], detection, the
+//! shared header parser and the readers' limits, and `save`/`load` that
+//! dispatch to the text and binary modules.
+
+use super::Vectors;
+use crate::host::HostError;
+use std::io::{BufReader, Read};
+use std::path::Path;
+use std::prelude::rust_2024::*;
+
+/// Largest dimension `D` the readers accept (a header above it is rejected
+/// before anything is allocated).
+pub const MAX_DIM: usize = 1 << 20;
+
+/// At most this many floats are reserved from a header's `V·D` before the
+/// rows are actually read, when the input's size is unknown.
+pub const MAX_PREALLOC_FLOATS: usize = 1 << 24;
+
+/// A word-vector file format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VectorFormat {
+    /// word2vec text: `V D` header, then `word v1 … vD` lines.
+    Text,
+    /// word2vec binary: `V D\n` header, then per word `word`, a space, `D`
+    /// little-endian `f32`s and a newline (gensim omits the newline).
+    Binary,
+}
+
+impl Vectors {
+    /// Writes `path` in `format` (atomically; see [`crate::host::atomic`]).
+    ///
+    /// # Errors
+    /// [`HostError::Io`].
+    pub fn save(&self, path: &Path, format: VectorFormat) -> Result<(), HostError> {
+        match format {
+            VectorFormat::Text => self.save_text(path),
+            VectorFormat::Binary => self.save_binary(path),
+        }
+    }
+
+    /// Reads `path`, detecting the format with [`VectorFormat::detect`].
+    ///
+    /// Detection is a heuristic (a binary row's bytes can look like text), so
+    /// when the guessed format fails to parse, the other format is tried, but
+    /// only accepted if it accounts for the whole file exactly (for binary:
+    /// `V` rows in one layout, word2vec C's or gensim's, ending at the end of
+    /// the file); otherwise the error is the guessed format's.
+    ///
+    /// # Errors
+    /// As [`Vectors::load_text`] / [`Vectors::load_binary`].
+    pub fn load(path: &Path) -> Result<Self, HostError> {
+        let guess = VectorFormat::detect(path)?;
+        match Self::load_format(path, guess) {
+            Err(first @ HostError::Format { .. }) => {
+                Self::load_whole(path, guess).map_err(|_| first)
+            }
+            result => result,
+        }
+    }
+
+    /// Reads `path` in the format other than `tried`, only accepting a file
+    /// that format accounts for byte for byte: for binary, `V` rows in one
+    /// exact layout ending at the end of the file (the text reader is exact
+    /// already: `V` lines of `D` numbers). A corrupt text file whose bytes
+    /// happen to line up as binary rows of the same total size is then still
+    /// rejected if its row separators do not.
+    pub(super) fn load_whole(path: &Path, tried: VectorFormat) -> Result<Self, HostError> {
+        match tried {
+            VectorFormat::Binary => Self::load_text(path),
+            VectorFormat::Text => {
+                let file = std::fs::File::open(path).map_err(|e| HostError::io(path, e))?;
+                let file_len = file.metadata().map(|m| m.len()).ok();
+                let r = BufReader::with_capacity(1 << 20, file);
+                Self::read_binary_layout(r, path, file_len, true)
+            }
+        }
+    }
+
+    /// Reads `path` in the given format.
+    ///
+    /// # Errors
+    /// As [`Vectors::load_text`] / [`Vectors::load_binary`].
+    pub fn load_format(path: &Path, format: VectorFormat) -> Result<Self, HostError> {
+        match format {
+            VectorFormat::Text => Self::load_text(path),
+            VectorFormat::Binary => Self::load_binary(path),
+        }
+    }
+}
+
+impl VectorFormat {
+    /// Guesses the format of the vector file at `path` from its first row.
+    /// In a text file, the rest of the first row after the word is a line of
+    /// printable ASCII: numbers separated by spaces (at least two when
+    /// `D ≥ 2`). In a binary file it is `4·D` raw bytes, which pass for such
+    /// a line only by a fluke (for realistic `D`, never): use
+    /// [`Vectors::load_format`] to force a format.
+    ///
+    /// # Errors
+    /// [`HostError::Io`] if the file cannot be read; [`HostError::Format`]
+    /// if it is a tiny-word2vec blob or a fastText `.bin` model (by their
+    /// magic numbers), saying what to pass instead.
+    pub fn detect(path: &Path) -> Result<Self, HostError> {
+        let file = std::fs::File::open(path).map_err(|e| HostError::io(path, e))?;
+        let mut head = Vec::new();
+        file.take(1 << 16)
+            .read_to_end(&mut head)
+            .map_err(|e| HostError::io(path, e))?;
+        if let Some(what) = foreign_format(&head) {
+            return Err(HostError::Format {
+                path: path.into(),
+                line: 0,
+                msg: what.into(),
+            });
+        }
+        let Some(nl) = head.iter().position(|&b| b == b'\n') else {
+            return Ok(VectorFormat::Text); // let the text reader report it
+        };
+        let Some((_, dim)) = std::str::from_utf8(&head[..nl]).ok().and_then(parse_header) else {
+            return Ok(VectorFormat::Text); // likewise
+        };
+        let rest = &head[nl + 1..];
+        let Some(start) = rest.iter().position(|b| !b.is_ascii_whitespace()) else {
+            return Ok(VectorFormat::Text);
+        };
+        let rest = &rest[start..];
+        let Some(sp) = rest.iter().position(|&b| b == b' ') else {
+            return Ok(VectorFormat::Text);
+        };
+        let values = &rest[sp + 1..];
+        let line = &values[..values
+            .iter()
+            .position(|&b| b == b'\n')
+            .unwrap_or(values.len())];
+        let printable = line
+            .iter()
+            .all(|&b| (0x20..0x7f).contains(&b) || b == b'\t' || b == b'\r');
+        let tokens = line
+            .split(|b| b.is_ascii_whitespace())
+            .filter(|t| !t.is_empty())
+            .count();
+        // A binary row's floats can happen to be printable ASCII with digits
+        // (found by a proptest): up to 4·D bytes that do not parse as
+        // numbers, and fewer tokens than D, are binary; a longer line can
+        // only be (bad) text.
+        let numbers = || {
+            line.split(|b| b.is_ascii_whitespace())
+                .filter(|t| !t.is_empty())
+                .all(|t| std::str::from_utf8(t).is_ok_and(|t| t.parse::<f32>().is_ok()))
+        };
+        let binary_shaped = line.len() <= 4 * dim && tokens < dim.max(2) && !numbers();
+        let texty = printable
+            && line.iter().any(u8::is_ascii_digit)
+            && tokens >= dim.min(2)
+            && !binary_shaped;
+        Ok(if texty {
+            VectorFormat::Text
+        } else {
+            VectorFormat::Binary
+        })
+    }
+}
+
+/// The magic int32 at offset 0 of a fastText `.bin` model (little-endian).
+pub(super) const FASTTEXT_MAGIC: i32 = 793_712_314;
+
+/// What a file starting with `head` is, when it is a known binary model
+/// rather than a word-vector file: the message to show.
+pub(super) fn foreign_format(head: &[u8]) -> Option<&'static str> {
+    if head.starts_with(&crate::core::blob::MAGIC) {
+        Some(
+            "this is a tiny-word2vec device blob (written by `w2v export`), not a vector file; \
+             pass the vector file it was exported from",
+        )
+    } else if head.starts_with(&FASTTEXT_MAGIC.to_le_bytes()) {
+        Some(
+            "this is a fastText binary model, not a word2vec vector file; \
+             use the .vec file fastText writes next to it",
+        )
+    } else {
+        None
+    }
+}
+
+/// Parses a `V D` header line.
+pub(crate) fn parse_header(line: &str) -> Option<(usize, usize)> {
+    let mut it = line.split_ascii_whitespace();
+    let v = it.next()?.parse().ok()?;
+    let d: usize = it.next()?.parse().ok()?;
+    (it.next().is_none() && d > 0).then_some((v, d))
+}

@@ -1,0 +1,613 @@
+//! Vocabulary: word counts, `min_count`, `max_vocab`, descending-frequency
+//! order, and word2vec C's `-save-vocab` file format (feature `std`).
+#![forbid(unsafe_code)]
+
+use crate::host::HostError;
+use crate::host::corpus::{Token, Tokenizer};
+use std::collections::HashMap;
+use std::format;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::prelude::rust_2024::*;
+use std::vec;
+
+/// A fast, non-cryptographic string hasher (the multiply-rotate "Fx" hash
+/// of rustc and Firefox), 8 bytes per step. Word lookups are on the training
+/// hot path; SipHash's resistance to crafted collisions buys nothing there.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FxHasher {
+    hash: u64,
+}
+
+const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FxHasher {
+    #[inline(always)]
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(FX_SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().unwrap_or([0; 8])));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut last = [0u8; 8];
+            last[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(last));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+/// A `HashMap` with [`FxHasher`].
+pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// A vocabulary sorted by descending count (ties in byte order of the word,
+/// so the order is deterministic). Word `i` has index `i`; index 0 is the
+/// most frequent word.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Vocab {
+    words: Vec<String>,
+    counts: Vec<u64>,
+    index: FastMap<String, u32>,
+    /// The words of up to [`INLINE`] bytes again, in a table that holds
+    /// their bytes in its slots: the training hot path looks a word up
+    /// without following a pointer to a heap string.
+    short: ShortIndex,
+    /// Over-long tokens the counting pass skipped (0 when not counted).
+    skipped: u64,
+}
+
+/// Longest word [`ShortIndex`] stores (98 % of the tokens of English
+/// Wikipedia are no longer).
+const INLINE: usize = 11;
+
+/// An open-addressing (linear probing) table from short words to their
+/// index, the word and its index packed into one 16-byte slot, so that a
+/// lookup costs one cache miss: bytes 0..11 the word (zero padded), byte 11
+/// its length (0 marks an empty slot), bytes 12..16 the index.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct ShortIndex {
+    slots: Vec<[u64; 2]>,
+    bits: u32,
+}
+
+impl ShortIndex {
+    /// The word's key: the slot with index 0.
+    #[inline(always)]
+    fn pack(word: &[u8]) -> Option<[u64; 2]> {
+        if word.is_empty() || word.len() > INLINE {
+            return None;
+        }
+        let mut b = [0u8; 16];
+        b[..word.len()].copy_from_slice(word);
+        b[INLINE] = word.len() as u8;
+        let (lo, hi) = b.split_at(8);
+        Some([
+            u64::from_le_bytes(lo.try_into().unwrap_or([0; 8])),
+            u64::from_le_bytes(hi.try_into().unwrap_or([0; 8])),
+        ])
+    }
+
+    #[inline(always)]
+    fn slot(&self, k: [u64; 2]) -> usize {
+        let h = (k[0].wrapping_mul(FX_SEED).rotate_left(5) ^ k[1]).wrapping_mul(FX_SEED);
+        // The high bits of a multiplicative hash are the well-mixed ones. An
+        // empty table (`bits` 0) has no slots: 0, never an overflowing shift.
+        h.checked_shr(64 - self.bits).unwrap_or(0) as usize
+    }
+
+    /// A table for `words` (distinct), at most about 2/3 full.
+    fn new<'a>(words: impl Iterator<Item = &'a str>, n: usize) -> Self {
+        let bits = (n.max(1) * 3 / 2 + 1)
+            .next_power_of_two()
+            .trailing_zeros()
+            .max(4);
+        let size = 1usize << bits;
+        let mut t = ShortIndex {
+            slots: vec![[0; 2]; size],
+            bits,
+        };
+        for (i, w) in words.enumerate() {
+            let Some(k) = Self::pack(w.as_bytes()) else {
+                continue;
+            };
+            let mut s = t.slot(k);
+            while t.slots[s][1] != 0 {
+                s = (s + 1) & (size - 1);
+            }
+            t.slots[s] = [k[0], k[1] | ((i as u64) << 32)];
+        }
+        t
+    }
+
+    /// Looks key `k` up from its home slot `s`.
+    #[inline(always)]
+    fn find(&self, k: [u64; 2], mut s: usize) -> Option<u32> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        loop {
+            let e = self.slots[s];
+            if e[0] == k[0] && e[1] as u32 == k[1] as u32 {
+                return Some((e[1] >> 32) as u32);
+            }
+            if e[1] as u32 == 0 {
+                return None;
+            }
+            s = (s + 1) & mask;
+        }
+    }
+}
+
+/// A vocabulary lookup started by [`Vocab::probe`] and finished by
+/// [`Vocab::finish`]: the cache line of a short word's slot is prefetched in
+/// between, so that a stream of lookups overlaps its cache misses (a random
+/// slot of a table of megabytes per token otherwise).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Probe(ProbeState);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ProbeState {
+    Short([u64; 2], usize),
+    Known(Option<u32>),
+}
+
+impl Default for Probe {
+    fn default() -> Self {
+        Probe(ProbeState::Known(None))
+    }
+}
+
+/// Counts every word of the file at `path` with one reader.
+///
+/// # Errors
+/// As [`crate::host::corpus::tokenize`].
+pub fn count_words(path: &Path, tokenizer: Tokenizer) -> Result<WordCounts, HostError> {
+    count_words_parallel(path, tokenizer, 1)
+}
+
+/// What [`count_words_parallel`] found in a corpus.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WordCounts {
+    /// Each distinct word's count.
+    pub counts: FastMap<String, u64>,
+    /// Words read.
+    pub tokens: u64,
+    /// Tokens longer than [`MAX_TOKEN_BYTES`](crate::host::corpus::MAX_TOKEN_BYTES),
+    /// skipped.
+    pub too_long: u64,
+}
+
+impl WordCounts {
+    fn merge(&mut self, other: WordCounts) {
+        self.tokens += other.tokens;
+        self.too_long += other.too_long;
+        if self.counts.is_empty() {
+            self.counts = other.counts;
+            return;
+        }
+        for (w, c) in other.counts {
+            *self.counts.entry(w).or_insert(0) += c;
+        }
+    }
+}
+
+/// Counts every word of the file at `path` with `threads` readers, each
+/// streaming its own byte range of the file ([`Tokenizer::tokenize_range`]),
+/// then merges their counts. The result does not depend on `threads`.
+///
+/// # Errors
+/// As [`crate::host::corpus::tokenize`], plus [`HostError::Io`] if the file cannot
+/// be opened or a reader thread cannot be started.
+pub fn count_words_parallel(
+    path: &Path,
+    tokenizer: Tokenizer,
+    threads: usize,
+) -> Result<WordCounts, HostError> {
+    let len = std::fs::metadata(path)
+        .map_err(|e| HostError::io(path, e))?
+        .len();
+    let count_range = |(start, end): (u64, u64)| {
+        let mut c = WordCounts::default();
+        tokenizer.tokenize_range(path, start, end, |t| {
+            match t {
+                Token::Word(w) => {
+                    c.tokens += 1;
+                    match c.counts.get_mut(w) {
+                        Some(n) => *n += 1,
+                        None => {
+                            c.counts.insert(w.to_owned(), 1);
+                        }
+                    }
+                }
+                Token::TooLong => c.too_long += 1,
+                Token::EndOfSentence => {}
+            }
+            true
+        })?;
+        Ok::<_, HostError>(c)
+    };
+    let ranges = crate::host::corpus::split_ranges(len, threads.max(1));
+    let parts: Vec<Result<_, HostError>> = if ranges.len() == 1 {
+        vec![count_range(ranges[0])]
+    } else {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = ranges
+                .iter()
+                .map(|&r| {
+                    std::thread::Builder::new()
+                        .spawn_scoped(s, move || count_range(r))
+                        .map_err(|e| HostError::io(path, e))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h?.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        })
+    };
+    let mut total = WordCounts::default();
+    for part in parts {
+        total.merge(part?);
+    }
+    Ok(total)
+}
+
+impl Vocab {
+    /// Keeps the words with `count ≥ min_count`, sorts them by descending
+    /// count, and if `max_vocab` is given keeps only that many of the most
+    /// frequent (word2vec C prunes during counting instead; this is exact).
+    ///
+    /// # Errors
+    /// [`HostError::NoWordsAboveMinCount`] if nothing is left.
+    pub fn from_counts<S>(
+        counts: HashMap<String, u64, S>,
+        min_count: u64,
+        max_vocab: Option<usize>,
+    ) -> Result<Self, HostError> {
+        let distinct = counts.len();
+        let mut pairs: Vec<(String, u64)> = counts
+            .into_iter()
+            .filter(|&(_, c)| c >= min_count.max(1))
+            .collect();
+        pairs.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        if let Some(m) = max_vocab {
+            pairs.truncate(m);
+        }
+        if pairs.is_empty() {
+            return Err(HostError::NoWordsAboveMinCount {
+                min_count,
+                distinct,
+            });
+        }
+        Self::from_sorted(pairs)
+    }
+
+    /// Builds from `(word, count)` pairs already in the desired order.
+    ///
+    /// # Errors
+    /// [`HostError::Invalid`] for a duplicate word, more than `u32::MAX`
+    /// words, or counts whose sum does not fit in a `u64`.
+    pub fn from_sorted(pairs: Vec<(String, u64)>) -> Result<Self, HostError> {
+        if pairs.len() > u32::MAX as usize {
+            return Err(HostError::Invalid(
+                "vocabulary larger than 2^32 words".into(),
+            ));
+        }
+        // `total()` sums the counts: refuse counts that would overflow it.
+        if pairs
+            .iter()
+            .try_fold(0u64, |sum, &(_, c)| sum.checked_add(c))
+            .is_none()
+        {
+            return Err(HostError::Invalid(
+                "vocabulary counts add up to more than 2^64".into(),
+            ));
+        }
+        let mut v = Vocab {
+            words: Vec::with_capacity(pairs.len()),
+            counts: Vec::with_capacity(pairs.len()),
+            index: FastMap::with_capacity_and_hasher(pairs.len(), Default::default()),
+            short: ShortIndex::default(),
+            skipped: 0,
+        };
+        for (i, (w, c)) in pairs.into_iter().enumerate() {
+            if v.index.insert(w.clone(), i as u32).is_some() {
+                return Err(HostError::Invalid(format!(
+                    "duplicate word in vocabulary: {w:?}"
+                )));
+            }
+            v.words.push(w);
+            v.counts.push(c);
+        }
+        v.short = ShortIndex::new(v.words.iter().map(String::as_str), v.words.len());
+        Ok(v)
+    }
+
+    /// Counts the file at `path` and builds the vocabulary.
+    ///
+    /// # Errors
+    /// As [`count_words`] and [`Vocab::from_counts`]; [`HostError::EmptyCorpus`]
+    /// if the file has no words.
+    pub fn build(
+        path: &Path,
+        tokenizer: Tokenizer,
+        min_count: u64,
+        max_vocab: Option<usize>,
+    ) -> Result<Self, HostError> {
+        Self::build_parallel(path, tokenizer, min_count, max_vocab, 1)
+    }
+
+    /// [`Vocab::build`] with `threads` readers ([`count_words_parallel`]).
+    ///
+    /// # Errors
+    /// As [`Vocab::build`].
+    pub fn build_parallel(
+        path: &Path,
+        tokenizer: Tokenizer,
+        min_count: u64,
+        max_vocab: Option<usize>,
+        threads: usize,
+    ) -> Result<Self, HostError> {
+        let c = count_words_parallel(path, tokenizer, threads)?;
+        if c.tokens == 0 {
+            return Err(HostError::EmptyCorpus(path.to_path_buf()));
+        }
+        let mut v = Self::from_counts(c.counts, min_count, max_vocab)?;
+        v.skipped = c.too_long;
+        Ok(v)
+    }
+
+    /// Tokens longer than [`MAX_TOKEN_BYTES`](crate::host::corpus::MAX_TOKEN_BYTES)
+    /// that the counting pass of [`Vocab::build_parallel`] skipped (0 for a
+    /// vocabulary built another way).
+    pub fn skipped_tokens(&self) -> u64 {
+        self.skipped
+    }
+
+    /// Number of words `V`.
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    /// True for an empty vocabulary.
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// Index of `word`, if present.
+    #[inline]
+    pub fn get(&self, word: &str) -> Option<u32> {
+        self.finish(self.probe(word))
+    }
+
+    /// Starts looking `word` up; [`Vocab::finish`] gives its index. A word
+    /// of the short-word table only gets its slot prefetched here; others are
+    /// looked up at once. [`Vocab::get`] is the two in a row.
+    #[inline]
+    pub fn probe(&self, word: &str) -> Probe {
+        match ShortIndex::pack(word.as_bytes()) {
+            Some(k) => {
+                let s = self.short.slot(k);
+                if let Some(slot) = self.short.slots.get(s) {
+                    crate::core::prefetch::prefetch(slot);
+                }
+                Probe(ProbeState::Short(k, s))
+            }
+            None => Probe(ProbeState::Known(self.index.get(word).copied())),
+        }
+    }
+
+    /// Finishes a lookup started by [`Vocab::probe`] on this vocabulary.
+    #[inline]
+    pub fn finish(&self, p: Probe) -> Option<u32> {
+        match p.0 {
+            ProbeState::Short(k, s) => self.short.find(k, s),
+            ProbeState::Known(id) => id,
+        }
+    }
+
+    /// The word at index `i`.
+    pub fn word(&self, i: usize) -> Option<&str> {
+        self.words.get(i).map(String::as_str)
+    }
+
+    /// All words, most frequent first.
+    pub fn words(&self) -> &[String] {
+        &self.words
+    }
+
+    /// Counts, aligned with [`Vocab::words`].
+    pub fn counts(&self) -> &[u64] {
+        &self.counts
+    }
+
+    /// Sum of the counts of the vocabulary's words (word2vec.c's `train_words`).
+    pub fn total(&self) -> u64 {
+        self.counts.iter().sum()
+    }
+
+    /// Writes `word count` lines (word2vec C's `-save-vocab` format) to `path`,
+    /// atomically (temporary file, then rename).
+    ///
+    /// # Errors
+    /// [`HostError::Io`].
+    pub fn save(&self, path: &Path) -> Result<(), HostError> {
+        crate::host::atomic::write_atomic(path, |w| {
+            for (word, c) in self.words.iter().zip(&self.counts) {
+                writeln!(w, "{word} {c}")?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Reads a `word count` file written by [`Vocab::save`] or word2vec C's
+    /// `-save-vocab` (word2vec C's `</s>` entry is kept as an ordinary word).
+    /// The order is taken as given.
+    ///
+    /// # Errors
+    /// [`HostError::Io`], [`HostError::Format`] for a malformed line,
+    /// [`HostError::Invalid`] for a duplicate word.
+    pub fn load(path: &Path) -> Result<Self, HostError> {
+        let file = std::fs::File::open(path).map_err(|e| HostError::io(path, e))?;
+        Self::read(BufReader::new(file), path)
+    }
+
+    /// Reads a vocabulary file from `reader`, as [`Vocab::load`] does;
+    /// `path` only names the input in errors.
+    ///
+    /// # Errors
+    /// As [`Vocab::load`].
+    pub fn read(reader: impl BufRead, path: &Path) -> Result<Self, HostError> {
+        // A word and a count: a longer line is an error, so an endless line
+        // cannot exhaust memory.
+        const MAX_LINE: u64 = crate::host::corpus::MAX_TOKEN_BYTES as u64 + 64;
+        let mut lines = crate::host::lines::BoundedLines::new(reader, path);
+        let mut pairs = Vec::new();
+        let mut buf = Vec::new();
+        while lines.read_into(&mut buf, MAX_LINE, || {
+            "line too long for `word count`".into()
+        })? {
+            let bad = |msg: &str| lines.error(msg);
+            let line = std::str::from_utf8(&buf).map_err(|_| bad("not valid UTF-8"))?;
+            let mut parts = line.split_whitespace();
+            let (Some(w), Some(c), None) = (parts.next(), parts.next(), parts.next()) else {
+                return Err(bad("expected `word count`"));
+            };
+            let c: u64 = c
+                .parse()
+                .map_err(|_| bad("count is not a non-negative integer"))?;
+            pairs.push((w.to_owned(), c));
+        }
+        if pairs.is_empty() {
+            return Err(HostError::Format {
+                path: path.into(),
+                line: 0,
+                msg: "empty vocabulary file".into(),
+            });
+        }
+        Self::from_sorted(pairs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts(pairs: &[(&str, u64)]) -> HashMap<String, u64> {
+        pairs.iter().map(|&(w, c)| (w.to_string(), c)).collect()
+    }
+
+    #[test]
+    fn short_and_long_words_are_found_and_absent_ones_are_not() {
+        // Lengths 1..=24 straddle the 11-byte inline limit; multi-byte UTF-8
+        // too, and a NUL byte, which the zero padding must not hide.
+        let words: Vec<String> = (1..=24)
+            .flat_map(|n| ["a", "é", "z", "\0"].map(|c| c.repeat(n)))
+            .collect();
+        let pairs = words.iter().map(|w| (w.clone(), 10)).collect();
+        let v = Vocab::from_sorted(pairs).unwrap();
+        for (i, w) in words.iter().enumerate() {
+            assert_eq!(v.get(w), Some(i as u32), "{w}");
+        }
+        for w in [
+            "",
+            "b",
+            "aaaaaaaaaab",
+            "aaaaaaaaaaab",
+            "é",
+            "ééx",
+            "a\0",
+            "\0a",
+        ] {
+            assert_eq!(
+                v.get(w),
+                words.iter().position(|x| x == w).map(|i| i as u32)
+            );
+        }
+        // `get` is `probe` then `finish`, so these cover both.
+        assert_eq!(Vocab::default().get("a"), None);
+    }
+
+    #[test]
+    fn sorted_by_count_then_word_with_min_count_and_max_vocab() {
+        let c = counts(&[("b", 3), ("a", 3), ("the", 10), ("rare", 1), ("x", 2)]);
+        let v = Vocab::from_counts(c.clone(), 2, None).unwrap();
+        assert_eq!(v.words(), ["the", "a", "b", "x"]);
+        assert_eq!(v.counts(), [10, 3, 3, 2]);
+        assert_eq!(v.get("a"), Some(1));
+        assert_eq!(v.get("rare"), None);
+        assert_eq!(v.total(), 18);
+        let v = Vocab::from_counts(c.clone(), 1, Some(2)).unwrap();
+        assert_eq!(v.words(), ["the", "a"]);
+        let e = Vocab::from_counts(c, 11, None).unwrap_err();
+        assert!(matches!(
+            e,
+            HostError::NoWordsAboveMinCount {
+                min_count: 11,
+                distinct: 5
+            }
+        ));
+    }
+
+    #[test]
+    fn save_load_round_trip_and_errors() {
+        let dir = std::env::temp_dir().join(format!("w2v-vocab-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let v = Vocab::from_counts(counts(&[("whale", 5), ("sea", 4)]), 1, None).unwrap();
+        let p = dir.join("vocab.txt");
+        v.save(&p).unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "whale 5\nsea 4\n");
+        assert_eq!(Vocab::load(&p).unwrap(), v);
+        std::fs::write(&p, "whale 5\nsea four\n").unwrap();
+        let e = Vocab::load(&p).unwrap_err();
+        assert!(e.to_string().contains(":2: count"), "{e}");
+        std::fs::write(&p, "a 1\na 2\n").unwrap();
+        assert!(matches!(Vocab::load(&p), Err(HostError::Invalid(_))));
+        let empty = dir.join("empty.txt");
+        std::fs::write(&empty, " \n\n").unwrap();
+        assert!(matches!(
+            Vocab::build(&empty, Tokenizer::default(), 1, None),
+            Err(HostError::EmptyCorpus(_))
+        ));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn parallel_counting_matches_single_reader() {
+        let p = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/data/moby-dick.txt"));
+        let one = count_words_parallel(p, Tokenizer::default(), 1).unwrap();
+        for threads in [2, 3, 7] {
+            let many = count_words_parallel(p, Tokenizer::default(), threads).unwrap();
+            assert_eq!(many, one);
+        }
+        let v1 = Vocab::build(p, Tokenizer::default(), 5, Some(1000)).unwrap();
+        let v3 = Vocab::build_parallel(p, Tokenizer::default(), 5, Some(1000), 3).unwrap();
+        assert_eq!(v1, v3);
+        assert_eq!(v1.len(), 1000);
+        assert!(v1.counts().windows(2).all(|w| w[0] >= w[1]));
+    }
+}
