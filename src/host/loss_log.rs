@@ -126,7 +126,15 @@ impl<W: Write> LossLog<W> {
                 self.path.display()
             )));
         }
-        let r = writeln!(self.out, "{words},{alpha},{loss:.6}").and_then(|()| self.out.flush());
+        // Six decimals as a plain number; beyond 10^15 (a diverging run) the
+        // shortest exponent form, so a row always fits the reader's MAX_LINE
+        // (`{:.6}` of 3e285 is 293 bytes; found by the loss_log fuzz target).
+        let r = if loss.abs() < 1e15 {
+            writeln!(self.out, "{words},{alpha},{loss:.6}")
+        } else {
+            writeln!(self.out, "{words},{alpha},{loss:e}")
+        };
+        let r = r.and_then(|()| self.out.flush());
         r.map_err(|e| HostError::io(&self.path, e))
     }
 
@@ -334,6 +342,20 @@ mod tests {
         log.observe(&progress(20_000, 8.0, 4));
         let e = log.finish().unwrap_err().to_string();
         assert!(e.starts_with("full.csv: disk full"), "{e}");
+    }
+
+    #[test]
+    fn every_row_the_writer_writes_can_be_read_back() {
+        // The fuzz target's find: a loss of 3e285 was written with six
+        // decimals as a 293-byte line, which the reader refuses.
+        let mut log = LossLog::new(Vec::new(), "mem", 0).unwrap();
+        for (words, loss) in [(615, 3e285), (616, -1.5e300), (617, 2.25), (618, 1e15)] {
+            log.record(words, 0.025, loss).unwrap();
+        }
+        let text = log.into_inner();
+        let rows = read_loss_log_from(&text[..], Path::new("mem")).unwrap();
+        let losses: Vec<f64> = rows.iter().map(|r| r.loss).collect();
+        assert_eq!(losses, [3e285, -1.5e300, 2.25, 1e15]);
     }
 
     #[test]
