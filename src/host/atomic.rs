@@ -85,23 +85,25 @@ impl Destination {
         if path.as_os_str() == STDOUT {
             return Ok(Destination::Stdout);
         }
+        // `resolve` has checked that the real parent directory exists.
         let real = resolve(path)?;
         match std::fs::metadata(&real) {
             Ok(m) if m.is_file() => Ok(Destination::Replace { real }),
-            Ok(m) if is_device_or_fifo(&m) => Ok(Destination::InPlace(real)),
+            Ok(m) if super::file_kind::is_device_or_fifo(&m) => Ok(Destination::InPlace(real)),
             Ok(m) => Err(not_writable(path, &m)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let dir = parent_dir(&real);
-                if !dir.is_dir() {
-                    return Err(HostError::Invalid(format!(
-                        "{}: the directory {} does not exist",
-                        path.display(),
-                        dir.display()
-                    )));
-                }
-                Ok(Destination::Replace { real })
-            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Destination::Replace { real }),
             Err(e) => Err(HostError::io(path, e)),
+        }
+    }
+
+    /// Opens the destination for writing in place: `-` as standard output,
+    /// a device or FIFO as it is (no truncation), a file created or
+    /// truncated.
+    fn open_in_place(self) -> std::io::Result<Sink> {
+        match self {
+            Destination::Stdout => Ok(Sink::Stdout(std::io::stdout())),
+            Destination::InPlace(real) => OpenOptions::new().write(true).open(real).map(Sink::File),
+            Destination::Replace { real } => File::create(real).map(Sink::File),
         }
     }
 }
@@ -117,25 +119,15 @@ pub fn write_atomic(
     path: &Path,
     write: impl FnOnce(&mut BufWriter<Sink>) -> std::io::Result<()>,
 ) -> Result<(), HostError> {
-    match Destination::of(path)? {
-        Destination::Stdout => {
-            let mut w = BufWriter::with_capacity(1 << 16, Sink::Stdout(std::io::stdout()));
-            write(&mut w)
-                .and_then(|()| w.flush())
-                .map_err(|e| HostError::io(path, e))
-        }
-        Destination::InPlace(real) => {
-            let file = OpenOptions::new()
-                .write(true)
-                .open(&real)
-                .map_err(|e| HostError::io(path, e))?;
-            let mut w = BufWriter::with_capacity(1 << 16, Sink::File(file));
-            write(&mut w)
-                .and_then(|()| w.flush())
-                .map_err(|e| HostError::io(path, e))
-        }
-        Destination::Replace { real } => replace(path, &real, write),
-    }
+    let direct = match Destination::of(path)? {
+        Destination::Replace { real } => return replace(path, &real, write),
+        direct => direct,
+    };
+    let sink = direct.open_in_place().map_err(|e| HostError::io(path, e))?;
+    let mut w = BufWriter::with_capacity(1 << 16, sink);
+    write(&mut w)
+        .and_then(|()| w.flush())
+        .map_err(|e| HostError::io(path, e))
 }
 
 /// Opens `path` for output written as it is produced (a log, not a result
@@ -145,12 +137,9 @@ pub fn write_atomic(
 /// # Errors
 /// As [`Destination::of`]; [`HostError::Io`] naming `path`.
 pub fn open_in_place(path: &Path) -> Result<Sink, HostError> {
-    let file = match Destination::of(path)? {
-        Destination::Stdout => return Ok(Sink::Stdout(std::io::stdout())),
-        Destination::InPlace(real) => OpenOptions::new().write(true).open(real),
-        Destination::Replace { real } => File::create(real),
-    };
-    file.map(Sink::File).map_err(|e| HostError::io(path, e))
+    Destination::of(path)?
+        .open_in_place()
+        .map_err(|e| HostError::io(path, e))
 }
 
 /// The atomic replace of `real` (what `path` resolves to).
@@ -324,26 +313,13 @@ fn parent_dir(path: &Path) -> PathBuf {
     }
 }
 
-#[cfg(unix)]
-fn is_device_or_fifo(m: &std::fs::Metadata) -> bool {
-    use std::os::unix::fs::FileTypeExt;
-    let t = m.file_type();
-    t.is_char_device() || t.is_fifo()
-}
-
-#[cfg(not(unix))]
-fn is_device_or_fifo(_: &std::fs::Metadata) -> bool {
-    false
-}
-
 /// The error for a destination that is neither a file nor a device/FIFO.
 fn not_writable(path: &Path, m: &std::fs::Metadata) -> HostError {
-    let what = if m.is_dir() {
-        "is a directory"
-    } else {
-        "is not a regular file, character device or FIFO (a block device or socket?); refusing to write there"
-    };
-    HostError::Invalid(format!("{}: {what}", path.display()))
+    HostError::Invalid(format!(
+        "{}: is {}, not a regular file, character device or FIFO; refusing to write there",
+        path.display(),
+        super::file_kind::kind(m)
+    ))
 }
 
 /// fsyncs a directory, so a rename in it is durable.

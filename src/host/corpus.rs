@@ -333,28 +333,11 @@ pub fn check_corpus(path: &Path) -> Result<u64, HostError> {
         }
         return Ok(meta.len());
     }
-    let what = if meta.is_dir() {
-        "a directory"
-    } else if is_fifo(&meta) {
-        "a pipe (FIFO)"
-    } else {
-        "not a regular file (a device?)"
-    };
     Err(HostError::Invalid(format!(
-        "{}: the corpus is {what}; training reads it once per epoch in parallel byte ranges, so it must be a regular file: save the text to a file first",
-        path.display()
+        "{}: the corpus is {}; training reads it once per epoch in parallel byte ranges, so it must be a regular file: save the text to a file first",
+        path.display(),
+        super::file_kind::kind(&meta)
     )))
-}
-
-#[cfg(unix)]
-fn is_fifo(meta: &std::fs::Metadata) -> bool {
-    use std::os::unix::fs::FileTypeExt;
-    meta.file_type().is_fifo()
-}
-
-#[cfg(not(unix))]
-fn is_fifo(_: &std::fs::Metadata) -> bool {
-    false
 }
 
 /// Splits a file of `len` bytes into `n` contiguous byte ranges of nearly

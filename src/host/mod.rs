@@ -9,6 +9,7 @@ pub mod atomic;
 pub mod blob;
 pub mod corpus;
 pub mod eval;
+mod file_kind;
 pub mod gradcheck;
 pub(crate) mod host_error;
 pub(crate) mod lines;

@@ -271,14 +271,10 @@ fn not_regular(path: &Path, meta: &std::fs::Metadata) -> Result<(), HostError> {
     if meta.is_file() {
         return Ok(());
     }
-    let kind = if meta.is_dir() {
-        "a directory"
-    } else {
-        "a FIFO, socket or device"
-    };
     Err(HostError::Invalid(format!(
-        "{}: the checkpoint is {kind}, not a regular file; --checkpoint DIR must hold a checkpoint written by w2v train, or none",
-        path.display()
+        "{}: the checkpoint is {}, not a regular file; --checkpoint DIR must hold a checkpoint written by w2v train, or none",
+        path.display(),
+        crate::host::file_kind::kind(meta)
     )))
 }
 
