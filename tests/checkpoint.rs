@@ -1,5 +1,5 @@
 //! Resuming from a training checkpoint through the public API
-//! (`train_with_checkpoints`): a damaged checkpoint, one written for another
+//! (`Trainer::checkpointing`): a damaged checkpoint, one written for another
 //! corpus of the same size or with other flags, and a checkpoint path that
 //! is not a regular file are refused with a message that says which.
 #![cfg(feature = "std")]
@@ -10,7 +10,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 use tiny_word2vec::HostError;
 use tiny_word2vec::train::{
-    CHECKPOINT_FILE, Checkpointing, Model, TrainConfig, TrainSummary, train_with_checkpoints,
+    CHECKPOINT_FILE, Checkpointing, Model, TrainConfig, TrainSummary, Trainer,
 };
 use tiny_word2vec::vocab::Vocab;
 
@@ -39,18 +39,11 @@ fn run(
     cfg: &TrainConfig,
     resume: bool,
 ) -> Result<(Model, TrainSummary), HostError> {
-    let vocab = Vocab::build_parallel(
-        corpus,
-        cfg.tokenizer,
-        cfg.min_count,
-        cfg.max_vocab,
-        cfg.threads,
-    )?;
     let cp = Checkpointing {
         dir: Some(ck.to_path_buf()),
         resume,
     };
-    train_with_checkpoints(corpus, vocab, cfg, |_| {}, &cp)
+    Trainer::new(cfg.clone()).checkpointing(cp).train_file(corpus)
 }
 
 /// Writes a corpus, trains on it with checkpoints and returns (corpus, checkpoint dir).
@@ -209,7 +202,11 @@ fn a_checkpoint_resumed_with_another_vocabulary_is_refused() {
         dir: Some(ck.clone()),
         resume: true,
     };
-    let e = train_with_checkpoints(&corpus, other, &cfg(), |_| {}, &cp).unwrap_err();
+    let e = Trainer::new(cfg())
+        .vocab(other)
+        .checkpointing(cp)
+        .train_file(&corpus)
+        .unwrap_err();
     assert!(matches!(e, HostError::CheckpointMismatch { .. }), "{e:?}");
     let msg = e.to_string();
     assert!(

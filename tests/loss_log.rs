@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use tiny_word2vec::HostError;
 use tiny_word2vec::loss_log::{LossLog, LossRow, read_loss_log};
-use tiny_word2vec::train::{TrainConfig, train_file, train_file_with_progress};
+use tiny_word2vec::train::{TrainConfig, Trainer};
 
 fn tmpdir(tag: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("w2v-losslog-{tag}-{}", std::process::id()));
@@ -141,12 +141,14 @@ fn training_writes_a_loss_log_through_the_progress_hook() {
     let p = dir.join("loss.csv");
     let mut log = LossLog::create(&p, 20_000).unwrap();
     let mut reports = 0;
-    let (model, summary) = train_file_with_progress(&corpus, &cfg, |prog| {
-        reports += 1;
-        assert!(prog.words <= prog.total_words);
-        log.observe(prog)
-    })
-    .unwrap();
+    let (model, summary) = Trainer::new(cfg.clone())
+        .progress(|prog| {
+            reports += 1;
+            assert!(prog.words <= prog.total_words);
+            log.observe(prog)
+        })
+        .train_file(&corpus)
+        .unwrap();
     log.finish().unwrap();
     drop(log);
     // 3 × 20,000 words. The workers publish every 10,000 words and the
@@ -168,11 +170,14 @@ fn training_writes_a_loss_log_through_the_progress_hook() {
     // about equal here), and the hook does not change the result.
     let mean = rows.iter().map(|r| r.loss).sum::<f64>() / rows.len() as f64;
     assert!((mean - summary.avg_loss).abs() < 0.1 * summary.avg_loss);
-    let (plain, _) = train_file(&corpus, &cfg).unwrap();
+    let (plain, _) = Trainer::new(cfg.clone()).train_file(&corpus).unwrap();
     assert_eq!(plain.syn0, model.syn0);
     // The snapshots' own fields agree with each other.
     let mut snaps = Vec::new();
-    train_file_with_progress(&corpus, &cfg, |p| snaps.push(*p)).unwrap();
+    Trainer::new(cfg)
+        .progress(|p| snaps.push(*p))
+        .train_file(&corpus)
+        .unwrap();
     let last = snaps.last().unwrap();
     assert_eq!(last.words, summary.words);
     assert!((last.avg_loss - summary.avg_loss).abs() < 1e-9);

@@ -184,7 +184,7 @@ proptest! {
 #[test]
 fn a_diverging_run_stops_with_an_error_naming_the_step_and_word() {
     use tiny_word2vec::HostError;
-    use tiny_word2vec::train::{TrainConfig, train_file};
+    use tiny_word2vec::train::{TrainConfig, Trainer};
     let dir = tmp("nan");
     let corpus = dir.join("corpus.txt");
     let line = "the whale swam in the sea and the ship sailed on the sea\n";
@@ -198,7 +198,7 @@ fn a_diverging_run_stops_with_an_error_naming_the_step_and_word() {
             alpha: 1e30,
             ..TrainConfig::default()
         };
-        let err = train_file(&corpus, &cfg).unwrap_err();
+        let err = Trainer::new(cfg).train_file(&corpus).unwrap_err();
         let HostError::Diverged { step, word, .. } = &err else {
             panic!("{err}");
         };
@@ -221,7 +221,7 @@ fn vocabulary_counts_that_overflow_are_an_error_not_a_panic() {
 
 #[test]
 fn huge_vocabulary_counts_train_without_overflow() {
-    use tiny_word2vec::train::{TrainConfig, train_with_vocab};
+    use tiny_word2vec::train::{TrainConfig, Trainer};
     use tiny_word2vec::vocab::Vocab;
     let dir = tmp("bigcounts");
     let corpus = dir.join("c.txt");
@@ -234,7 +234,7 @@ fn huge_vocabulary_counts_train_without_overflow() {
         epochs: 5,
         ..TrainConfig::default()
     };
-    train_with_vocab(&corpus, vocab, &cfg, |_| {}).unwrap();
+    Trainer::new(cfg).vocab(vocab).train_file(&corpus).unwrap();
 }
 
 #[test]
@@ -247,7 +247,7 @@ fn an_endless_vocabulary_line_is_an_error() {
 
 #[test]
 fn a_model_too_large_for_memory_is_an_error() {
-    use tiny_word2vec::train::{TrainConfig, train_with_vocab};
+    use tiny_word2vec::train::{TrainConfig, Trainer};
     use tiny_word2vec::vocab::Vocab;
     let dir = tmp("huge-model");
     let corpus = dir.join("c.txt");
@@ -266,7 +266,9 @@ fn a_model_too_large_for_memory_is_an_error() {
         min_count: 1,
         ..TrainConfig::default()
     };
-    let e = train_with_vocab(&corpus, vocab, &cfg, |_| {})
+    let e = Trainer::new(cfg)
+        .vocab(vocab)
+        .train_file(&corpus)
         .unwrap_err()
         .to_string();
     assert!(e.contains("does not fit in memory"), "{e}");

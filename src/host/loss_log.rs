@@ -20,12 +20,12 @@
 //! # fn main() -> Result<(), tiny_word2vec::HostError> {
 //! use std::path::Path;
 //! use tiny_word2vec::loss_log::LossLog;
-//! use tiny_word2vec::train::{TrainConfig, train_file_with_progress};
+//! use tiny_word2vec::train::{TrainConfig, Trainer};
 //!
 //! let mut log = LossLog::create(Path::new("loss.csv"), 20_000)?;
-//! let cfg = TrainConfig::default();
-//! let (model, summary) =
-//!     train_file_with_progress(Path::new("corpus.txt"), &cfg, |p| log.observe(p))?;
+//! let (model, summary) = Trainer::new(TrainConfig::default())
+//!     .progress(|p| log.observe(p))
+//!     .train_file(Path::new("corpus.txt"))?;
 //! log.finish()?; // the last row, and any error met while logging
 //! # Ok(()) }
 //! ```
@@ -142,8 +142,8 @@ impl<W: Write> LossLog<W> {
     /// since the previous row, writes a row with the snapshot's `words` and
     /// `alpha` and the mean loss per pair since the previous row,
     /// `Δloss_sum / Δpairs` (no row while no pair was trained). Pass it to
-    /// the observer of [`train_file_with_progress`](crate::host::train::train_file_with_progress):
-    /// `|p| log.observe(p)`.
+    /// [`Trainer::progress`](crate::host::train::Trainer::progress):
+    /// `.progress(|p| log.observe(p))`.
     ///
     /// Never fails: the first error is kept for [`LossLog::finish`], and no
     /// row is written after it.

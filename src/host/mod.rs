@@ -17,6 +17,8 @@ pub mod loss_log;
 pub mod outputs;
 #[cfg(feature = "plot")]
 pub mod plot;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod train;
 pub mod vectors;
 pub mod vocab;

@@ -8,8 +8,7 @@ use tiny_word2vec::corpus::{MAX_TOKEN_BYTES, Tokenizer, check_corpus};
 use tiny_word2vec::loss_log::LossLog;
 use tiny_word2vec::outputs::{Named, check_outputs};
 use tiny_word2vec::train::{
-    Architecture, Checkpointing, Init, Loss, Progress, TrainConfig, human_rate,
-    train_with_checkpoints,
+    Architecture, Checkpointing, Init, Loss, Progress, TrainConfig, Trainer, human_rate,
 };
 use tiny_word2vec::vocab::Vocab;
 
@@ -223,7 +222,11 @@ pub(crate) fn train(a: TrainArgs) -> Result<(), HostError> {
         }
         show_progress(&bar, p);
     };
-    let (model, summary) = train_with_checkpoints(&a.input, vocab, &cfg, observe, &cp)?;
+    let (model, summary) = Trainer::new(cfg)
+        .vocab(vocab)
+        .progress(observe)
+        .checkpointing(cp)
+        .train_file(&a.input)?;
     bar.finish_and_clear();
     say(summary.to_string());
     let t1 = std::time::Instant::now();

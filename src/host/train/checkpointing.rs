@@ -1,5 +1,5 @@
-//! Where [`train_with_checkpoints`](super::train_with_checkpoints) keeps its
-//! state (the options; the file format is in the `checkpoint` module).
+//! Where [`Trainer::checkpointing`](super::Trainer::checkpointing) keeps
+//! its state (the options; the file format is in the `checkpoint` module).
 #![forbid(unsafe_code)]
 
 use crate::host::HostError;
@@ -7,7 +7,8 @@ use std::format;
 use std::path::{Path, PathBuf};
 use std::prelude::rust_2024::*;
 
-/// Where [`train_with_checkpoints`](crate::host::train::train_with_checkpoints) keeps its state.
+/// Where a [`Trainer`](super::Trainer) keeps its checkpoints
+/// ([`Trainer::checkpointing`](super::Trainer::checkpointing)).
 #[derive(Clone, Debug, Default)]
 pub struct Checkpointing {
     /// The directory of the checkpoint file; `None`: no checkpoints.

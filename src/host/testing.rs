@@ -1,0 +1,35 @@
+//! Helpers of the host side's unit tests (the integration tests have theirs
+//! in `tests/support/`): a temporary directory removed when dropped.
+
+use std::format;
+use std::path::{Path, PathBuf};
+
+/// A fresh directory `w2v-TAG-PID` under the system temp dir, removed on
+/// drop (also when the test fails), so test runs leave nothing behind.
+pub(crate) struct TempDir(PathBuf);
+
+impl TempDir {
+    /// Creates the directory, emptied if it exists.
+    pub(crate) fn new(tag: &str) -> Self {
+        let d = std::env::temp_dir().join(format!("w2v-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        TempDir(d)
+    }
+
+    /// `dir/name`.
+    pub(crate) fn join(&self, name: impl AsRef<Path>) -> PathBuf {
+        self.0.join(name)
+    }
+
+    /// The directory.
+    pub(crate) fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
