@@ -84,6 +84,45 @@ pub mod blob {
     };
 }
 
+pub mod prelude {
+    //! The names a program using the library needs most, in one `use`:
+    //! what the README's API tour uses.
+    //!
+    //! ```no_run
+    //! use tiny_word2vec::prelude::*;
+    //!
+    //! let cfg = TrainConfig {
+    //!     architecture: Architecture::SkipGram,
+    //!     loss: Loss::NegativeSampling,
+    //!     threads: 4,
+    //!     ..TrainConfig::default()
+    //! };
+    //! let (model, summary) = Trainer::new(cfg)
+    //!     .progress(|p: &Progress| eprint!("\r{:3.0} %", 100.0 * p.fraction()))
+    //!     .train_file("corpus.txt".as_ref())?;
+    //! eprintln!("\n{summary}");
+    //! let vectors: Vectors = model.into_vectors();
+    //! vectors.save("vectors.bin".as_ref(), VectorFormat::Binary)?;
+    //! for (word, cos) in vectors.most_similar("whale", 5)? {
+    //!     println!("{word}\t{cos:.3}");
+    //! }
+    //! let best = vectors.analogy("man", "king", "woman", 1, AnalogyMethod::Add)?;
+    //! println!("man : king :: woman : {}", best[0].0);
+    //! # Ok::<(), HostError>(())
+    //! ```
+    pub use crate::core::Error;
+    pub use crate::core::blob::Blob;
+    pub use crate::core::embedding::Embeddings;
+    #[cfg(feature = "std")]
+    pub use crate::host::HostError;
+    #[cfg(feature = "std")]
+    pub use crate::host::train::{
+        Architecture, Checkpointing, Loss, Progress, TrainConfig, TrainSummary, Trainer,
+    };
+    #[cfg(feature = "std")]
+    pub use crate::host::vectors::{AnalogyMethod, VectorFormat, Vectors};
+}
+
 #[cfg(feature = "plot")]
 pub use crate::host::plot;
 #[cfg(feature = "std")]

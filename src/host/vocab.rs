@@ -16,7 +16,7 @@ use std::vec;
 /// of rustc and Firefox), 8 bytes per step. Word lookups are on the training
 /// hot path; SipHash's resistance to crafted collisions buys nothing there.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct FxHasher {
+pub(crate) struct FxHasher {
     hash: u64,
 }
 
@@ -61,7 +61,7 @@ impl Hasher for FxHasher {
 }
 
 /// A `HashMap` with [`FxHasher`].
-pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// A vocabulary sorted by descending count (ties in byte order of the word,
 /// so the order is deterministic). Word `i` has index `i`; index 0 is the
@@ -167,7 +167,7 @@ impl ShortIndex {
 /// between, so that a stream of lookups overlaps its cache misses (a random
 /// slot of a table of megabytes per token otherwise).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Probe(ProbeState);
+pub(crate) struct Probe(ProbeState);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum ProbeState {
@@ -181,24 +181,16 @@ impl Default for Probe {
     }
 }
 
-/// Counts every word of the file at `path` with one reader.
-///
-/// # Errors
-/// As [`crate::host::corpus::tokenize`].
-pub fn count_words(path: &Path, tokenizer: Tokenizer) -> Result<WordCounts, HostError> {
-    count_words_parallel(path, tokenizer, 1)
-}
-
 /// What [`count_words_parallel`] found in a corpus.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct WordCounts {
+pub(crate) struct WordCounts {
     /// Each distinct word's count.
-    pub counts: FastMap<String, u64>,
+    pub(crate) counts: FastMap<String, u64>,
     /// Words read.
-    pub tokens: u64,
+    pub(crate) tokens: u64,
     /// Tokens longer than [`MAX_TOKEN_BYTES`](crate::host::corpus::MAX_TOKEN_BYTES),
     /// skipped.
-    pub too_long: u64,
+    pub(crate) too_long: u64,
 }
 
 impl WordCounts {
@@ -222,7 +214,7 @@ impl WordCounts {
 /// # Errors
 /// As [`crate::host::corpus::tokenize`], plus [`HostError::Io`] if the file cannot
 /// be opened or a reader thread cannot be started.
-pub fn count_words_parallel(
+pub(crate) fn count_words_parallel(
     path: &Path,
     tokenizer: Tokenizer,
     threads: usize,
@@ -347,11 +339,11 @@ impl Vocab {
         Ok(v)
     }
 
-    /// Counts the file at `path` and builds the vocabulary.
+    /// Counts the file at `path` with one reader and builds the vocabulary.
     ///
     /// # Errors
-    /// As [`count_words`] and [`Vocab::from_counts`]; [`HostError::EmptyCorpus`]
-    /// if the file has no words.
+    /// As [`Tokenizer::tokenize_file`] and [`Vocab::from_counts`];
+    /// [`HostError::EmptyCorpus`] if the file has no words.
     pub fn build(
         path: &Path,
         tokenizer: Tokenizer,
@@ -361,7 +353,9 @@ impl Vocab {
         Self::build_parallel(path, tokenizer, min_count, max_vocab, 1)
     }
 
-    /// [`Vocab::build`] with `threads` readers ([`count_words_parallel`]).
+    /// [`Vocab::build`] with `threads` readers, each streaming its own byte
+    /// range of the file ([`Tokenizer::tokenize_range`]); the result does
+    /// not depend on `threads`.
     ///
     /// # Errors
     /// As [`Vocab::build`].
@@ -408,7 +402,7 @@ impl Vocab {
     /// of the short-word table only gets its slot prefetched here; others are
     /// looked up at once. [`Vocab::get`] is the two in a row.
     #[inline]
-    pub fn probe(&self, word: &str) -> Probe {
+    pub(crate) fn probe(&self, word: &str) -> Probe {
         match ShortIndex::pack(word.as_bytes()) {
             Some(k) => {
                 let s = self.short.slot(k);
@@ -423,7 +417,7 @@ impl Vocab {
 
     /// Finishes a lookup started by [`Vocab::probe`] on this vocabulary.
     #[inline]
-    pub fn finish(&self, p: Probe) -> Option<u32> {
+    pub(crate) fn finish(&self, p: Probe) -> Option<u32> {
         match p.0 {
             ProbeState::Short(k, s) => self.short.find(k, s),
             ProbeState::Known(id) => id,

@@ -8,7 +8,7 @@ use tiny_word2vec::corpus::{MAX_TOKEN_BYTES, Tokenizer, check_corpus};
 use tiny_word2vec::loss_log::LossLog;
 use tiny_word2vec::outputs::{Named, check_outputs};
 use tiny_word2vec::train::{
-    Architecture, Checkpointing, Init, Loss, Progress, TrainConfig, Trainer, human_rate,
+    Architecture, Checkpointing, Init, Loss, Progress, TrainConfig, Trainer,
 };
 use tiny_word2vec::vocab::Vocab;
 
@@ -154,6 +154,17 @@ pub(crate) fn progress_bar(quiet: bool, total: u64) -> ProgressBar {
             .progress_chars("█▉▊▋▌▍▎▏ "),
     );
     bar
+}
+
+/// A count of words per second for humans (`1.23M`, `456k`).
+fn human_rate(x: f64) -> String {
+    if x >= 1e6 {
+        format!("{:.2}M", x / 1e6)
+    } else if x >= 1e3 {
+        format!("{:.0}k", x / 1e3)
+    } else {
+        format!("{x:.0}")
+    }
 }
 
 pub(crate) fn show_progress(bar: &ProgressBar, p: &Progress) {

@@ -59,7 +59,7 @@ pub use config::{
     TrainConfig,
 };
 pub use model::Model;
-pub use progress::{Progress, TrainSummary, human_rate};
+pub use progress::{Progress, TrainSummary};
 pub use trainer::Trainer;
 
 #[cfg(test)]

@@ -57,8 +57,8 @@ impl Vectors {
     /// in errors. `size` (the input's length, when known) bounds what a
     /// header may claim before anything is allocated: `D` above [`MAX_DIM`]
     /// or a row larger than the whole input is rejected at once, and at most
-    /// as many rows as the input can hold (or [`MAX_PREALLOC_FLOATS`] values
-    /// without `size`) are reserved up front. A word longer than 64 KiB is an
+    /// as many rows as the input can hold (or 2²⁴ values, 64 MiB, without
+    /// `size`) are reserved up front. A word longer than 64 KiB is an
     /// error.
     ///
     /// # Errors

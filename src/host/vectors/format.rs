@@ -14,7 +14,7 @@ pub const MAX_DIM: usize = 1 << 20;
 
 /// At most this many floats are reserved from a header's `V·D` before the
 /// rows are actually read, when the input's size is unknown.
-pub const MAX_PREALLOC_FLOATS: usize = 1 << 24;
+pub(crate) const MAX_PREALLOC_FLOATS: usize = 1 << 24;
 
 /// A word-vector file format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

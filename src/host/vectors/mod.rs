@@ -12,8 +12,7 @@ mod binary;
 mod format;
 mod text;
 
-pub use format::{MAX_DIM, MAX_PREALLOC_FLOATS, VectorFormat};
-pub use text::max_text_line;
+pub use format::{MAX_DIM, VectorFormat};
 
 /// `V` words with a `D`-dimensional vector each (gensim's `KeyedVectors`).
 #[derive(Clone, Debug, PartialEq)]

@@ -48,10 +48,11 @@ impl Vectors {
     /// does from a file; `path` only names the input in errors.
     ///
     /// The header is not trusted: at most as many values as `size` (the
-    /// input's length in bytes, when known) can hold, and at most
-    /// [`MAX_PREALLOC_FLOATS`], are reserved up front; a header announcing
-    /// more rows than the input has is a truncation error at its end. A line longer than
-    /// [`max_text_line`]`(D)` bytes is an error, so memory stays bounded
+    /// input's length in bytes, when known) can hold, and at most 2²⁴
+    /// (64 MiB of floats), are reserved up front; a header announcing more
+    /// rows than the input has is a truncation error at its end. A line
+    /// longer than 64 KiB plus 64 bytes per value (room for a word of up to
+    /// 64 KiB and any float's text) is an error, so memory stays bounded
     /// by the input's real size even for an endless line. The last line
     /// needs no trailing newline.
     ///
@@ -159,6 +160,6 @@ pub(super) const MAX_HEADER_LINE: u64 = 256;
 
 /// Longest line the text reader accepts for dimension `dim`: a word of up
 /// to 64 KiB plus 64 bytes per value (far above any float's text form).
-pub fn max_text_line(dim: usize) -> u64 {
+pub(crate) fn max_text_line(dim: usize) -> u64 {
     (MAX_BINARY_WORD as u64) + 64 * dim as u64
 }
