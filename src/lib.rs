@@ -112,7 +112,7 @@ pub mod prelude {
     //! ```
     pub use crate::core::Error;
     pub use crate::core::blob::Blob;
-    pub use crate::core::embedding::Embeddings;
+    pub use crate::core::embedding::{EmbeddingRows, Embeddings};
     #[cfg(feature = "std")]
     pub use crate::host::HostError;
     #[cfg(feature = "std")]

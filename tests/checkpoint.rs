@@ -43,7 +43,9 @@ fn run(
         dir: Some(ck.to_path_buf()),
         resume,
     };
-    Trainer::new(cfg.clone()).checkpointing(cp).train_file(corpus)
+    Trainer::new(cfg.clone())
+        .checkpointing(cp)
+        .train_file(corpus)
 }
 
 /// Writes a corpus, trains on it with checkpoints and returns (corpus, checkpoint dir).

@@ -9,7 +9,7 @@ use std::io::{BufReader, Read};
 use std::path::Path;
 use tiny_word2vec::blob::{AlignedBlob, Blob, BlobSource, EncodeOptions, encode_source};
 use tiny_word2vec::corpus::{Token, Tokenizer};
-use tiny_word2vec::embedding::Embeddings;
+use tiny_word2vec::embedding::{EmbeddingRows, Embeddings};
 use tiny_word2vec::vectors::{MAX_DIM, VectorFormat, Vectors};
 
 fn name() -> &'static Path {

@@ -24,6 +24,7 @@
 //! viewer.
 #![forbid(unsafe_code)]
 
+use crate::core::kernels::normalize;
 use crate::host::HostError;
 use crate::host::loss_log::LossRow;
 use crate::host::vectors::Vectors;
@@ -272,9 +273,9 @@ pub fn plot_words(vectors: &Vectors, words: &[&str], out: &Path) -> Result<PlotR
         }
         match vectors.get(w) {
             Some(v) => {
-                let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-                let s = if n > 0.0 { 1.0 / n } else { 0.0 };
-                rows.push(v.iter().map(|x| x * s).collect());
+                let mut row = v.to_vec();
+                normalize(&mut row);
+                rows.push(row);
                 plotted.push(w.to_owned());
             }
             None => skipped.push(w.to_owned()),
