@@ -127,5 +127,6 @@ pub mod prelude {
 pub use crate::host::plot;
 #[cfg(feature = "std")]
 pub use crate::host::{
-    HostError, atomic, corpus, eval, gradcheck, loss_log, outputs, train, vectors, vocab,
+    FileRole, ForeignFormat, HostError, PathProblem, ResumeMismatch, SettingDiff, Size, atomic,
+    corpus, eval, gradcheck, loss_log, outputs, train, vectors, vocab,
 };

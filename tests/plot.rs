@@ -3,12 +3,12 @@
 #![cfg(feature = "plot")]
 
 use std::path::{Path, PathBuf};
-use tiny_word2vec::HostError;
 use tiny_word2vec::loss_log::LossRow;
 use tiny_word2vec::plot::{
     DEFAULT_WORDS, ImageFormat, SIZE, default_words, pca, pca_2d, plot_loss, plot_words,
 };
 use tiny_word2vec::vectors::Vectors;
+use tiny_word2vec::{HostError, PathProblem};
 
 fn tmpdir(tag: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("w2v-plot-{tag}-{}", std::process::id()));
@@ -165,10 +165,11 @@ fn pca_degenerate_inputs() {
     assert_eq!(p.points, vec![[0.0, 0.0]; 2]);
     assert_eq!(p.explained_variance_ratio, [0.0, 0.0]);
     // Errors.
-    assert!(matches!(
-        pca(&[&[1.0, 2.0][..]]),
-        Err(HostError::Invalid(_))
-    ));
+    let e = pca(&[&[1.0, 2.0][..]]).unwrap_err();
+    assert!(
+        matches!(&e, HostError::InvalidArgument { function: "pca", problem } if problem == "at least 2 vectors needed, got 1"),
+        "{e:?}"
+    );
     assert!(matches!(
         pca(&[&[1.0, 2.0][..], &[1.0][..]]),
         Err(HostError::DimensionMismatch {
@@ -176,14 +177,10 @@ fn pca_degenerate_inputs() {
             got: 1
         })
     ));
-    assert!(matches!(
-        pca(&[&[1.0, f32::NAN][..], &[1.0, 2.0][..]]),
-        Err(HostError::Invalid(_))
-    ));
-    assert!(matches!(
-        pca(&[&[][..], &[][..]]),
-        Err(HostError::Invalid(_))
-    ));
+    let e = pca(&[&[1.0, f32::NAN][..], &[1.0, 2.0][..]]).unwrap_err();
+    assert_eq!(e.to_string(), "pca: input row 0 has a non-finite value NaN");
+    let e = pca(&[&[][..], &[][..]]).unwrap_err();
+    assert_eq!(e.to_string(), "pca: zero-dimensional vectors");
 }
 
 /// Four clusters of two words each, in 8-D.
@@ -298,10 +295,26 @@ fn plot_words_errors() {
     let dir = tmpdir("words-err");
     let v = toy_vectors();
     let e = plot_words(&v, &["king", "queen"], &dir.join("w.jpg")).unwrap_err();
+    assert!(
+        matches!(
+            &e,
+            HostError::Path {
+                problem: PathProblem::UnsupportedImageFormat,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
     assert!(e.to_string().contains(".png or .svg"), "{e}");
     let e = plot_words(&v, &["king", "zebra", "king"], &dir.join("w.png")).unwrap_err();
-    assert!(e.to_string().contains("at least 2 words"), "{e}");
-    assert!(e.to_string().contains("zebra"), "{e}");
+    assert!(
+        matches!(&e, HostError::TooFewWords { found: 1, given: 3, unknown } if unknown == &["zebra"]),
+        "{e:?}"
+    );
+    assert_eq!(
+        e.to_string(),
+        "plot needs at least 2 words the vectors have, found 1 (3 given; not in the vocabulary: zebra)"
+    );
     let e = plot_words(&v, &["king", "queen"], &dir.join("no/such/dir/w.png")).unwrap_err();
     assert!(e.to_string().contains("does not exist"), "{e}");
     assert_eq!(

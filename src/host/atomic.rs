@@ -20,7 +20,7 @@
 //! on SIGINT, SIGTERM and SIGHUP).
 #![forbid(unsafe_code)]
 
-use crate::host::HostError;
+use crate::host::{HostError, PathProblem};
 use std::format;
 use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Write};
@@ -78,7 +78,7 @@ impl Destination {
     /// the file they would create).
     ///
     /// # Errors
-    /// [`HostError::Invalid`] for a directory, a block device, a socket, a
+    /// [`HostError::Path`] for a directory, a block device, a socket, a
     /// missing parent directory or a symbolic-link loop; [`HostError::Io`]
     /// if the path cannot be examined.
     pub fn of(path: &Path) -> Result<Self, HostError> {
@@ -282,27 +282,17 @@ fn resolve(path: &Path) -> Result<PathBuf, HostError> {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let dir = parent_dir(&p);
                 let Some(name) = p.file_name() else {
-                    return Err(HostError::Invalid(format!(
-                        "{}: not a file name",
-                        path.display()
-                    )));
+                    return Err(HostError::path(path, PathProblem::NotAFileName));
                 };
                 return match std::fs::canonicalize(&dir) {
                     Ok(d) => Ok(d.join(name)),
-                    Err(_) => Err(HostError::Invalid(format!(
-                        "{}: the directory {} does not exist",
-                        path.display(),
-                        dir.display()
-                    ))),
+                    Err(_) => Err(HostError::path(path, PathProblem::MissingDirectory { dir })),
                 };
             }
             Err(e) => return Err(HostError::io(path, e)),
         }
     }
-    Err(HostError::Invalid(format!(
-        "{}: too many levels of symbolic links",
-        path.display()
-    )))
+    Err(HostError::path(path, PathProblem::SymlinkLoop))
 }
 
 /// The directory `path` is in (`.` for a bare file name).
@@ -315,11 +305,12 @@ fn parent_dir(path: &Path) -> PathBuf {
 
 /// The error for a destination that is neither a file nor a device/FIFO.
 fn not_writable(path: &Path, m: &std::fs::Metadata) -> HostError {
-    HostError::Invalid(format!(
-        "{}: is {}, not a regular file, character device or FIFO; refusing to write there",
-        path.display(),
-        super::file_kind::kind(m)
-    ))
+    HostError::path(
+        path,
+        PathProblem::Unwritable {
+            kind: super::file_kind::kind(m),
+        },
+    )
 }
 
 /// fsyncs a directory, so a rename in it is durable.

@@ -11,7 +11,7 @@ use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::prelude::rust_2024::*;
-use std::{format, vec};
+use std::vec;
 
 /// Longest token kept, in bytes. A longer run of non-space bytes (a base64
 /// blob, an unsegmented CJK paragraph of over ~1,365 characters) is skipped
@@ -321,8 +321,9 @@ fn emit(
 /// byte range, so it must be a regular, seekable file.
 ///
 /// # Errors
-/// [`HostError::Io`] if it cannot be examined; [`HostError::Invalid`] for
-/// a directory, a FIFO, a device or anything else that is not a regular
+/// [`HostError::Io`] if it cannot be examined; [`HostError::Path`]
+/// ([`PathProblem::NotRegularFile`](crate::host::PathProblem::NotRegularFile))
+/// for a directory, a FIFO, a device or anything else that is not a regular
 /// file (saying what it is and what to do); [`HostError::EmptyCorpus`] for
 /// an empty file.
 pub fn check_corpus(path: &Path) -> Result<u64, HostError> {
@@ -333,11 +334,13 @@ pub fn check_corpus(path: &Path) -> Result<u64, HostError> {
         }
         return Ok(meta.len());
     }
-    Err(HostError::Invalid(format!(
-        "{}: the corpus is {}; training reads it once per epoch in parallel byte ranges, so it must be a regular file: save the text to a file first",
-        path.display(),
-        super::file_kind::kind(&meta)
-    )))
+    Err(HostError::path(
+        path,
+        crate::host::PathProblem::NotRegularFile {
+            role: crate::host::FileRole::Corpus,
+            kind: super::file_kind::kind(&meta),
+        },
+    ))
 }
 
 /// Splits a file of `len` bytes into `n` contiguous byte ranges of nearly

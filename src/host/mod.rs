@@ -23,4 +23,6 @@ pub mod train;
 pub mod vectors;
 pub mod vocab;
 
-pub use host_error::HostError;
+pub use host_error::{
+    FileRole, ForeignFormat, HostError, PathProblem, ResumeMismatch, SettingDiff, Size,
+};

@@ -9,7 +9,6 @@
 
 use crate::host::HostError;
 use crate::host::atomic::{Destination, STDOUT, check_writable};
-use std::format;
 use std::path::Path;
 use std::prelude::rust_2024::*;
 
@@ -35,19 +34,19 @@ impl<'a> Named<'a> {
 /// reading anything.
 ///
 /// # Errors
-/// [`HostError::Invalid`] naming both paths when an output is an input or
-/// two outputs are one file (two `-` included); as [`check_writable`] for
-/// an output that cannot be written.
+/// [`HostError::SameFile`] naming both files when an output is an input
+/// or two outputs are one file (two `-` included); as [`check_writable`]
+/// for an output that cannot be written.
 pub fn check_outputs(inputs: &[Named<'_>], outputs: &[Named<'_>]) -> Result<(), HostError> {
     for (i, out) in outputs.iter().enumerate() {
         for input in inputs {
             if same_file(out.path, input.path) {
-                return Err(collision(out, input, "an input"));
+                return Err(collision(out, input, true));
             }
         }
         for other in &outputs[..i] {
             if same_output(out.path, other.path) {
-                return Err(collision(out, other, "another output"));
+                return Err(collision(out, other, false));
             }
         }
         check_writable(out.path)?;
@@ -55,14 +54,12 @@ pub fn check_outputs(inputs: &[Named<'_>], outputs: &[Named<'_>]) -> Result<(), 
     Ok(())
 }
 
-fn collision(out: &Named<'_>, other: &Named<'_>, what: &str) -> HostError {
-    HostError::Invalid(format!(
-        "{} {} is the same file as {} {}: refusing to overwrite {what}; choose another path",
-        out.name,
-        out.path.display(),
-        other.name,
-        other.path.display()
-    ))
+fn collision(out: &Named<'_>, other: &Named<'_>, other_is_input: bool) -> HostError {
+    HostError::SameFile {
+        output: (out.name.into(), out.path.into()),
+        other: (other.name.into(), other.path.into()),
+        other_is_input,
+    }
 }
 
 /// True if `a` and `b` are one existing file.

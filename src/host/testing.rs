@@ -3,15 +3,20 @@
 
 use std::format;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// A fresh directory `w2v-TAG-PID` under the system temp dir, removed on
-/// drop (also when the test fails), so test runs leave nothing behind.
+/// A fresh directory `w2v-TAG-PID-N` under the system temp dir, removed
+/// on drop (also when the test fails), so test runs leave nothing behind;
+/// `N` counts the directories of this process, so tests running in
+/// parallel never share one.
 pub(crate) struct TempDir(PathBuf);
 
 impl TempDir {
     /// Creates the directory, emptied if it exists.
     pub(crate) fn new(tag: &str) -> Self {
-        let d = std::env::temp_dir().join(format!("w2v-{tag}-{}", std::process::id()));
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let n = N.fetch_add(1, Ordering::Relaxed);
+        let d = std::env::temp_dir().join(format!("w2v-{tag}-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&d);
         std::fs::create_dir_all(&d).unwrap();
         TempDir(d)

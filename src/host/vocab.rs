@@ -2,8 +2,8 @@
 //! order, and word2vec C's `-save-vocab` file format (feature `std`).
 #![forbid(unsafe_code)]
 
-use crate::host::HostError;
 use crate::host::corpus::{Token, Tokenizer};
+use crate::host::{HostError, Size};
 use std::collections::HashMap;
 use std::format;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -301,13 +301,11 @@ impl Vocab {
     /// Builds from `(word, count)` pairs already in the desired order.
     ///
     /// # Errors
-    /// [`HostError::Invalid`] for a duplicate word, more than `u32::MAX`
-    /// words, or counts whose sum does not fit in a `u64`.
+    /// [`HostError::DuplicateWord`]; [`HostError::TooLarge`] for more than
+    /// `u32::MAX` words or counts whose sum does not fit in a `u64`.
     pub fn from_sorted(pairs: Vec<(String, u64)>) -> Result<Self, HostError> {
         if pairs.len() > u32::MAX as usize {
-            return Err(HostError::Invalid(
-                "vocabulary larger than 2^32 words".into(),
-            ));
+            return Err(HostError::TooLarge(Size::VocabularyWords(pairs.len())));
         }
         // `total()` sums the counts: refuse counts that would overflow it.
         if pairs
@@ -315,9 +313,7 @@ impl Vocab {
             .try_fold(0u64, |sum, &(_, c)| sum.checked_add(c))
             .is_none()
         {
-            return Err(HostError::Invalid(
-                "vocabulary counts add up to more than 2^64".into(),
-            ));
+            return Err(HostError::TooLarge(Size::VocabularyCounts));
         }
         let mut v = Vocab {
             words: Vec::with_capacity(pairs.len()),
@@ -328,9 +324,7 @@ impl Vocab {
         };
         for (i, (w, c)) in pairs.into_iter().enumerate() {
             if v.index.insert(w.clone(), i as u32).is_some() {
-                return Err(HostError::Invalid(format!(
-                    "duplicate word in vocabulary: {w:?}"
-                )));
+                return Err(HostError::DuplicateWord(w));
             }
             v.words.push(w);
             v.counts.push(c);
@@ -463,8 +457,8 @@ impl Vocab {
     /// The order is taken as given.
     ///
     /// # Errors
-    /// [`HostError::Io`], [`HostError::Format`] for a malformed line,
-    /// [`HostError::Invalid`] for a duplicate word.
+    /// [`HostError::Io`]; [`HostError::Format`] for a malformed line or a
+    /// duplicate word; as [`Vocab::from_sorted`].
     pub fn load(path: &Path) -> Result<Self, HostError> {
         let file = std::fs::File::open(path).map_err(|e| HostError::io(path, e))?;
         Self::read(BufReader::new(file), path)
@@ -503,7 +497,14 @@ impl Vocab {
                 msg: "empty vocabulary file".into(),
             });
         }
-        Self::from_sorted(pairs)
+        Self::from_sorted(pairs).map_err(|e| match e {
+            HostError::DuplicateWord(w) => HostError::Format {
+                path: path.into(),
+                line: 0,
+                msg: format!("duplicate word {w:?}"),
+            },
+            e => e,
+        })
     }
 }
 
@@ -580,7 +581,12 @@ mod tests {
         let e = Vocab::load(&p).unwrap_err();
         assert!(e.to_string().contains(":2: count"), "{e}");
         std::fs::write(&p, "a 1\na 2\n").unwrap();
-        assert!(matches!(Vocab::load(&p), Err(HostError::Invalid(_))));
+        let e = Vocab::load(&p).unwrap_err();
+        assert!(matches!(&e, HostError::Format { line: 0, .. }), "{e:?}");
+        assert!(
+            e.to_string().ends_with("vocab.txt: duplicate word \"a\""),
+            "{e}"
+        );
         let empty = dir.join("empty.txt");
         std::fs::write(&empty, " \n\n").unwrap();
         assert!(matches!(

@@ -10,9 +10,12 @@ use std::process::{Command, Output};
 pub struct TempDir(PathBuf);
 
 impl TempDir {
-    /// `w2v-TAG-PID`, emptied if it exists.
+    /// `w2v-TAG-PID-N`, emptied if it exists; `N` counts the directories of
+    /// this process, so tests running in parallel never share one.
     pub fn new(tag: &str) -> Self {
-        let d = std::env::temp_dir().join(format!("w2v-{tag}-{}", std::process::id()));
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let d = std::env::temp_dir().join(format!("w2v-{tag}-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&d);
         std::fs::create_dir_all(&d).unwrap();
         TempDir(d)

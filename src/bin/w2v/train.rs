@@ -1,9 +1,9 @@
 //! `w2v train`: flags to a [`TrainConfig`], the file checks, the progress
 //! bar and the run.
 
+use super::CliError;
 use super::args::{InitArg, LossArg, ModelArg, TrainArgs};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use tiny_word2vec::HostError;
 use tiny_word2vec::corpus::{MAX_TOKEN_BYTES, Tokenizer, check_corpus};
 use tiny_word2vec::loss_log::LossLog;
 use tiny_word2vec::outputs::{Named, check_outputs};
@@ -11,6 +11,7 @@ use tiny_word2vec::train::{
     Architecture, Checkpointing, Init, Loss, Progress, TrainConfig, Trainer,
 };
 use tiny_word2vec::vocab::Vocab;
+use tiny_word2vec::{HostError, PathProblem};
 
 /// Words between rows of `--loss-log`.
 const LOSS_LOG_EVERY: u64 = 20_000;
@@ -61,13 +62,26 @@ impl TrainArgs {
     /// regular file, no output is an input or another output, every output
     /// can be written, the checkpoint directory is ready. Returns the
     /// checkpoint settings.
-    pub(crate) fn check_files(&self) -> Result<Checkpointing, HostError> {
+    pub(crate) fn check_files(&self) -> Result<Checkpointing, CliError> {
         check_corpus(&self.input)?;
         let cp = Checkpointing {
             dir: self.checkpoint.clone(),
             resume: self.resume,
         };
-        let checkpoint = cp.prepare(&self.input)?;
+        let checkpoint = cp.prepare(&self.input).map_err(|e| match &e {
+            HostError::Path {
+                problem: PathProblem::NotADirectory,
+                ..
+            } => CliError::hinted(e, "; checkpoints go into a directory"),
+            HostError::Path {
+                problem: PathProblem::MissingDirectory { .. },
+                ..
+            } => CliError::hinted(
+                e,
+                " (the checkpoint directory is created, its parent is not)",
+            ),
+            _ => e.into(),
+        })?;
         let mut inputs = vec![Named::new("--input", &self.input)];
         inputs.extend(
             self.read_vocab
@@ -186,7 +200,7 @@ pub(crate) fn show_progress(bar: &ProgressBar, p: &Progress) {
     ));
 }
 
-pub(crate) fn train(a: TrainArgs) -> Result<(), HostError> {
+pub(crate) fn train(a: TrainArgs) -> Result<(), CliError> {
     let cfg = a.config();
     cfg.validate()?;
     let cp = a.check_files()?;

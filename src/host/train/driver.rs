@@ -14,10 +14,10 @@ use crate::core::huffman::{HuffmanTree, MAX_CODE_LENGTH};
 use crate::core::sampling::{NOISE_POWER, NoiseDistribution, keep_threshold, seeded_rng};
 use crate::core::sgns::{Sgns, SgnsAhead};
 use crate::core::step::{FullSoftmax, HierarchicalSoftmax};
-use crate::host::HostError;
 use crate::host::corpus::split_ranges;
 use crate::host::train::hogwild;
 use crate::host::vocab::Vocab;
+use crate::host::{HostError, Size};
 use std::format;
 use std::path::{Path, PathBuf};
 use std::prelude::rust_2024::*;
@@ -100,10 +100,7 @@ pub(crate) fn train(
     let sum = shared.sum();
     check_finite(&model, &shared, &sum)?;
     if sum.words == 0 {
-        return Err(HostError::Invalid(format!(
-            "{}: nothing was trained: no word of the corpus is in the vocabulary (a vocabulary file for another corpus, or other tokenizer settings?)",
-            path.display()
-        )));
+        return Err(HostError::NothingTrained(path.to_path_buf()));
     }
     let summary = TrainSummary {
         words: sum.words,
@@ -149,17 +146,14 @@ fn open_checkpoint(
 /// instead of aborting.
 fn check_fits(vocab: &Vocab, dim: usize) -> Result<(), HostError> {
     if vocab.is_empty() || vocab.total() == 0 {
-        return Err(HostError::Invalid(
-            "nothing to train: the vocabulary is empty".into(),
-        ));
+        return Err(HostError::EmptyVocabulary);
     }
     let floats = vocab.len().checked_mul(dim).and_then(|n| n.checked_mul(2));
     if floats.is_none_or(|n| Vec::<f32>::new().try_reserve_exact(n).is_err()) {
-        return Err(HostError::Invalid(format!(
-            "a model of {} words × {} dimensions does not fit in memory",
-            vocab.len(),
-            dim
-        )));
+        return Err(HostError::TooLarge(Size::Model {
+            words: vocab.len(),
+            dim,
+        }));
     }
     Ok(())
 }
@@ -207,11 +201,7 @@ fn train_output_layer(
                 &mut lengths,
                 &mut work,
             )
-            .map_err(|e| {
-                HostError::Invalid(format!(
-                    "hierarchical softmax: cannot build the Huffman tree: {e}"
-                ))
-            })?;
+            .map_err(HostError::Core)?;
             drop(work);
             run_epochs(
                 ctx,
@@ -268,7 +258,7 @@ where
             |t, a, b| worker(epoch, t, a, b),
             |r| watch(r, epoch + 1 == epochs),
         )
-        .map_err(|e| HostError::Invalid(format!("cannot start a training thread: {e}")))?;
+        .map_err(HostError::Thread)?;
         for r in results {
             r?;
         }

@@ -125,7 +125,10 @@ fn learns_shared_contexts_and_is_deterministic() {
                 ..cfg.clone()
             }
         ),
-        Err(HostError::Invalid(_))
+        Err(HostError::InvalidSetting {
+            setting: "dim",
+            requirement: "must be positive"
+        })
     ));
 }
 
@@ -178,21 +181,32 @@ fn shared_negatives_learn_and_are_deterministic() {
     let v = m1.vectors();
     assert_eq!(v.most_similar("a", 1).unwrap()[0].0, "b");
     assert_eq!(v.most_similar("c", 1).unwrap()[0].0, "d");
-    for bad in [
-        TrainConfig {
-            loss: Loss::HierarchicalSoftmax,
-            ..cfg.clone()
-        },
-        TrainConfig {
-            negative: 65,
-            ..cfg.clone()
-        },
-        TrainConfig {
-            architecture: Architecture::Cbow,
-            ..cfg.clone()
-        },
+    for (bad, want) in [
+        (
+            TrainConfig {
+                loss: Loss::HierarchicalSoftmax,
+                ..cfg.clone()
+            },
+            "shared_negatives needs negative sampling",
+        ),
+        (
+            TrainConfig {
+                negative: 65,
+                ..cfg.clone()
+            },
+            "negative must be at most 64 with shared negatives",
+        ),
+        (
+            TrainConfig {
+                architecture: Architecture::Cbow,
+                ..cfg.clone()
+            },
+            "shared_negatives is a skip-gram option (CBOW draws one set per window already)",
+        ),
     ] {
-        assert!(matches!(train(&p, &bad), Err(HostError::Invalid(_))));
+        let e = train(&p, &bad).unwrap_err();
+        assert!(matches!(&e, HostError::InvalidSetting { .. }), "{e:?}");
+        assert_eq!(e.to_string(), want);
     }
 }
 

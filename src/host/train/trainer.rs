@@ -12,6 +12,9 @@ use crate::host::vocab::Vocab;
 use std::boxed::Box;
 use std::path::Path;
 
+/// A progress observer ([`Trainer::progress`]).
+type Observer<'a> = Box<dyn FnMut(&Progress) + 'a>;
+
 /// A training run: [`Trainer::new`] with a [`TrainConfig`], any of the
 /// optional parts, then [`Trainer::train_file`].
 ///
@@ -35,7 +38,7 @@ use std::path::Path;
 pub struct Trainer<'a> {
     cfg: TrainConfig,
     vocab: Option<Vocab>,
-    observer: Option<Box<dyn FnMut(&Progress) + 'a>>,
+    observer: Option<Observer<'a>>,
     checkpointing: Checkpointing,
 }
 

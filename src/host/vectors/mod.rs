@@ -5,7 +5,6 @@ use crate::core::kernels::{cosine_f64, dot, norm_sq_normal, normalize, normalize
 use crate::core::topk::top_k;
 use crate::host::HostError;
 use std::collections::HashMap;
-use std::format;
 use std::prelude::rust_2024::*;
 use std::vec;
 
@@ -29,19 +28,20 @@ impl Vectors {
     /// Wraps `data` (`V×D` row-major, `V = words.len()`).
     ///
     /// # Errors
-    /// [`HostError::Invalid`] if `D = 0`, the length is not `V·D`, or a word repeats.
+    /// [`HostError::Shape`] if `D = 0` or the length is not `V·D`,
+    /// [`HostError::DuplicateWord`] if a word repeats.
     pub fn new(words: Vec<String>, dim: usize, data: Vec<f32>) -> Result<Self, HostError> {
         if dim == 0 || data.len() != words.len() * dim {
-            return Err(HostError::Invalid(format!(
-                "vectors: {} floats do not form {} rows of dimension {dim}",
-                data.len(),
-                words.len()
-            )));
+            return Err(HostError::Shape {
+                values: data.len(),
+                rows: words.len(),
+                dim,
+            });
         }
         let mut index = HashMap::with_capacity(words.len());
         for (i, w) in words.iter().enumerate() {
             if index.insert(w.clone(), i as u32).is_some() {
-                return Err(HostError::Invalid(format!("vectors: duplicate word {w:?}")));
+                return Err(HostError::DuplicateWord(w.clone()));
             }
         }
         Ok(Self {

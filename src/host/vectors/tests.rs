@@ -2,6 +2,7 @@
 
 use super::format::FASTTEXT_MAGIC;
 use super::*;
+use crate::host::ForeignFormat;
 
 fn tmpdir(tag: &str) -> std::path::PathBuf {
     let d = std::env::temp_dir().join(format!("w2v-{tag}-{}", std::process::id()));
@@ -236,12 +237,17 @@ fn blobs_and_fasttext_models_are_named_not_parsed() {
     blob.extend_from_slice(b"\x01\0\0\0 2 3\n\xff\xfe");
     let mut fasttext = FASTTEXT_MAGIC.to_le_bytes().to_vec();
     fasttext.extend_from_slice(&12i32.to_le_bytes());
-    for (bytes, want) in [
+    for (bytes, format, want) in [
         (
             blob,
-            "model.bin: this is a tiny-word2vec device blob (written by `w2v export`)",
+            ForeignFormat::Blob,
+            "model.bin: this is a tiny-word2vec device blob, not a vector file",
         ),
-        (fasttext, "model.bin: this is a fastText binary model"),
+        (
+            fasttext,
+            ForeignFormat::FastTextBinary,
+            "model.bin: this is a fastText binary model",
+        ),
     ] {
         std::fs::write(&p, &bytes).unwrap();
         for e in [
@@ -249,8 +255,11 @@ fn blobs_and_fasttext_models_are_named_not_parsed() {
             Vectors::load_text(&p).unwrap_err(),
             Vectors::load_binary(&p).unwrap_err(),
         ] {
-            let e = e.to_string();
-            assert!(e.contains(want), "{e}");
+            assert!(
+                matches!(&e, HostError::ForeignFormat { format: f, .. } if *f == format),
+                "{e:?}"
+            );
+            assert!(e.to_string().contains(want), "{e}");
         }
     }
     std::fs::remove_dir_all(&d).unwrap();

@@ -37,7 +37,8 @@ impl Vectors {
     /// # Errors
     /// [`HostError::Io`]; [`HostError::Format`] naming the line for a bad
     /// header, a row with too few or too many values, a non-numeric or
-    /// non-finite value, a duplicate word, or fewer rows than the header says.
+    /// non-finite value, a duplicate word, or fewer rows than the header says;
+    /// [`HostError::ForeignFormat`] for a blob or a fastText model.
     pub fn load_text(path: &Path) -> Result<Self, HostError> {
         let file = std::fs::File::open(path).map_err(|e| HostError::io(path, e))?;
         let file_len = file.metadata().map(|m| m.len()).ok();
@@ -71,11 +72,10 @@ impl Vectors {
         if !lines.read_into(&mut buf, MAX_HEADER_LINE, too_long(MAX_HEADER_LINE))? {
             return Err(lines.error("empty file: expected a `V D` header"));
         }
-        if let Some(what) = foreign_format(&buf) {
-            return Err(HostError::Format {
+        if let Some(format) = foreign_format(&buf) {
+            return Err(HostError::ForeignFormat {
                 path: path.into(),
-                line: 0,
-                msg: what.into(),
+                format,
             });
         }
         let header = String::from_utf8_lossy(&buf).into_owned();
