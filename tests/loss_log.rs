@@ -2,20 +2,16 @@
 //! back, and malformed files rejected with the line named (feature `std`).
 #![cfg(feature = "std")]
 
-use std::path::PathBuf;
+mod support;
+
+use support::TempDir;
 use tiny_word2vec::HostError;
 use tiny_word2vec::loss_log::{LossLog, LossRow, read_loss_log};
 use tiny_word2vec::train::{TrainConfig, Trainer};
 
-fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("w2v-losslog-{tag}-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
 #[test]
 fn record_then_read_round_trips() {
-    let dir = tmpdir("roundtrip");
+    let dir = TempDir::new("losslog-roundtrip");
     let p = dir.join("loss.csv");
     let rows = [
         LossRow {
@@ -56,12 +52,11 @@ fn record_then_read_round_trips() {
             loss: 1.25
         }]
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn malformed_logs_are_errors_naming_the_line() {
-    let dir = tmpdir("bad");
+    let dir = TempDir::new("losslog-bad");
     let p = dir.join("loss.csv");
     let cases: &[(&str, &str)] = &[
         ("", ":1: empty file"),
@@ -105,7 +100,6 @@ fn malformed_logs_are_errors_naming_the_line() {
     }
     let e = read_loss_log(&dir.join("missing.csv")).unwrap_err();
     assert!(matches!(e, HostError::Io { .. }));
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// "a" always sits next to "b", "c" next to "d": the loss must fall.
@@ -126,7 +120,7 @@ fn toy_corpus(path: &std::path::Path) {
 
 #[test]
 fn training_writes_a_loss_log_through_the_progress_hook() {
-    let dir = tmpdir("train");
+    let dir = TempDir::new("losslog-train");
     let corpus = dir.join("toy.txt");
     toy_corpus(&corpus);
     let cfg = TrainConfig {
@@ -187,5 +181,4 @@ fn training_writes_a_loss_log_through_the_progress_hook() {
         assert!((w[1].loss - want).abs() < 1e-9, "{:?}", w[1]);
         assert!(w[1].elapsed >= w[0].elapsed);
     }
-    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -2,19 +2,16 @@
 //! and SVG files (feature `plot`).
 #![cfg(feature = "plot")]
 
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::Path;
+use support::TempDir;
 use tiny_word2vec::loss_log::LossRow;
 use tiny_word2vec::plot::{
     DEFAULT_WORDS, ImageFormat, SIZE, default_words, pca, pca_2d, plot_loss, plot_words,
 };
 use tiny_word2vec::vectors::Vectors;
 use tiny_word2vec::{HostError, PathProblem};
-
-fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("w2v-plot-{tag}-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
 
 fn close(a: f32, b: f32, tol: f32) -> bool {
     (a - b).abs() <= tol
@@ -224,7 +221,7 @@ fn png_size(bytes: &[u8]) -> (u32, u32) {
 
 #[test]
 fn plot_words_writes_png_and_svg() {
-    let dir = tmpdir("words");
+    let dir = TempDir::new("plot-words");
     let v = toy_vectors();
     let words = [
         "king", "queen", "apple", "pear", "run", "walk", "red", "blue", "zebra", "king",
@@ -286,13 +283,12 @@ fn plot_words_writes_png_and_svg() {
     assert!(!texts.iter().any(|t| t == "zebra"));
     assert!(texts.iter().any(|t| t.starts_with("PC1 (")), "{texts:?}");
     // Nothing else left in the directory (the writes were atomic).
-    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 2);
-    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
 }
 
 #[test]
 fn plot_words_errors() {
-    let dir = tmpdir("words-err");
+    let dir = TempDir::new("plot-words-err");
     let v = toy_vectors();
     let e = plot_words(&v, &["king", "queen"], &dir.join("w.jpg")).unwrap_err();
     assert!(
@@ -318,11 +314,10 @@ fn plot_words_errors() {
     let e = plot_words(&v, &["king", "queen"], &dir.join("no/such/dir/w.png")).unwrap_err();
     assert!(e.to_string().contains("does not exist"), "{e}");
     assert_eq!(
-        std::fs::read_dir(&dir).unwrap().count(),
+        std::fs::read_dir(dir.path()).unwrap().count(),
         0,
         "no file written"
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -360,7 +355,7 @@ fn check_png(path: &Path) {
 
 #[test]
 fn plot_loss_writes_png_and_svg() {
-    let dir = tmpdir("loss");
+    let dir = TempDir::new("plot-loss");
     let rows = loss_rows();
     plot_loss(&rows, &dir.join("loss.png")).unwrap();
     check_png(&dir.join("loss.png"));
@@ -379,5 +374,4 @@ fn plot_loss_writes_png_and_svg() {
     let mut bad = rows.clone();
     bad[3].loss = f64::INFINITY;
     assert!(plot_loss(&bad, &dir.join("bad.png")).is_err());
-    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -327,14 +327,8 @@ fn sync_dir(_: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::host::testing::TempDir;
     use std::io::Write;
-
-    fn tmpdir(tag: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("w2v-atomic-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
-    }
 
     fn names(dir: &Path) -> Vec<String> {
         let mut v: Vec<String> = std::fs::read_dir(dir)
@@ -347,7 +341,7 @@ mod tests {
 
     #[test]
     fn failed_write_keeps_the_old_file() {
-        let dir = tmpdir("fail");
+        let dir = TempDir::new("fail");
         let p = dir.join("model.txt");
         write_atomic(&p, |w| w.write_all(b"good")).unwrap();
         let err = write_atomic(&p, |w| {
@@ -358,13 +352,12 @@ mod tests {
         assert!(err.to_string().contains("disk full"));
         assert_eq!(std::fs::read(&p).unwrap(), b"good");
         assert_eq!(names(&dir), ["model.txt"], "temporary file removed");
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[cfg(unix)]
     #[test]
     fn a_symlink_is_followed_and_stays_a_link() {
-        let dir = tmpdir("link");
+        let dir = TempDir::new("link");
         let target = dir.join("real.vec");
         std::fs::write(&target, b"old").unwrap();
         let link = dir.join("link.vec");
@@ -388,14 +381,13 @@ mod tests {
                 .file_type()
                 .is_symlink()
         );
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[cfg(unix)]
     #[test]
     fn a_fifo_is_written_in_place_not_replaced() {
         use std::os::unix::fs::FileTypeExt;
-        let dir = tmpdir("fifo");
+        let dir = TempDir::new("fifo");
         let fifo = dir.join("pipe");
         let ok = std::process::Command::new("mkfifo")
             .arg(&fifo)
@@ -410,12 +402,11 @@ mod tests {
         assert_eq!(reader.join().unwrap(), b"through the pipe");
         assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
         assert_eq!(names(&dir), ["pipe"]);
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn directories_and_missing_parents_are_refused() {
-        let dir = tmpdir("refuse");
+        let dir = TempDir::new("refuse");
         let e = write_atomic(&dir, |w| w.write_all(b"x")).unwrap_err();
         assert!(e.to_string().contains("is a directory"), "{e}");
         let e = write_atomic(&dir.join("no/such/dir/f"), |w| w.write_all(b"x")).unwrap_err();
@@ -423,7 +414,6 @@ mod tests {
         assert!(check_writable(&dir.join("no/f")).is_err());
         check_writable(&dir.join("f")).unwrap();
         assert!(names(&dir).is_empty(), "the probe leaves nothing");
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
@@ -431,7 +421,7 @@ mod tests {
         if !Path::new("/proc/self").exists() {
             return; // nothing is removed where liveness cannot be seen
         }
-        let dir = tmpdir("stale");
+        let dir = TempDir::new("stale");
         let p = dir.join("model.vec");
         // PID 4194304 is above Linux's pid_max limit: never alive.
         std::fs::write(dir.join(".model.vec.tmp-4194304"), b"junk").unwrap();
@@ -443,12 +433,11 @@ mod tests {
             names(&dir),
             [".model.vec.tmp-1", ".other.vec.tmp-4194304", "model.vec"]
         );
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn in_progress_temporaries_are_registered_for_signal_handlers() {
-        let dir = tmpdir("registry");
+        let dir = TempDir::new("registry");
         let p = dir.join("m.vec");
         let tmp = temp_path(&std::fs::canonicalize(&dir).unwrap().join("m.vec"));
         let listed = || IN_PROGRESS.lock().unwrap().contains(&tmp);
@@ -458,6 +447,5 @@ mod tests {
         })
         .unwrap();
         assert!(!listed(), "unregistered after the rename");
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -359,6 +359,7 @@ pub fn split_ranges(len: u64, n: usize) -> Vec<(u64, u64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::host::testing::TempDir;
 
     fn toks(bytes: &[u8]) -> Result<Vec<String>, HostError> {
         let mut out = Vec::new();
@@ -485,8 +486,7 @@ mod tests {
 
     #[test]
     fn a_skipped_token_is_reported_by_the_range_it_starts_in() {
-        let dir = std::env::temp_dir().join(format!("w2v-range-long-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = TempDir::new("range-long");
         let p = dir.join("c.txt");
         let text = format!("a b\n{} c d {} e", "x".repeat(5000), "y".repeat(4097));
         std::fs::write(&p, &text).unwrap();
@@ -504,13 +504,11 @@ mod tests {
         for a in (0..=len).step_by(97).chain([4, 5, 6, 5004, 5005]) {
             assert_eq!(read(0, a) + read(a, len), 2, "split at {a}");
         }
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn ranges_tile_the_file_exactly() {
-        let dir = std::env::temp_dir().join(format!("w2v-range-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = TempDir::new("range");
         let p = dir.join("c.txt");
         let text = "the whale\nswam  far Été\n\nout to sea café x\n";
         std::fs::write(&p, text).unwrap();
@@ -559,6 +557,5 @@ mod tests {
             })
             .unwrap();
         assert_eq!(n, 3);
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

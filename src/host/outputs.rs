@@ -103,19 +103,12 @@ fn same_inode(_: &std::fs::Metadata, _: &std::fs::Metadata, a: &Path, b: &Path) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::PathBuf;
+    use crate::host::testing::TempDir;
     use std::vec;
-
-    fn tmpdir(tag: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("w2v-outputs-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
-    }
 
     #[test]
     fn an_output_that_is_an_input_is_refused_by_any_name() {
-        let dir = tmpdir("same");
+        let dir = TempDir::new("same");
         let corpus = dir.join("c.txt");
         std::fs::write(&corpus, "a b c\n").unwrap();
         let sub = dir.join("sub");
@@ -141,12 +134,11 @@ mod tests {
         }
         assert_eq!(std::fs::read(&corpus).unwrap(), b"a b c\n");
         check_outputs(&input, &[Named::new("--output", &dir.join("o.vec"))]).unwrap();
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn two_outputs_to_one_file_are_refused_but_a_shared_device_is_not() {
-        let dir = tmpdir("two");
+        let dir = TempDir::new("two");
         let o = dir.join("o.vec");
         let outs = [Named::new("--output", &o), Named::new("--save-vocab", &o)];
         assert!(check_outputs(&[], &outs).is_err(), "a new file twice");
@@ -159,6 +151,5 @@ mod tests {
             let outs = [Named::new("--output", null), Named::new("--loss-log", null)];
             check_outputs(&[], &outs).unwrap();
         }
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -22,13 +22,22 @@ impl TempDir {
         TempDir(d)
     }
 
-    /// `dir/name`.
-    pub(crate) fn join(&self, name: impl AsRef<Path>) -> PathBuf {
-        self.0.join(name)
-    }
-
     /// The directory.
     pub(crate) fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for TempDir {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
         &self.0
     }
 }

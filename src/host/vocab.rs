@@ -511,6 +511,7 @@ impl Vocab {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::host::testing::TempDir;
 
     fn counts(pairs: &[(&str, u64)]) -> HashMap<String, u64> {
         pairs.iter().map(|&(w, c)| (w.to_string(), c)).collect()
@@ -570,8 +571,7 @@ mod tests {
 
     #[test]
     fn save_load_round_trip_and_errors() {
-        let dir = std::env::temp_dir().join(format!("w2v-vocab-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = TempDir::new("vocab");
         let v = Vocab::from_counts(counts(&[("whale", 5), ("sea", 4)]), 1, None).unwrap();
         let p = dir.join("vocab.txt");
         v.save(&p).unwrap();
@@ -593,7 +593,6 @@ mod tests {
             Vocab::build(&empty, Tokenizer::default(), 1, None),
             Err(HostError::EmptyCorpus(_))
         ));
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

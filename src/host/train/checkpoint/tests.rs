@@ -1,6 +1,7 @@
 //! Unit tests of the checkpoint format.
 
 use super::*;
+use crate::host::testing::TempDir;
 use std::vec;
 
 fn state_parts() -> (Vocab, [f32; 4], [f32; 4], Counters) {
@@ -40,7 +41,7 @@ fn try_parse(bytes: &[u8]) -> Result<Resumed, HostError> {
 
 #[test]
 fn every_truncation_and_corruption_is_an_error_not_a_panic() {
-    let dir = std::env::temp_dir().join(format!("w2v-ckpt-{}", std::process::id()));
+    let dir = TempDir::new("ckpt");
     let p = dir.join(crate::host::train::CHECKPOINT_FILE);
     let (cfg, corpus) = fuzz_setup();
     let (vocab, syn0, syn1, counters) = state_parts();
@@ -88,7 +89,6 @@ fn every_truncation_and_corruption_is_an_error_not_a_panic() {
     let e = try_parse(&v1).unwrap_err();
     assert!(matches!(e, HostError::CheckpointMismatch { .. }), "{e:?}");
     assert!(e.to_string().contains("format version 1"), "{e}");
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -166,8 +166,7 @@ fn the_corpus_fingerprint_covers_the_first_and_last_blocks() {
         CorpusFingerprint::blocks(65536).collect::<Vec<_>>(),
         [(0, 65536)]
     );
-    let dir = std::env::temp_dir().join(format!("w2v-ckpt-fp-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = TempDir::new("ckpt-fp");
     let p = dir.join("corpus.txt");
     let text: Vec<u8> = (0..200_000u32)
         .map(|i| b"ab \n"[(i % 7 % 4) as usize])
@@ -191,7 +190,6 @@ fn the_corpus_fingerprint_covers_the_first_and_last_blocks() {
     t[between + 100] ^= 1;
     assert_eq!(fp(&t), base);
     assert_eq!(fp(&text), base);
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
