@@ -337,19 +337,7 @@ impl fmt::Display for HostError {
                 output,
                 other,
                 other_is_input,
-            } => write!(
-                f,
-                "{} {} is the same file as {} {}: refusing to overwrite {}; choose another path",
-                output.0,
-                output.1.display(),
-                other.0,
-                other.1.display(),
-                if *other_is_input {
-                    "an input"
-                } else {
-                    "another output"
-                }
-            ),
+            } => same_file(f, output, other, *other_is_input),
             HostError::InvalidUtf8 { path, offset } => write!(
                 f,
                 "{}: invalid UTF-8 at byte offset {offset}",
@@ -390,10 +378,7 @@ impl fmt::Display for HostError {
             ),
             HostError::NonFinite { what, row, word } => {
                 write!(f, "{what}: a non-finite value in row {row}")?;
-                match word {
-                    Some(w) => write!(f, " (word {w:?})"),
-                    None => Ok(()),
-                }
+                word.iter().try_for_each(|w| write!(f, " (word {w:?})"))
             }
             HostError::TooLarge(size) => write!(f, "{size}"),
             HostError::InvalidSetting {
@@ -406,24 +391,22 @@ impl fmt::Display for HostError {
                 given,
                 unknown,
             } => {
+                let unknown = match &unknown[..] {
+                    [] => String::new(),
+                    u => format!("; not in the vocabulary: {}", u.join(", ")),
+                };
                 write!(
                     f,
-                    "plot needs at least 2 words the vectors have, found {found} ({given} given"
-                )?;
-                if !unknown.is_empty() {
-                    write!(f, "; not in the vocabulary: {}", unknown.join(", "))?;
-                }
-                f.write_str(")")
+                    "plot needs at least 2 words the vectors have, found {found} ({given} given{unknown})"
+                )
             }
             HostError::Drawing(msg) => write!(f, "plot: drawing failed: {msg}"),
             HostError::Thread(e) => write!(f, "cannot start a training thread: {e}"),
             HostError::Core(e) => write!(f, "{e}"),
             HostError::Diverged { step, word, what } => {
                 write!(f, "training diverged at word {step}: {what}")?;
-                match word {
-                    Some(w) => write!(f, "; the vector of {w:?} is not finite"),
-                    None => Ok(()),
-                }
+                word.iter()
+                    .try_for_each(|w| write!(f, "; the vector of {w:?} is not finite"))
             }
             HostError::CheckpointCorrupt { path, what } => write!(
                 f,
@@ -435,6 +418,26 @@ impl fmt::Display for HostError {
             }
         }
     }
+}
+
+/// The message of [`HostError::SameFile`].
+fn same_file(
+    f: &mut fmt::Formatter<'_>,
+    (name, path): &(String, PathBuf),
+    (other, other_path): &(String, PathBuf),
+    other_is_input: bool,
+) -> fmt::Result {
+    let what = if other_is_input {
+        "an input"
+    } else {
+        "another output"
+    };
+    write!(
+        f,
+        "{name} {} is the same file as {other} {}: refusing to overwrite {what}; choose another path",
+        path.display(),
+        other_path.display()
+    )
 }
 
 impl fmt::Display for PathProblem {
