@@ -26,7 +26,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 use tiny_word2vec::blob::{AlignedBlob, Blob, EncodeOptions, encode, encode_model, write_blob};
 use tiny_word2vec::corpus::Tokenizer;
-use tiny_word2vec::train::{TrainConfig, train_file};
+use tiny_word2vec::train::{TrainConfig, Trainer};
 use tiny_word2vec::vectors::Vectors;
 
 struct Args {
@@ -140,7 +140,7 @@ fn run() -> Result<bool, Box<dyn std::error::Error>> {
                 cfg.seed,
                 args.corpus.display()
             );
-            let (model, summary) = train_file(&args.corpus, &cfg)?;
+            let (model, summary) = Trainer::new(cfg).train_file(&args.corpus)?;
             println!("vocabulary: {} words; {summary}", model.vocab.len());
             let v = model.vectors();
             let only = (

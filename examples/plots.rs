@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use tiny_word2vec::corpus::Tokenizer;
 use tiny_word2vec::loss_log::{LossLog, read_loss_log};
 use tiny_word2vec::plot::{default_words, plot_loss, plot_words};
-use tiny_word2vec::train::{TrainConfig, train_file_with_progress};
+use tiny_word2vec::train::{TrainConfig, Trainer};
 
 /// A loss-log row every this many corpus words.
 const LOG_EVERY: u64 = 20_000;
@@ -49,7 +49,9 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         csv.display()
     );
     let mut log = LossLog::create(&csv, LOG_EVERY)?;
-    let (model, summary) = train_file_with_progress(&corpus, &cfg, |p| log.observe(p))?;
+    let (model, summary) = Trainer::new(cfg)
+        .progress(|p| log.observe(p))
+        .train_file(&corpus)?;
     log.finish()?; // the last row, and any error met while logging
     drop(log);
     println!("{summary}");

@@ -7,7 +7,7 @@
 
 use std::path::PathBuf;
 use tiny_word2vec::corpus::Tokenizer;
-use tiny_word2vec::train::{TrainConfig, train_file};
+use tiny_word2vec::train::{TrainConfig, Trainer};
 
 fn main() {
     if let Err(e) = run() {
@@ -39,7 +39,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         cfg.epochs,
         corpus.display()
     );
-    let (model, summary) = train_file(&corpus, &cfg)?;
+    let (model, summary) = Trainer::new(cfg.clone()).train_file(&corpus)?;
     println!(
         "vocabulary: {} words (min_count {})",
         model.vocab.len(),

@@ -12,7 +12,9 @@
 //!
 //! ## The no_std core (`src/core/`, always available)
 //! - [`kernels`]: `dot`, `axpy`, `scale`, `norm_sq` on `wide::f32x8`, each
-//!   with its scalar reference.
+//!   with its scalar reference; cosine similarity and row normalisation,
+//!   also for vectors whose `f32` norm overflows (the host's queries use
+//!   them).
 //! - [`activation`]: exact σ, σ' = σ(1 − σ), stable log σ, stable softmax,
 //!   and word2vec's [`SigmoidTable`](activation::SigmoidTable).
 //! - [`loss`]: full (naive) softmax, negative sampling, hierarchical softmax,
@@ -27,7 +29,9 @@
 //! - [`step`]: fused in-place steps for skip-gram and CBOW over any output
 //!   layer: negative sampling, hierarchical softmax, full softmax.
 //! - [`embedding`]: const-generic owned tables and borrowed views, `f32` and
-//!   int8, with the int8 quantization helpers and cosine queries.
+//!   int8, whose queries (shape, rows, cosine, nearest rows) are one trait,
+//!   [`EmbeddingRows`](embedding::EmbeddingRows); the int8 quantization
+//!   helpers.
 //! - [`blob`]: the versioned binary model format, opened zero-copy and fully
 //!   validated from `&[u8]` (for example `include_bytes!` into flash), with
 //!   word lookup by binary search.
@@ -38,12 +42,21 @@
 //! ## The host side (`src/host/`, feature `std`)
 //! [`corpus`] (streaming tokenizer, per-thread byte ranges), [`vocab`],
 //! [`train`] (the multi-threaded streaming trainer: skip-gram and CBOW with
-//! negative sampling, hierarchical softmax or full softmax), [`vectors`]
+//! negative sampling, hierarchical softmax or full softmax; its one entry
+//! point is [`Trainer`](train::Trainer): `Trainer::new(cfg)`, optionally
+//! `.vocab(v)`, `.progress(observer)`, `.checkpointing(c)`, then
+//! `.train_file(path)`), [`vectors`]
 //! (word2vec text and binary formats, nearest neighbours, analogies),
 //! [`eval`] (analogy accuracy, word-pair Spearman), [`loss_log`] (training
 //! loss as CSV), [`gradcheck`] (the gradient-check harness), [`atomic`]
 //! (crash-safe file output), and the blob encoder (`blob::encode`,
-//! `blob::encode_model`, `blob::write_blob`). The training threads share the
+//! `blob::encode_model`, `blob::write_blob`). Its errors are one type,
+//! [`HostError`], whose variants carry their context as fields (the path,
+//! line, word or setting, typed parts such as [`PathProblem`] and
+//! [`ResumeMismatch`]) and name no command-line flag: the `w2v` binary adds
+//! those when it reports one.
+//!
+//! [`prelude`] brings in, with one `use`, what the README's API tour uses. The training threads share the
 //! weights lock-free through the trainer's private `hogwild` module; it and
 //! the core's cache-line prefetch hint are the crate's only `unsafe` code.
 //!
@@ -84,9 +97,69 @@ pub mod blob {
     };
 }
 
+pub mod prelude {
+    //! The names a program using the library needs most, in one `use`:
+    //! exactly what the README's API tour uses. The core's are always
+    //! there; the host's need the feature `std`.
+    //!
+    //! ```no_run
+    //! use tiny_word2vec::prelude::*;
+    //!
+    //! // Train, with a progress line and a checkpoint after every epoch.
+    //! let cfg = TrainConfig {
+    //!     architecture: Architecture::SkipGram,
+    //!     loss: Loss::NegativeSampling,
+    //!     threads: 4,
+    //!     ..TrainConfig::default()
+    //! };
+    //! let checkpoints = Checkpointing { dir: Some("ckpt".into()), resume: true };
+    //! let (model, summary): (_, TrainSummary) = Trainer::new(cfg)
+    //!     .progress(|p: &Progress| eprint!("\r{:3.0} %", 100.0 * p.fraction()))
+    //!     .checkpointing(checkpoints)
+    //!     .train_file("corpus.txt".as_ref())?;
+    //! eprintln!("\n{summary}");
+    //!
+    //! // Save and query the vectors.
+    //! let vectors: Vectors = model.into_vectors();
+    //! vectors.save("vectors.bin".as_ref(), VectorFormat::Binary)?;
+    //! for (word, cos) in vectors.most_similar("whale", 5)? {
+    //!     println!("{word}\t{cos:.3}");
+    //! }
+    //! let best = vectors.analogy("man", "king", "woman", 1, AnalogyMethod::Add)?;
+    //! println!("man : king :: woman : {}", best[0].0);
+    //! // Errors carry their context as fields.
+    //! if let Err(HostError::UnknownWord(w)) = vectors.most_similar("zyzzyva", 5) {
+    //!     eprintln!("no vector for {w}");
+    //! }
+    //!
+    //! // On a device (no_std): a blob written by `w2v export`, in flash
+    //! // (`static MODEL: &Aligned<[u8]> = &Aligned(*include_bytes!("model.blob"));`).
+    //! fn nearest_rows(model: &Aligned<[u8]>, out: &mut [(u32, f32)]) -> Result<usize, Error> {
+    //!     let blob = Blob::open(&model.0)?;
+    //!     let Embeddings::F32(rows) = blob.input() else { return Ok(0) };
+    //!     let whale = blob.index_of("whale").unwrap_or(0);
+    //!     // `nearest_to`, `row`, `len`: the EmbeddingRows trait of both views.
+    //!     Ok(rows.nearest_to(rows.row(whale).unwrap_or(&[]), Some(whale), out))
+    //! }
+    //! # Ok::<(), HostError>(())
+    //! ```
+    pub use crate::core::Error;
+    pub use crate::core::blob::{Aligned, Blob};
+    pub use crate::core::embedding::{EmbeddingRows, Embeddings};
+    #[cfg(feature = "std")]
+    pub use crate::host::HostError;
+    #[cfg(feature = "std")]
+    pub use crate::host::train::{
+        Architecture, Checkpointing, Loss, Progress, TrainConfig, TrainSummary, Trainer,
+    };
+    #[cfg(feature = "std")]
+    pub use crate::host::vectors::{AnalogyMethod, VectorFormat, Vectors};
+}
+
 #[cfg(feature = "plot")]
 pub use crate::host::plot;
 #[cfg(feature = "std")]
 pub use crate::host::{
-    HostError, atomic, corpus, eval, gradcheck, loss_log, outputs, train, vectors, vocab,
+    FileRole, ForeignFormat, HostError, PathProblem, ResumeMismatch, SettingDiff, Size, atomic,
+    corpus, eval, gradcheck, loss_log, outputs, train, vectors, vocab,
 };

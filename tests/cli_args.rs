@@ -267,18 +267,24 @@ fn arbitrary_numbers_for_every_flag_never_crash() {
 #[test]
 fn the_size_arguments_of_the_issue_are_refused_or_capped() {
     let fx = Fixture::new();
-    for (flag, v) in [
-        ("--window", "4294967296"),
-        ("--window", "4611686018427387904"),
-        ("--threads", "100000"),
-        ("--negative", "1000000"),
-        ("--dim", "1048577"),
+    // Refused by the settings check, before anything is allocated.
+    for (flag, v, want) in [
+        ("--window", "4294967296", "--window must be at most 1000"),
+        (
+            "--window",
+            "4611686018427387904",
+            "--window must be at most 1000",
+        ),
+        ("--threads", "100000", "--threads must be at most 1024"),
+        ("--negative", "1000000", "--negative must be at most 1000"),
+        ("--dim", "1048577", "--dim must be at most 1048576"),
+        ("--dim", "1000000000", "--dim must be at most 1048576"),
     ] {
         let i = TRAIN_FLAGS.iter().position(|f| *f == flag).unwrap();
         let o = command(&fx.train(&[(i, v.to_owned())])).output().unwrap();
         assert_eq!(o.status.code(), Some(1), "{flag} {v}");
         let e = String::from_utf8_lossy(&o.stderr);
-        assert!(e.starts_with("error: "), "{flag} {v}: {e}");
+        assert!(e.starts_with(&format!("error: {want}")), "{flag} {v}: {e}");
     }
     for k in ["2000000000", "1152921504606846975", "18446744073709551615"] {
         for which in [0, 1] {

@@ -1,7 +1,9 @@
 //! The `w2v` command line never destroys a file of the user's: no output may
 //! be an input, devices, FIFOs and symlinks are written rather than replaced,
-//! output locations are checked before any work, a failing log costs no
-//! model, and killed or interrupted runs leave no temporary files behind.
+//! output locations are checked before any work, a failed run (refused
+//! settings, a diverging training, an unreadable input) leaves an existing
+//! output as it was, a failing log costs no model, and killed or
+//! interrupted runs leave no temporary files behind.
 //! Devices and FIFOs are private nodes made inside a temporary directory,
 //! never the system's own.
 #![forbid(unsafe_code)]
@@ -10,7 +12,7 @@ mod support;
 
 use std::io::BufRead;
 use std::path::Path;
-use support::{QUICK, TempDir, assert_fails, assert_ok, mkfifo, small_corpus, stderr, w2v};
+use support::{QUICK, TempDir, assert_fails, assert_ok, mkfifo, run, small_corpus, stderr, w2v};
 
 fn train(corpus: &Path, output: &Path) -> std::process::Command {
     let mut c = w2v();
@@ -227,6 +229,65 @@ fn output_locations_are_checked_before_training() {
             .unwrap(),
     );
     assert!(ck.join("checkpoint.tw2v").is_file());
+}
+
+#[test]
+fn a_failed_run_keeps_the_existing_output() {
+    let d = TempDir::new("files-failed");
+    let corpus = d.join("c.txt");
+    small_corpus(&corpus, 2000);
+    let model = d.join("model.vec");
+    let run_with = |input: &Path, flags: &[&str]| {
+        w2v()
+            .arg("train")
+            .arg("--input")
+            .arg(input)
+            .arg("--output")
+            .arg(&model)
+            .args(["--dim", "8", "--epochs", "2", "--threads", "1", "--quiet"])
+            .args(flags)
+            .output()
+            .unwrap()
+    };
+    // Refused before training (no word occurs twice in this corpus).
+    let rare = d.write("rare.txt", "every word here is different\n");
+    std::fs::write(&model, "1 1\nkeep 1\n").unwrap();
+    assert_fails(&run_with(&rare, &["--min-count", "2"]), "min_count");
+    assert_eq!(std::fs::read_to_string(&model).unwrap(), "1 1\nkeep 1\n");
+    // Diverging after a whole training: nothing written, the old model stays.
+    assert_ok(&run_with(&corpus, &["--min-count", "1"]));
+    let before = std::fs::read(&model).unwrap();
+    let bad = run_with(&corpus, &["--min-count", "1", "--alpha", "1e30"]);
+    assert_fails(&bad, "training diverged at word");
+    let e = stderr(&bad);
+    assert!(
+        e.contains("is not finite (lower --alpha); no model written"),
+        "{e}"
+    );
+    assert_eq!(
+        std::fs::read(&model).unwrap(),
+        before,
+        "the old model survives"
+    );
+    // An input that fails to parse: convert writes nothing.
+    let f = d.write("f.vec", "2 2\nab 0.5 1.0\ncd 1.5 x.25\n");
+    let out = d.join("o.txt");
+    let o = run(&[
+        "convert".as_ref(),
+        "--vectors".as_ref(),
+        f.as_os_str(),
+        "--output".as_ref(),
+        out.as_os_str(),
+        "--format".as_ref(),
+        "text".as_ref(),
+    ]);
+    assert_fails(&o, "f.vec:3: not a number: \"x.25\"");
+    assert!(!out.exists());
+    assert_eq!(
+        d.names(),
+        ["c.txt", "f.vec", "model.vec", "rare.txt"],
+        "no temporary files"
+    );
 }
 
 #[test]

@@ -6,8 +6,9 @@
 
 #![cfg(feature = "std")]
 
+mod support;
+
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::Command;
 use tiny_word2vec::vectors::{VectorFormat, Vectors};
 
@@ -67,8 +68,7 @@ fn reads_gensim_files_and_gensim_reads_ours() {
         }
         Ok(_) => {}
     }
-    let dir: PathBuf = std::env::temp_dir().join(format!("w2v-gensim-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = support::TempDir::new("gensim");
     let words: Vec<String> = WORDS.iter().map(|w| w.to_string()).collect();
     let data: Vec<f32> = (0..WORDS.len())
         .flat_map(|i| (0..DIM).map(move |j| value(i, j)))
@@ -105,5 +105,4 @@ fn reads_gensim_files_and_gensim_reads_ours() {
         let theirs = Vectors::load(&p(name)).unwrap();
         assert_eq!(theirs, ours, "{name}");
     }
-    std::fs::remove_dir_all(&dir).unwrap();
 }

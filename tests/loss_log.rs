@@ -2,20 +2,16 @@
 //! back, and malformed files rejected with the line named (feature `std`).
 #![cfg(feature = "std")]
 
-use std::path::PathBuf;
+mod support;
+
+use support::TempDir;
 use tiny_word2vec::HostError;
 use tiny_word2vec::loss_log::{LossLog, LossRow, read_loss_log};
-use tiny_word2vec::train::{TrainConfig, train_file, train_file_with_progress};
-
-fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("w2v-losslog-{tag}-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+use tiny_word2vec::train::{TrainConfig, Trainer};
 
 #[test]
 fn record_then_read_round_trips() {
-    let dir = tmpdir("roundtrip");
+    let dir = TempDir::new("losslog-roundtrip");
     let p = dir.join("loss.csv");
     let rows = [
         LossRow {
@@ -56,12 +52,11 @@ fn record_then_read_round_trips() {
             loss: 1.25
         }]
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn malformed_logs_are_errors_naming_the_line() {
-    let dir = tmpdir("bad");
+    let dir = TempDir::new("losslog-bad");
     let p = dir.join("loss.csv");
     let cases: &[(&str, &str)] = &[
         ("", ":1: empty file"),
@@ -105,7 +100,6 @@ fn malformed_logs_are_errors_naming_the_line() {
     }
     let e = read_loss_log(&dir.join("missing.csv")).unwrap_err();
     assert!(matches!(e, HostError::Io { .. }));
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// "a" always sits next to "b", "c" next to "d": the loss must fall.
@@ -126,7 +120,7 @@ fn toy_corpus(path: &std::path::Path) {
 
 #[test]
 fn training_writes_a_loss_log_through_the_progress_hook() {
-    let dir = tmpdir("train");
+    let dir = TempDir::new("losslog-train");
     let corpus = dir.join("toy.txt");
     toy_corpus(&corpus);
     let cfg = TrainConfig {
@@ -141,12 +135,14 @@ fn training_writes_a_loss_log_through_the_progress_hook() {
     let p = dir.join("loss.csv");
     let mut log = LossLog::create(&p, 20_000).unwrap();
     let mut reports = 0;
-    let (model, summary) = train_file_with_progress(&corpus, &cfg, |prog| {
-        reports += 1;
-        assert!(prog.words <= prog.total_words);
-        log.observe(prog)
-    })
-    .unwrap();
+    let (model, summary) = Trainer::new(cfg.clone())
+        .progress(|prog| {
+            reports += 1;
+            assert!(prog.words <= prog.total_words);
+            log.observe(prog)
+        })
+        .train_file(&corpus)
+        .unwrap();
     log.finish().unwrap();
     drop(log);
     // 3 × 20,000 words. The workers publish every 10,000 words and the
@@ -168,11 +164,14 @@ fn training_writes_a_loss_log_through_the_progress_hook() {
     // about equal here), and the hook does not change the result.
     let mean = rows.iter().map(|r| r.loss).sum::<f64>() / rows.len() as f64;
     assert!((mean - summary.avg_loss).abs() < 0.1 * summary.avg_loss);
-    let (plain, _) = train_file(&corpus, &cfg).unwrap();
+    let (plain, _) = Trainer::new(cfg.clone()).train_file(&corpus).unwrap();
     assert_eq!(plain.syn0, model.syn0);
     // The snapshots' own fields agree with each other.
     let mut snaps = Vec::new();
-    train_file_with_progress(&corpus, &cfg, |p| snaps.push(*p)).unwrap();
+    Trainer::new(cfg)
+        .progress(|p| snaps.push(*p))
+        .train_file(&corpus)
+        .unwrap();
     let last = snaps.last().unwrap();
     assert_eq!(last.words, summary.words);
     assert!((last.avg_loss - summary.avg_loss).abs() < 1e-9);
@@ -182,5 +181,4 @@ fn training_writes_a_loss_log_through_the_progress_hook() {
         assert!((w[1].loss - want).abs() < 1e-9, "{:?}", w[1]);
         assert!(w[1].elapsed >= w[0].elapsed);
     }
-    std::fs::remove_dir_all(&dir).unwrap();
 }

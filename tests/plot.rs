@@ -2,19 +2,16 @@
 //! and SVG files (feature `plot`).
 #![cfg(feature = "plot")]
 
-use std::path::{Path, PathBuf};
-use tiny_word2vec::HostError;
+mod support;
+
+use std::path::Path;
+use support::TempDir;
 use tiny_word2vec::loss_log::LossRow;
 use tiny_word2vec::plot::{
     DEFAULT_WORDS, ImageFormat, SIZE, default_words, pca, pca_2d, plot_loss, plot_words,
 };
 use tiny_word2vec::vectors::Vectors;
-
-fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("w2v-plot-{tag}-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+use tiny_word2vec::{HostError, PathProblem};
 
 fn close(a: f32, b: f32, tol: f32) -> bool {
     (a - b).abs() <= tol
@@ -165,10 +162,11 @@ fn pca_degenerate_inputs() {
     assert_eq!(p.points, vec![[0.0, 0.0]; 2]);
     assert_eq!(p.explained_variance_ratio, [0.0, 0.0]);
     // Errors.
-    assert!(matches!(
-        pca(&[&[1.0, 2.0][..]]),
-        Err(HostError::Invalid(_))
-    ));
+    let e = pca(&[&[1.0, 2.0][..]]).unwrap_err();
+    assert!(
+        matches!(&e, HostError::InvalidArgument { function: "pca", problem } if problem == "at least 2 vectors needed, got 1"),
+        "{e:?}"
+    );
     assert!(matches!(
         pca(&[&[1.0, 2.0][..], &[1.0][..]]),
         Err(HostError::DimensionMismatch {
@@ -176,14 +174,10 @@ fn pca_degenerate_inputs() {
             got: 1
         })
     ));
-    assert!(matches!(
-        pca(&[&[1.0, f32::NAN][..], &[1.0, 2.0][..]]),
-        Err(HostError::Invalid(_))
-    ));
-    assert!(matches!(
-        pca(&[&[][..], &[][..]]),
-        Err(HostError::Invalid(_))
-    ));
+    let e = pca(&[&[1.0, f32::NAN][..], &[1.0, 2.0][..]]).unwrap_err();
+    assert_eq!(e.to_string(), "pca: input row 0 has a non-finite value NaN");
+    let e = pca(&[&[][..], &[][..]]).unwrap_err();
+    assert_eq!(e.to_string(), "pca: zero-dimensional vectors");
 }
 
 /// Four clusters of two words each, in 8-D.
@@ -227,7 +221,7 @@ fn png_size(bytes: &[u8]) -> (u32, u32) {
 
 #[test]
 fn plot_words_writes_png_and_svg() {
-    let dir = tmpdir("words");
+    let dir = TempDir::new("plot-words");
     let v = toy_vectors();
     let words = [
         "king", "queen", "apple", "pear", "run", "walk", "red", "blue", "zebra", "king",
@@ -289,27 +283,41 @@ fn plot_words_writes_png_and_svg() {
     assert!(!texts.iter().any(|t| t == "zebra"));
     assert!(texts.iter().any(|t| t.starts_with("PC1 (")), "{texts:?}");
     // Nothing else left in the directory (the writes were atomic).
-    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 2);
-    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
 }
 
 #[test]
 fn plot_words_errors() {
-    let dir = tmpdir("words-err");
+    let dir = TempDir::new("plot-words-err");
     let v = toy_vectors();
     let e = plot_words(&v, &["king", "queen"], &dir.join("w.jpg")).unwrap_err();
+    assert!(
+        matches!(
+            &e,
+            HostError::Path {
+                problem: PathProblem::UnsupportedImageFormat,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
     assert!(e.to_string().contains(".png or .svg"), "{e}");
     let e = plot_words(&v, &["king", "zebra", "king"], &dir.join("w.png")).unwrap_err();
-    assert!(e.to_string().contains("at least 2 words"), "{e}");
-    assert!(e.to_string().contains("zebra"), "{e}");
+    assert!(
+        matches!(&e, HostError::TooFewWords { found: 1, given: 3, unknown } if unknown == &["zebra"]),
+        "{e:?}"
+    );
+    assert_eq!(
+        e.to_string(),
+        "plot needs at least 2 words the vectors have, found 1 (3 given; not in the vocabulary: zebra)"
+    );
     let e = plot_words(&v, &["king", "queen"], &dir.join("no/such/dir/w.png")).unwrap_err();
     assert!(e.to_string().contains("does not exist"), "{e}");
     assert_eq!(
-        std::fs::read_dir(&dir).unwrap().count(),
+        std::fs::read_dir(dir.path()).unwrap().count(),
         0,
         "no file written"
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -347,7 +355,7 @@ fn check_png(path: &Path) {
 
 #[test]
 fn plot_loss_writes_png_and_svg() {
-    let dir = tmpdir("loss");
+    let dir = TempDir::new("plot-loss");
     let rows = loss_rows();
     plot_loss(&rows, &dir.join("loss.png")).unwrap();
     check_png(&dir.join("loss.png"));
@@ -366,5 +374,4 @@ fn plot_loss_writes_png_and_svg() {
     let mut bad = rows.clone();
     bad[3].loss = f64::INFINITY;
     assert!(plot_loss(&bad, &dir.join("bad.png")).is_err());
-    std::fs::remove_dir_all(&dir).unwrap();
 }

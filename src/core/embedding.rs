@@ -11,8 +11,10 @@
 //! `cos(x, y) ≈ qₓᵀq_y / (‖qₓ‖‖q_y‖)`, and the three dot products are exact
 //! integer sums ([`dot_i8`]). A row takes `D + 4` bytes instead of `4·D`.
 //!
-//! Every accessor takes a row index and returns `None` or an [`Error`] for an
-//! index out of range; nothing here panics on bad input.
+//! The two views share their queries through one trait, [`EmbeddingRows`]
+//! (shape, rows, cosine, nearest rows by [`top_k`]). Every accessor takes a
+//! row index and returns `None` or an [`Error`] for an index out of range;
+//! nothing here panics on bad input.
 #![forbid(unsafe_code)]
 
 use crate::core::error::{Error, check_index, check_len, rows_of};
@@ -66,12 +68,7 @@ pub fn dequantize_row(q: &[i8], scale: f32, out: &mut [f32]) -> Result<(), Error
 /// is zero.
 #[inline]
 pub fn cosine_i8(x: &[i8], y: &[i8]) -> f32 {
-    let d = dot_i8(x, x) as f32 * dot_i8(y, y) as f32;
-    if d > 0.0 {
-        dot_i8(x, y) as f32 / libm::sqrtf(d)
-    } else {
-        0.0
-    }
+    QuantizedView::similarity_to(x)(y)
 }
 
 /// An owned `V×D` table of `f32` embeddings, one array row per word.
@@ -186,8 +183,84 @@ impl<const V: usize, const D: usize> Default for QuantizedTable<V, D> {
     }
 }
 
-/// A borrowed `V×D` row-major table of `f32` embeddings. Its `Debug` shows
-/// the shape, not the values.
+/// What both borrowed tables, [`EmbeddingView`] (`f32` rows) and
+/// [`QuantizedView`] (int8 rows), answer: the shape, a row, and cosine
+/// queries, written once here over [`as_flat`](Self::as_flat) and
+/// [`similarity_to`](Self::similarity_to). No allocation; nothing panics on
+/// a bad index.
+pub trait EmbeddingRows {
+    /// The stored element: `f32`, or `i8` for quantized rows.
+    type Elem: Copy;
+
+    /// All `V·D` values, row-major.
+    fn as_flat(&self) -> &[Self::Elem];
+
+    /// The dimension `D` (never 0).
+    fn dim(&self) -> usize;
+
+    /// The cosine similarity of `query` (`D` values as stored) with a row:
+    /// [`cosine`] for `f32`, [`cosine_i8`] for int8 (the scales cancel).
+    fn similarity_to<'q>(query: &'q [Self::Elem]) -> impl Fn(&[Self::Elem]) -> f32 + 'q;
+
+    /// Number of rows `V`.
+    fn len(&self) -> usize {
+        self.as_flat().len() / self.dim().max(1)
+    }
+
+    /// True if there are no rows.
+    fn is_empty(&self) -> bool {
+        self.as_flat().is_empty()
+    }
+
+    /// Row `i` (`D` values), if `i < V`.
+    fn row(&self, i: usize) -> Option<&[Self::Elem]> {
+        let d = self.dim();
+        self.as_flat()
+            .get(i.checked_mul(d)?..i.checked_add(1)?.checked_mul(d)?)
+    }
+
+    /// Cosine similarity of rows `i` and `j`.
+    ///
+    /// # Errors
+    /// [`Error::Index`] for a row out of range.
+    fn cosine(&self, i: usize, j: usize) -> Result<f32, Error> {
+        Ok(Self::similarity_to(row_of(self, i)?)(row_of(self, j)?))
+    }
+
+    /// The rows most cosine-similar to `query` (`D` values as stored), best
+    /// first, into `out` (its length is k); skips row `exclude`. Returns the
+    /// number of results ([`top_k`]: ties keep the lower row first).
+    fn nearest_to(
+        &self,
+        query: &[Self::Elem],
+        exclude: Option<usize>,
+        out: &mut [(u32, f32)],
+    ) -> usize {
+        let sim = Self::similarity_to(query);
+        top_k(
+            self.len(),
+            |i| {
+                if Some(i) == exclude {
+                    return None;
+                }
+                self.row(i).map(&sim)
+            },
+            out,
+        )
+    }
+}
+
+/// Row `i` of `t`, or [`Error::Index`].
+fn row_of<T: EmbeddingRows + ?Sized>(t: &T, i: usize) -> Result<&[T::Elem], Error> {
+    t.row(i).ok_or(Error::Index {
+        what: "row",
+        index: i,
+        len: t.len(),
+    })
+}
+
+/// A borrowed `V×D` row-major table of `f32` embeddings; its queries are
+/// [`EmbeddingRows`]'. Its `Debug` shows the shape, not the values.
 #[derive(Clone, Copy, PartialEq)]
 pub struct EmbeddingView<'a> {
     data: &'a [f32],
@@ -204,73 +277,27 @@ impl<'a> EmbeddingView<'a> {
         rows_of("embedding data", data.len(), dim)?;
         Ok(Self { data, dim })
     }
+}
 
-    /// Number of rows `V`.
-    pub fn len(&self) -> usize {
-        self.data.len() / self.dim.max(1)
+impl EmbeddingRows for EmbeddingView<'_> {
+    type Elem = f32;
+
+    fn as_flat(&self) -> &[f32] {
+        self.data
     }
 
-    /// True if there are no rows.
-    pub fn is_empty(&self) -> bool {
-        self.data.is_empty()
-    }
-
-    /// The dimension `D`.
-    pub fn dim(&self) -> usize {
+    fn dim(&self) -> usize {
         self.dim
     }
 
-    /// All values, row-major.
-    pub fn as_flat(&self) -> &'a [f32] {
-        self.data
-    }
-
-    /// Row `i`, if `i < V`.
-    pub fn row(&self, i: usize) -> Option<&'a [f32]> {
-        self.data
-            .get(i.checked_mul(self.dim)?..i.checked_add(1)?.checked_mul(self.dim)?)
-    }
-
-    /// Cosine similarity of rows `i` and `j`.
-    ///
-    /// # Errors
-    /// [`Error::Index`] for a row out of range.
-    pub fn cosine(&self, i: usize, j: usize) -> Result<f32, Error> {
-        Ok(cosine(self.get(i)?, self.get(j)?))
-    }
-
-    /// The rows most cosine-similar to `query` (`D` values), best first, into
-    /// `out` (its length is k); skips row `exclude`. Returns the number of
-    /// results. No allocation.
-    pub fn nearest_to(
-        &self,
-        query: &[f32],
-        exclude: Option<usize>,
-        out: &mut [(u32, f32)],
-    ) -> usize {
-        top_k(
-            self.len(),
-            |i| {
-                if Some(i) == exclude {
-                    return None;
-                }
-                self.row(i).map(|r| cosine(query, r))
-            },
-            out,
-        )
-    }
-
-    fn get(&self, i: usize) -> Result<&'a [f32], Error> {
-        self.row(i).ok_or(Error::Index {
-            what: "row",
-            index: i,
-            len: self.len(),
-        })
+    fn similarity_to<'q>(query: &'q [f32]) -> impl Fn(&[f32]) -> f32 + 'q {
+        move |row| cosine(query, row)
     }
 }
 
-/// A borrowed `V×D` row-major table of int8 embeddings with `V` scales. Its
-/// `Debug` shows the shape, not the values.
+/// A borrowed `V×D` row-major table of int8 embeddings with `V` scales; its
+/// queries are [`EmbeddingRows`]'. Its `Debug` shows the shape, not the
+/// values.
 #[derive(Clone, Copy, PartialEq)]
 pub struct QuantizedView<'a> {
     data: &'a [i8],
@@ -299,81 +326,44 @@ impl<'a> QuantizedView<'a> {
         Ok(Self { data, scales, dim })
     }
 
-    /// Number of rows `V`.
-    pub fn len(&self) -> usize {
-        self.scales.len()
-    }
-
-    /// True if there are no rows.
-    pub fn is_empty(&self) -> bool {
-        self.scales.is_empty()
-    }
-
-    /// The dimension `D`.
-    pub fn dim(&self) -> usize {
-        self.dim
-    }
-
-    /// All quantized values, row-major.
-    pub fn as_flat(&self) -> &'a [i8] {
-        self.data
-    }
-
     /// The per-row scales.
     pub fn scales(&self) -> &'a [f32] {
         self.scales
     }
 
-    /// Row `i` and its scale, if `i < V`.
-    pub fn row(&self, i: usize) -> Option<(&'a [i8], f32)> {
-        let r = self
-            .data
-            .get(i.checked_mul(self.dim)?..i.checked_add(1)?.checked_mul(self.dim)?)?;
-        Some((r, *self.scales.get(i)?))
-    }
-
-    /// Cosine similarity of rows `i` and `j` ([`cosine_i8`]).
+    /// Row `i` with its scale (`x ≈ scale·q`).
     ///
     /// # Errors
-    /// [`Error::Index`] for a row out of range.
-    pub fn cosine(&self, i: usize, j: usize) -> Result<f32, Error> {
-        Ok(cosine_i8(self.get(i)?.0, self.get(j)?.0))
+    /// [`Error::Index`] if `i ≥ V`.
+    pub fn scaled_row(&self, i: usize) -> Result<(&[i8], f32), Error> {
+        Ok((row_of(self, i)?, self.scales[i]))
+    }
+}
+
+impl EmbeddingRows for QuantizedView<'_> {
+    type Elem = i8;
+
+    fn as_flat(&self) -> &[i8] {
+        self.data
     }
 
-    /// The rows most cosine-similar to the quantized `query`, best first, into
-    /// `out` (its length is k); skips row `exclude`. Returns the number of
-    /// results. No allocation.
-    pub fn nearest_to(
-        &self,
-        query: &[i8],
-        exclude: Option<usize>,
-        out: &mut [(u32, f32)],
-    ) -> usize {
+    fn dim(&self) -> usize {
+        self.dim
+    }
+
+    /// `qₓᵀq_y / (‖qₓ‖‖q_y‖)` with integer dot products (the scales cancel;
+    /// 0 when either row is zero), the query's own dot product computed
+    /// once: [`cosine_i8`] for a whole table.
+    fn similarity_to<'q>(query: &'q [i8]) -> impl Fn(&[i8]) -> f32 + 'q {
         let qq = dot_i8(query, query) as f32;
-        top_k(
-            self.len(),
-            |i| {
-                if Some(i) == exclude {
-                    return None;
-                }
-                let (r, _) = self.row(i)?;
-                let d = qq * dot_i8(r, r) as f32;
-                Some(if d > 0.0 {
-                    dot_i8(query, r) as f32 / libm::sqrtf(d)
-                } else {
-                    0.0
-                })
-            },
-            out,
-        )
-    }
-
-    fn get(&self, i: usize) -> Result<(&'a [i8], f32), Error> {
-        self.row(i).ok_or(Error::Index {
-            what: "row",
-            index: i,
-            len: self.len(),
-        })
+        move |row| {
+            let d = qq * dot_i8(row, row) as f32;
+            if d > 0.0 {
+                dot_i8(query, row) as f32 / libm::sqrtf(d)
+            } else {
+                0.0
+            }
+        }
     }
 }
 
@@ -440,11 +430,11 @@ impl Embeddings<'_> {
         check_index("row", i, self.len())?;
         match self {
             Embeddings::F32(v) => {
-                out.copy_from_slice(v.get(i)?);
+                out.copy_from_slice(row_of(v, i)?);
                 Ok(())
             }
             Embeddings::I8(v) => {
-                let (q, s) = v.get(i)?;
+                let (q, s) = v.scaled_row(i)?;
                 dequantize_row(q, s, out)
             }
         }
@@ -457,9 +447,9 @@ impl Embeddings<'_> {
     pub fn add_row_to(&self, i: usize, weight: f32, acc: &mut [f32]) -> Result<(), Error> {
         check_len("accumulator", acc.len(), self.dim())?;
         match self {
-            Embeddings::F32(v) => axpy(weight, v.get(i)?, acc),
+            Embeddings::F32(v) => axpy(weight, row_of(v, i)?, acc),
             Embeddings::I8(v) => {
-                let (q, s) = v.get(i)?;
+                let (q, s) = v.scaled_row(i)?;
                 let w = weight * s;
                 for (a, &x) in acc.iter_mut().zip(q) {
                     *a += w * f32::from(x);
@@ -514,8 +504,8 @@ impl Embeddings<'_> {
     /// [`Error::Index`] if `i` is out of range.
     pub fn nearest(&self, i: usize, out: &mut [(u32, f32)]) -> Result<usize, Error> {
         match self {
-            Embeddings::F32(v) => Ok(v.nearest_to(v.get(i)?, Some(i), out)),
-            Embeddings::I8(v) => Ok(v.nearest_to(v.get(i)?.0, Some(i), out)),
+            Embeddings::F32(v) => Ok(v.nearest_to(row_of(v, i)?, Some(i), out)),
+            Embeddings::I8(v) => Ok(v.nearest_to(row_of(v, i)?, Some(i), out)),
         }
     }
 }
@@ -591,8 +581,10 @@ mod tests {
         assert!(QuantizedView::new(&[1; 4], &[1.0, -1.0], 2).is_err());
         assert!(QuantizedView::new(&[1; 4], &[1.0, f32::NAN], 2).is_err());
         let v = QuantizedView::new(&[1; 4], &[1.0, 0.5], 2).unwrap();
-        assert_eq!(v.row(1), Some((&[1i8, 1][..], 0.5)));
-        assert!(v.row(2).is_none());
+        assert_eq!(v.row(1), Some(&[1i8, 1][..]));
+        assert_eq!(v.scaled_row(1).unwrap(), (&[1i8, 1][..], 0.5));
+        assert!(v.row(2).is_none() && v.scaled_row(2).is_err());
+        assert_eq!(v.len(), 2);
         assert!(v.cosine(0, 5).is_err());
         assert_eq!(cosine_i8(&[0, 0], &[1, 1]), 0.0);
     }

@@ -1,6 +1,7 @@
 //! Vector kernels: `dot`, `dot_many`/`dot_rows` (several rows against one
-//! vector), `axpy`, `axpy2`, `scale`, `norm_sq`, and the int8 dot
-//! product `dot_i8`.
+//! vector), `axpy`, `axpy2`, `scale`, `norm_sq`, cosine similarity and
+//! normalisation (also for vectors whose `f32` norm would overflow or
+//! underflow), and the int8 dot product `dot_i8`.
 //!
 //! Each kernel has an explicit-SIMD version (eight `f32` lanes through
 //! [`wide::f32x8`], or sixteen `i8` lanes widened to `i16`/`i32` for
@@ -260,6 +261,72 @@ pub fn cosine(x: &[f32], y: &[f32]) -> f32 {
     }
 }
 
+/// `‖x‖²` when `f32` holds it well enough to divide by: finite and not below
+/// `f32`'s normal range (components above about 1.8·10¹⁹ overflow it, below
+/// about 10⁻¹⁹ underflow it); `None` otherwise, also for a zero vector.
+#[inline]
+pub fn norm_sq_normal(x: &[f32]) -> Option<f32> {
+    let n2 = norm_sq(x);
+    (n2.is_finite() && n2 >= f32::MIN_POSITIVE).then_some(n2)
+}
+
+/// `‖x‖` in `f64`, exact enough for any finite `f32` components.
+fn norm_f64(x: &[f32]) -> f64 {
+    libm::sqrt(x.iter().map(|&v| f64::from(v) * f64::from(v)).sum::<f64>())
+}
+
+/// Scales `x` to unit length (a zero vector stays zero): `x / ‖x‖` with
+/// [`norm_sq`] and [`scale`] when [`norm_sq_normal`] holds, else in `f64`,
+/// so huge or tiny components still give a unit vector. The one row
+/// normalisation of the crate: vector queries, evaluation and plots use it.
+pub fn normalize(x: &mut [f32]) {
+    if let Some(n2) = norm_sq_normal(x) {
+        scale(1.0 / libm::sqrtf(n2), x);
+    } else {
+        let n = norm_f64(x);
+        if n > 0.0 {
+            for v in x {
+                *v = (f64::from(*v) / n) as f32;
+            }
+        }
+    }
+}
+
+/// [`normalize`]s every row of `m` (`R×dim` row-major; a trailing partial
+/// row is left as it is).
+pub fn normalize_rows(m: &mut [f32], dim: usize) {
+    for row in m.chunks_exact_mut(dim.max(1)) {
+        normalize(row);
+    }
+}
+
+/// Cosine similarity computed in `f64` over the common prefix (0 when
+/// either vector is zero): the reference for inputs whose `f32` norms
+/// overflow or underflow.
+pub fn cosine_f64(x: &[f32], y: &[f32]) -> f32 {
+    let d = norm_f64(x) * norm_f64(y);
+    if d > 0.0 {
+        let dot: f64 = x
+            .iter()
+            .zip(y)
+            .map(|(&a, &b)| f64::from(a) * f64::from(b))
+            .sum();
+        (dot / d) as f32
+    } else {
+        0.0
+    }
+}
+
+/// Cosine similarity for vectors of any finite magnitude: [`cosine`] when
+/// its `f32` arithmetic can neither overflow nor underflow, else
+/// [`cosine_f64`] (so a component of 3·10¹⁹ does not give 0).
+pub fn cosine_robust(x: &[f32], y: &[f32]) -> f32 {
+    match (norm_sq_normal(x), norm_sq_normal(y)) {
+        (Some(a), Some(b)) if (a * b).is_finite() && a * b >= f32::MIN_POSITIVE => cosine(x, y),
+        _ => cosine_f64(x, y),
+    }
+}
+
 /// `i8` lanes per step of [`dot_i8`].
 pub const I8_LANES: usize = 16;
 
@@ -308,6 +375,34 @@ mod tests {
 
     fn close(a: f32, b: f32, scale: f32) -> bool {
         (a - b).abs() <= 1e-5 * scale.max(1.0)
+    }
+
+    #[test]
+    fn normalisation_and_cosine_cover_any_finite_magnitude() {
+        let h = core::f32::consts::FRAC_1_SQRT_2;
+        // Ordinary rows: exactly scale(1/‖x‖) and the f32 cosine.
+        let (p, q) = ([0.3f32, -1.2, 2.0], [1.0f32, 0.5, -0.25]);
+        let mut n = p;
+        normalize(&mut n);
+        let mut want = p;
+        scale(1.0 / libm::sqrtf(norm_sq(&p)), &mut want);
+        assert_eq!(n, want);
+        assert_eq!(cosine_robust(&p, &q), cosine(&p, &q));
+        // 3·10¹⁹ overflows ‖x‖² in f32, 10⁻³⁰ underflows it: f64 instead.
+        let (big, tiny) = ([3e19f32, 3e18], [1e-30f32, 1e-30]);
+        assert_eq!(norm_sq_normal(&big), None);
+        assert_eq!(norm_sq_normal(&tiny), None);
+        assert_eq!(norm_sq_normal(&[0.0, 0.0]), None);
+        assert_eq!(cosine(&big, &[1.0, 0.0]), 0.0, "the f32 cosine gives up");
+        let ten = 10.0 / libm::sqrtf(101.0);
+        assert!((cosine_robust(&big, &[1.0, 0.0]) - ten).abs() < 1e-6);
+        assert!((cosine_robust(&tiny, &[0.0, 1.0]) - h).abs() < 1e-6);
+        let mut m = [3e19f32, 0.0, 1e-30, 1e-30, 0.0, 0.0];
+        normalize_rows(&mut m, 2);
+        assert_eq!(m[..2], [1.0, 0.0]);
+        assert!((m[2] - h).abs() < 1e-6 && m[2] == m[3]);
+        assert_eq!(m[4..], [0.0, 0.0], "a zero row stays zero");
+        assert_eq!(cosine_f64(&[0.0, 0.0], &p), 0.0);
     }
 
     fn vecs() -> impl Strategy<Value = (Vec<f32>, Vec<f32>, usize)> {

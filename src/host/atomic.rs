@@ -20,7 +20,7 @@
 //! on SIGINT, SIGTERM and SIGHUP).
 #![forbid(unsafe_code)]
 
-use crate::host::HostError;
+use crate::host::{HostError, PathProblem};
 use std::format;
 use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Write};
@@ -78,7 +78,7 @@ impl Destination {
     /// the file they would create).
     ///
     /// # Errors
-    /// [`HostError::Invalid`] for a directory, a block device, a socket, a
+    /// [`HostError::Path`] for a directory, a block device, a socket, a
     /// missing parent directory or a symbolic-link loop; [`HostError::Io`]
     /// if the path cannot be examined.
     pub fn of(path: &Path) -> Result<Self, HostError> {
@@ -282,27 +282,17 @@ fn resolve(path: &Path) -> Result<PathBuf, HostError> {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let dir = parent_dir(&p);
                 let Some(name) = p.file_name() else {
-                    return Err(HostError::Invalid(format!(
-                        "{}: not a file name",
-                        path.display()
-                    )));
+                    return Err(HostError::path(path, PathProblem::NotAFileName));
                 };
                 return match std::fs::canonicalize(&dir) {
                     Ok(d) => Ok(d.join(name)),
-                    Err(_) => Err(HostError::Invalid(format!(
-                        "{}: the directory {} does not exist",
-                        path.display(),
-                        dir.display()
-                    ))),
+                    Err(_) => Err(HostError::path(path, PathProblem::MissingDirectory { dir })),
                 };
             }
             Err(e) => return Err(HostError::io(path, e)),
         }
     }
-    Err(HostError::Invalid(format!(
-        "{}: too many levels of symbolic links",
-        path.display()
-    )))
+    Err(HostError::path(path, PathProblem::SymlinkLoop))
 }
 
 /// The directory `path` is in (`.` for a bare file name).
@@ -315,11 +305,12 @@ fn parent_dir(path: &Path) -> PathBuf {
 
 /// The error for a destination that is neither a file nor a device/FIFO.
 fn not_writable(path: &Path, m: &std::fs::Metadata) -> HostError {
-    HostError::Invalid(format!(
-        "{}: is {}, not a regular file, character device or FIFO; refusing to write there",
-        path.display(),
-        super::file_kind::kind(m)
-    ))
+    HostError::path(
+        path,
+        PathProblem::Unwritable {
+            kind: super::file_kind::kind(m),
+        },
+    )
 }
 
 /// fsyncs a directory, so a rename in it is durable.
@@ -336,14 +327,8 @@ fn sync_dir(_: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::host::testing::TempDir;
     use std::io::Write;
-
-    fn tmpdir(tag: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("w2v-atomic-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
-    }
 
     fn names(dir: &Path) -> Vec<String> {
         let mut v: Vec<String> = std::fs::read_dir(dir)
@@ -356,7 +341,7 @@ mod tests {
 
     #[test]
     fn failed_write_keeps_the_old_file() {
-        let dir = tmpdir("fail");
+        let dir = TempDir::new("fail");
         let p = dir.join("model.txt");
         write_atomic(&p, |w| w.write_all(b"good")).unwrap();
         let err = write_atomic(&p, |w| {
@@ -367,13 +352,12 @@ mod tests {
         assert!(err.to_string().contains("disk full"));
         assert_eq!(std::fs::read(&p).unwrap(), b"good");
         assert_eq!(names(&dir), ["model.txt"], "temporary file removed");
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[cfg(unix)]
     #[test]
     fn a_symlink_is_followed_and_stays_a_link() {
-        let dir = tmpdir("link");
+        let dir = TempDir::new("link");
         let target = dir.join("real.vec");
         std::fs::write(&target, b"old").unwrap();
         let link = dir.join("link.vec");
@@ -397,14 +381,13 @@ mod tests {
                 .file_type()
                 .is_symlink()
         );
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[cfg(unix)]
     #[test]
     fn a_fifo_is_written_in_place_not_replaced() {
         use std::os::unix::fs::FileTypeExt;
-        let dir = tmpdir("fifo");
+        let dir = TempDir::new("fifo");
         let fifo = dir.join("pipe");
         let ok = std::process::Command::new("mkfifo")
             .arg(&fifo)
@@ -419,12 +402,11 @@ mod tests {
         assert_eq!(reader.join().unwrap(), b"through the pipe");
         assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
         assert_eq!(names(&dir), ["pipe"]);
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn directories_and_missing_parents_are_refused() {
-        let dir = tmpdir("refuse");
+        let dir = TempDir::new("refuse");
         let e = write_atomic(&dir, |w| w.write_all(b"x")).unwrap_err();
         assert!(e.to_string().contains("is a directory"), "{e}");
         let e = write_atomic(&dir.join("no/such/dir/f"), |w| w.write_all(b"x")).unwrap_err();
@@ -432,7 +414,6 @@ mod tests {
         assert!(check_writable(&dir.join("no/f")).is_err());
         check_writable(&dir.join("f")).unwrap();
         assert!(names(&dir).is_empty(), "the probe leaves nothing");
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
@@ -440,7 +421,7 @@ mod tests {
         if !Path::new("/proc/self").exists() {
             return; // nothing is removed where liveness cannot be seen
         }
-        let dir = tmpdir("stale");
+        let dir = TempDir::new("stale");
         let p = dir.join("model.vec");
         // PID 4194304 is above Linux's pid_max limit: never alive.
         std::fs::write(dir.join(".model.vec.tmp-4194304"), b"junk").unwrap();
@@ -452,12 +433,11 @@ mod tests {
             names(&dir),
             [".model.vec.tmp-1", ".other.vec.tmp-4194304", "model.vec"]
         );
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn in_progress_temporaries_are_registered_for_signal_handlers() {
-        let dir = tmpdir("registry");
+        let dir = TempDir::new("registry");
         let p = dir.join("m.vec");
         let tmp = temp_path(&std::fs::canonicalize(&dir).unwrap().join("m.vec"));
         let listed = || IN_PROGRESS.lock().unwrap().contains(&tmp);
@@ -467,6 +447,5 @@ mod tests {
         })
         .unwrap();
         assert!(!listed(), "unregistered after the rename");
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

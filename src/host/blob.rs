@@ -80,8 +80,12 @@ pub fn encode_model(model: &Model, opts: EncodeOptions) -> Result<Vec<u8>, HostE
     )
 }
 
-fn invalid(msg: String) -> HostError {
-    HostError::Invalid(format!("blob: {msg}"))
+/// A source the encoder cannot store ([`HostError::InvalidArgument`]).
+fn invalid(problem: String) -> HostError {
+    HostError::InvalidArgument {
+        function: "blob",
+        problem,
+    }
 }
 
 /// Appends rows (as `f32` or quantized) and, for int8, returns the scales.
@@ -118,19 +122,25 @@ fn push_u32s(out: &mut Vec<u8>, xs: impl IntoIterator<Item = u32>) {
 /// Encodes `src` into a blob (format in the [module docs](crate::blob)).
 ///
 /// # Errors
-/// [`HostError::Invalid`] for `D = 0`, no words, mismatched lengths, an
-/// empty or duplicate word, a non-finite value, or a blob over 4 GiB.
+/// [`HostError::InvalidArgument`] for `D = 0`, no words, mismatched
+/// lengths or an empty word; [`HostError::DuplicateWord`];
+/// [`HostError::NonFinite`] naming the row and word of a NaN or infinity;
+/// [`HostError::TooLarge`] for a blob over 4 GiB.
 pub fn encode_source(src: &BlobSource<'_>, opts: EncodeOptions) -> Result<Vec<u8>, HostError> {
     let (v, sorted) = check_source(src, opts)?;
     let (dim, words) = (src.dim, &src.words[..v]);
     let input = &src.input[..v * dim];
     let output = src.output.map(|o| &o[..v * dim]);
-    for (name, data) in [("input", Some(input)), ("output", output)] {
+    for (what, data) in [
+        ("blob input vectors", Some(input)),
+        ("blob output vectors", output),
+    ] {
         if let Some(i) = data.and_then(|d| d.iter().position(|x| !x.is_finite())) {
-            return Err(invalid(format!(
-                "non-finite {name} value in the row of {:?}",
-                words[i / dim]
-            )));
+            return Err(HostError::NonFinite {
+                what,
+                row: i / dim,
+                word: Some(words[i / dim].clone()),
+            });
         }
     }
 
@@ -143,7 +153,7 @@ pub fn encode_source(src: &BlobSource<'_>, opts: EncodeOptions) -> Result<Vec<u8
         flags |= FLAG_OUTPUT;
     }
     let word_bytes: usize = words.iter().map(String::len).sum();
-    let too_big = || invalid("the blob would exceed 4 GiB".into());
+    let too_big = || HostError::TooLarge(crate::host::Size::Blob);
     let layout = Layout::new(v, dim, dtype, flags, word_bytes).ok_or_else(too_big)?;
     if layout.total > u32::MAX as usize {
         return Err(too_big());
@@ -202,7 +212,7 @@ fn check_source(src: &BlobSource<'_>, opts: EncodeOptions) -> Result<(usize, Vec
         return Err(invalid("no words to store".into()));
     }
     if v > u32::MAX as usize {
-        return Err(invalid(format!("{v} words is more than a blob holds")));
+        return Err(HostError::TooLarge(crate::host::Size::Blob));
     }
     let words = &src.words[..v];
     if let Some(w) = words.iter().find(|w| w.is_empty()) {
@@ -214,10 +224,7 @@ fn check_source(src: &BlobSource<'_>, opts: EncodeOptions) -> Result<(usize, Vec
         .windows(2)
         .find(|p| words[p[0] as usize] == words[p[1] as usize])
     {
-        return Err(invalid(format!(
-            "duplicate word {:?}",
-            words[p[0] as usize]
-        )));
+        return Err(HostError::DuplicateWord(words[p[0] as usize].clone()));
     }
     Ok((v, sorted))
 }

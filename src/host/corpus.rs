@@ -11,7 +11,7 @@ use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::prelude::rust_2024::*;
-use std::{format, vec};
+use std::vec;
 
 /// Longest token kept, in bytes. A longer run of non-space bytes (a base64
 /// blob, an unsegmented CJK paragraph of over ~1,365 characters) is skipped
@@ -321,8 +321,9 @@ fn emit(
 /// byte range, so it must be a regular, seekable file.
 ///
 /// # Errors
-/// [`HostError::Io`] if it cannot be examined; [`HostError::Invalid`] for
-/// a directory, a FIFO, a device or anything else that is not a regular
+/// [`HostError::Io`] if it cannot be examined; [`HostError::Path`]
+/// ([`PathProblem::NotRegularFile`](crate::host::PathProblem::NotRegularFile))
+/// for a directory, a FIFO, a device or anything else that is not a regular
 /// file (saying what it is and what to do); [`HostError::EmptyCorpus`] for
 /// an empty file.
 pub fn check_corpus(path: &Path) -> Result<u64, HostError> {
@@ -333,11 +334,13 @@ pub fn check_corpus(path: &Path) -> Result<u64, HostError> {
         }
         return Ok(meta.len());
     }
-    Err(HostError::Invalid(format!(
-        "{}: the corpus is {}; training reads it once per epoch in parallel byte ranges, so it must be a regular file: save the text to a file first",
-        path.display(),
-        super::file_kind::kind(&meta)
-    )))
+    Err(HostError::path(
+        path,
+        crate::host::PathProblem::NotRegularFile {
+            role: crate::host::FileRole::Corpus,
+            kind: super::file_kind::kind(&meta),
+        },
+    ))
 }
 
 /// Splits a file of `len` bytes into `n` contiguous byte ranges of nearly
@@ -356,6 +359,7 @@ pub fn split_ranges(len: u64, n: usize) -> Vec<(u64, u64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::host::testing::TempDir;
 
     fn toks(bytes: &[u8]) -> Result<Vec<String>, HostError> {
         let mut out = Vec::new();
@@ -482,8 +486,7 @@ mod tests {
 
     #[test]
     fn a_skipped_token_is_reported_by_the_range_it_starts_in() {
-        let dir = std::env::temp_dir().join(format!("w2v-range-long-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = TempDir::new("range-long");
         let p = dir.join("c.txt");
         let text = format!("a b\n{} c d {} e", "x".repeat(5000), "y".repeat(4097));
         std::fs::write(&p, &text).unwrap();
@@ -501,13 +504,11 @@ mod tests {
         for a in (0..=len).step_by(97).chain([4, 5, 6, 5004, 5005]) {
             assert_eq!(read(0, a) + read(a, len), 2, "split at {a}");
         }
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn ranges_tile_the_file_exactly() {
-        let dir = std::env::temp_dir().join(format!("w2v-range-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = TempDir::new("range");
         let p = dir.join("c.txt");
         let text = "the whale\nswam  far Été\n\nout to sea café x\n";
         std::fs::write(&p, text).unwrap();
@@ -556,6 +557,5 @@ mod tests {
             })
             .unwrap();
         assert_eq!(n, 3);
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -15,10 +15,10 @@
 //!   average rank (as `scipy.stats.spearmanr`).
 #![forbid(unsafe_code)]
 
-use crate::core::kernels::dot;
+use crate::core::kernels::{cosine_robust, dot, normalize_rows};
 use crate::host::HostError;
 use crate::host::lines::BoundedLines;
-use crate::host::vectors::{AnalogyMethod, Vectors, cosine, normalize};
+use crate::host::vectors::{AnalogyMethod, Vectors, analogy_query, cos_mul};
 use std::collections::HashMap;
 use std::format;
 use std::io::{BufRead, BufReader};
@@ -137,9 +137,7 @@ fn upper_index(v: &Vectors, limit: usize) -> HashMap<String, usize> {
 fn unit_rows(v: &Vectors, n: usize) -> Vec<f32> {
     let dim = v.dim();
     let mut out = v.data()[..n * dim].to_vec();
-    for row in out.chunks_exact_mut(dim) {
-        normalize(row);
-    }
+    normalize_rows(&mut out, dim);
     out
 }
 
@@ -303,16 +301,7 @@ fn answer_block(
     // 3CosAdd: one query vector per question, b̂ − â + ĉ normalised.
     let queries: Vec<Vec<f32>> = block
         .iter()
-        .map(|(_, [a, b, c, _])| {
-            let mut q: Vec<f32> = row(*b)
-                .iter()
-                .zip(row(*a))
-                .zip(row(*c))
-                .map(|((b, a), c)| b - a + c)
-                .collect();
-            normalize(&mut q);
-            q
-        })
+        .map(|(_, [a, b, c, _])| analogy_query(row(*a), row(*b), row(*c)))
         .collect();
     let mut best = vec![(f32::NEG_INFINITY, None); block.len()];
     for (i, r) in cand.chunks_exact(dim).enumerate() {
@@ -323,8 +312,8 @@ fn answer_block(
             let score = match method {
                 AnalogyMethod::Add => dot(r, &queries[j]),
                 AnalogyMethod::Mul => {
-                    let cos = |w: usize| (1.0 + dot(r, row(w))) / 2.0;
-                    cos(*b) * cos(*c) / (cos(*a) + 1e-3)
+                    let cos = |w: usize| dot(r, row(w));
+                    cos_mul(cos(*a), cos(*b), cos(*c))
                 }
             };
             if score > best[j].0 {
@@ -420,7 +409,7 @@ pub fn score_word_pairs(
         ) {
             (Some(&i), Some(&j)) => {
                 gold.push(p.score);
-                model.push(f64::from(cosine(vectors.row(i), vectors.row(j))));
+                model.push(f64::from(cosine_robust(vectors.row(i), vectors.row(j))));
             }
             _ => oov += 1,
         }

@@ -20,12 +20,12 @@
 //! # fn main() -> Result<(), tiny_word2vec::HostError> {
 //! use std::path::Path;
 //! use tiny_word2vec::loss_log::LossLog;
-//! use tiny_word2vec::train::{TrainConfig, train_file_with_progress};
+//! use tiny_word2vec::train::{TrainConfig, Trainer};
 //!
 //! let mut log = LossLog::create(Path::new("loss.csv"), 20_000)?;
-//! let cfg = TrainConfig::default();
-//! let (model, summary) =
-//!     train_file_with_progress(Path::new("corpus.txt"), &cfg, |p| log.observe(p))?;
+//! let (model, summary) = Trainer::new(TrainConfig::default())
+//!     .progress(|p| log.observe(p))
+//!     .train_file(Path::new("corpus.txt"))?;
 //! log.finish()?; // the last row, and any error met while logging
 //! # Ok(()) }
 //! ```
@@ -117,14 +117,17 @@ impl<W: Write> LossLog<W> {
     /// Writes one row `words,alpha,loss` and flushes it.
     ///
     /// # Errors
-    /// [`HostError::Io`]; [`HostError::Invalid`] if `loss` or `alpha` is not
-    /// finite (the reader would reject the row).
+    /// [`HostError::Io`]; [`HostError::InvalidArgument`] if `loss` or
+    /// `alpha` is not finite (the reader would reject the row).
     pub fn record(&mut self, words: u64, alpha: f32, loss: f64) -> Result<(), HostError> {
         if !(loss.is_finite() && alpha.is_finite()) {
-            return Err(HostError::Invalid(format!(
-                "{}: loss {loss} or alpha {alpha} at {words} words is not finite",
-                self.path.display()
-            )));
+            return Err(HostError::InvalidArgument {
+                function: "LossLog::record",
+                problem: format!(
+                    "{}: loss {loss} or alpha {alpha} at {words} words is not finite",
+                    self.path.display()
+                ),
+            });
         }
         // Six decimals as a plain number; beyond 10^15 (a diverging run) the
         // shortest exponent form, so a row always fits the reader's MAX_LINE
@@ -142,8 +145,8 @@ impl<W: Write> LossLog<W> {
     /// since the previous row, writes a row with the snapshot's `words` and
     /// `alpha` and the mean loss per pair since the previous row,
     /// `Δloss_sum / Δpairs` (no row while no pair was trained). Pass it to
-    /// the observer of [`train_file_with_progress`](crate::host::train::train_file_with_progress):
-    /// `|p| log.observe(p)`.
+    /// [`Trainer::progress`](crate::host::train::Trainer::progress):
+    /// `.progress(|p| log.observe(p))`.
     ///
     /// Never fails: the first error is kept for [`LossLog::finish`], and no
     /// row is written after it.
@@ -220,8 +223,7 @@ pub fn read_loss_log_from(reader: impl BufRead, path: &Path) -> Result<Vec<LossR
     let mut buf = Vec::new();
     let mut rows: Vec<LossRow> = Vec::new();
     let mut header_seen = false;
-    let hint = "; is this a loss log written by `w2v train --loss-log`?";
-    while let Some(line) = lines.next_str(&mut buf, MAX_LINE, hint)? {
+    while let Some(line) = lines.next_str(&mut buf, MAX_LINE, "")? {
         let line = line.trim();
         if line.is_empty() {
             continue;
@@ -375,10 +377,7 @@ mod tests {
         // An endless line (`plot-loss /dev/zero`) stops at the limit.
         let endless = BufReader::new(std::io::repeat(0).take(1 << 40));
         let e = read_loss_log_from(endless, name).unwrap_err().to_string();
-        assert!(
-            e.starts_with("log.csv:1: line longer than 256 bytes; is this a loss log"),
-            "{e}"
-        );
+        assert_eq!(e, "log.csv:1: line longer than 256 bytes");
         let mut long = b"words,alpha,loss\n1,0.1,2".to_vec();
         long.resize(17 + 257, b'0');
         let e = read(&long).unwrap_err();
@@ -398,7 +397,7 @@ mod tests {
         let mut log = LossLog::new(Vec::new(), "mem", 0).unwrap();
         assert!(matches!(
             log.record(1, 0.1, f64::NAN),
-            Err(HostError::Invalid(_))
+            Err(HostError::InvalidArgument { .. })
         ));
     }
 }

@@ -17,8 +17,12 @@ pub mod loss_log;
 pub mod outputs;
 #[cfg(feature = "plot")]
 pub mod plot;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod train;
 pub mod vectors;
 pub mod vocab;
 
-pub use host_error::HostError;
+pub use host_error::{
+    FileRole, ForeignFormat, HostError, PathProblem, ResumeMismatch, SettingDiff, Size,
+};

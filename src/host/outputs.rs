@@ -9,7 +9,6 @@
 
 use crate::host::HostError;
 use crate::host::atomic::{Destination, STDOUT, check_writable};
-use std::format;
 use std::path::Path;
 use std::prelude::rust_2024::*;
 
@@ -35,19 +34,19 @@ impl<'a> Named<'a> {
 /// reading anything.
 ///
 /// # Errors
-/// [`HostError::Invalid`] naming both paths when an output is an input or
-/// two outputs are one file (two `-` included); as [`check_writable`] for
-/// an output that cannot be written.
+/// [`HostError::SameFile`] naming both files when an output is an input
+/// or two outputs are one file (two `-` included); as [`check_writable`]
+/// for an output that cannot be written.
 pub fn check_outputs(inputs: &[Named<'_>], outputs: &[Named<'_>]) -> Result<(), HostError> {
     for (i, out) in outputs.iter().enumerate() {
         for input in inputs {
             if same_file(out.path, input.path) {
-                return Err(collision(out, input, "an input"));
+                return Err(collision(out, input, true));
             }
         }
         for other in &outputs[..i] {
             if same_output(out.path, other.path) {
-                return Err(collision(out, other, "another output"));
+                return Err(collision(out, other, false));
             }
         }
         check_writable(out.path)?;
@@ -55,14 +54,12 @@ pub fn check_outputs(inputs: &[Named<'_>], outputs: &[Named<'_>]) -> Result<(), 
     Ok(())
 }
 
-fn collision(out: &Named<'_>, other: &Named<'_>, what: &str) -> HostError {
-    HostError::Invalid(format!(
-        "{} {} is the same file as {} {}: refusing to overwrite {what}; choose another path",
-        out.name,
-        out.path.display(),
-        other.name,
-        other.path.display()
-    ))
+fn collision(out: &Named<'_>, other: &Named<'_>, other_is_input: bool) -> HostError {
+    HostError::SameFile {
+        output: (out.name.into(), out.path.into()),
+        other: (other.name.into(), other.path.into()),
+        other_is_input,
+    }
 }
 
 /// True if `a` and `b` are one existing file.
@@ -106,19 +103,12 @@ fn same_inode(_: &std::fs::Metadata, _: &std::fs::Metadata, a: &Path, b: &Path) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::PathBuf;
+    use crate::host::testing::TempDir;
     use std::vec;
-
-    fn tmpdir(tag: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("w2v-outputs-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
-    }
 
     #[test]
     fn an_output_that_is_an_input_is_refused_by_any_name() {
-        let dir = tmpdir("same");
+        let dir = TempDir::new("same");
         let corpus = dir.join("c.txt");
         std::fs::write(&corpus, "a b c\n").unwrap();
         let sub = dir.join("sub");
@@ -144,12 +134,11 @@ mod tests {
         }
         assert_eq!(std::fs::read(&corpus).unwrap(), b"a b c\n");
         check_outputs(&input, &[Named::new("--output", &dir.join("o.vec"))]).unwrap();
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn two_outputs_to_one_file_are_refused_but_a_shared_device_is_not() {
-        let dir = tmpdir("two");
+        let dir = TempDir::new("two");
         let o = dir.join("o.vec");
         let outs = [Named::new("--output", &o), Named::new("--save-vocab", &o)];
         assert!(check_outputs(&[], &outs).is_err(), "a new file twice");
@@ -162,6 +151,5 @@ mod tests {
             let outs = [Named::new("--output", null), Named::new("--loss-log", null)];
             check_outputs(&[], &outs).unwrap();
         }
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -24,9 +24,10 @@
 //! viewer.
 #![forbid(unsafe_code)]
 
-use crate::host::HostError;
+use crate::core::kernels::normalize;
 use crate::host::loss_log::LossRow;
 use crate::host::vectors::Vectors;
+use crate::host::{HostError, PathProblem};
 use nalgebra::DMatrix;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -76,7 +77,8 @@ impl ImageFormat {
     /// The format for `path`'s extension, `.png` or `.svg` (any case).
     ///
     /// # Errors
-    /// [`HostError::Invalid`] for any other extension or none.
+    /// [`HostError::Path`] ([`PathProblem::UnsupportedImageFormat`]) for
+    /// any other extension or none.
     pub fn from_path(path: &Path) -> Result<Self, HostError> {
         let ext = path
             .extension()
@@ -85,10 +87,7 @@ impl ImageFormat {
         match ext.as_deref() {
             Some("png") => Ok(ImageFormat::Png),
             Some("svg") => Ok(ImageFormat::Svg),
-            _ => Err(HostError::Invalid(format!(
-                "{}: unsupported picture format: use a .png or .svg file name",
-                path.display()
-            ))),
+            _ => Err(HostError::path(path, PathProblem::UnsupportedImageFormat)),
         }
     }
 }
@@ -137,19 +136,17 @@ const NEGLIGIBLE: f64 = 1e-5;
 /// its coordinates, direction and variance are zero.
 ///
 /// # Errors
-/// [`HostError::Invalid`] for fewer than 2 vectors, `D = 0`, a non-finite
-/// value, or an SVD that does not converge;
+/// [`HostError::InvalidArgument`] for fewer than 2 vectors, `D = 0`, a
+/// non-finite value, or an SVD that does not converge;
 /// [`HostError::DimensionMismatch`] if the rows differ in length.
 pub fn pca(vectors: &[&[f32]]) -> Result<Pca2, HostError> {
     let n = vectors.len();
     if n < 2 {
-        return Err(HostError::Invalid(format!(
-            "PCA needs at least 2 vectors, got {n}"
-        )));
+        return Err(pca_error(format!("at least 2 vectors needed, got {n}")));
     }
     let d = vectors[0].len();
     if d == 0 {
-        return Err(HostError::Invalid("PCA of zero-dimensional vectors".into()));
+        return Err(pca_error("zero-dimensional vectors".into()));
     }
     let mut x = DMatrix::<f64>::zeros(n, d);
     for (i, row) in vectors.iter().enumerate() {
@@ -161,8 +158,8 @@ pub fn pca(vectors: &[&[f32]]) -> Result<Pca2, HostError> {
         }
         for (j, &v) in row.iter().enumerate() {
             if !v.is_finite() {
-                return Err(HostError::Invalid(format!(
-                    "PCA input row {i} has a non-finite value {v}"
+                return Err(pca_error(format!(
+                    "input row {i} has a non-finite value {v}"
                 )));
             }
             x[(i, j)] = f64::from(v);
@@ -174,7 +171,7 @@ pub fn pca(vectors: &[&[f32]]) -> Result<Pca2, HostError> {
     }
     let total_ss = x.norm_squared();
     let svd = nalgebra::SVD::try_new(x.clone(), false, true, f64::EPSILON, 10_000)
-        .ok_or_else(|| HostError::Invalid("PCA: the SVD did not converge".into()))?;
+        .ok_or_else(|| pca_error("the SVD did not converge".into()))?;
     let w_t = svd.v_t.expect("requested V^T");
     let s = &svd.singular_values;
     // Singular values in decreasing order, whatever order the SVD gives.
@@ -259,8 +256,8 @@ impl std::fmt::Display for PlotReport {
 /// selection.
 ///
 /// # Errors
-/// [`HostError::Invalid`] for an unsupported extension or fewer than 2
-/// known (distinct) words; [`HostError::Io`] naming `out`; as [`pca`].
+/// [`HostError::Path`] for an unsupported extension;
+/// [`HostError::TooFewWords`] for fewer than 2 known (distinct) words; [`HostError::Io`] naming `out`; as [`pca`].
 pub fn plot_words(vectors: &Vectors, words: &[&str], out: &Path) -> Result<PlotReport, HostError> {
     let format = ImageFormat::from_path(out)?;
     let mut seen = HashSet::new();
@@ -272,25 +269,20 @@ pub fn plot_words(vectors: &Vectors, words: &[&str], out: &Path) -> Result<PlotR
         }
         match vectors.get(w) {
             Some(v) => {
-                let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-                let s = if n > 0.0 { 1.0 / n } else { 0.0 };
-                rows.push(v.iter().map(|x| x * s).collect());
+                let mut row = v.to_vec();
+                normalize(&mut row);
+                rows.push(row);
                 plotted.push(w.to_owned());
             }
             None => skipped.push(w.to_owned()),
         }
     }
     if plotted.len() < 2 {
-        return Err(HostError::Invalid(format!(
-            "plot needs at least 2 words the vectors have, found {} ({} given{})",
-            plotted.len(),
-            words.len(),
-            if skipped.is_empty() {
-                String::new()
-            } else {
-                format!("; not in the vocabulary: {}", skipped.join(", "))
-            }
-        )));
+        return Err(HostError::TooFewWords {
+            found: plotted.len(),
+            given: words.len(),
+            unknown: skipped,
+        });
     }
     let refs: Vec<&[f32]> = rows.iter().map(Vec::as_slice).collect();
     let p = pca(&refs)?;
@@ -325,21 +317,25 @@ pub fn plot_words(vectors: &Vectors, words: &[&str], out: &Path) -> Result<PlotR
 /// (by extension), atomically.
 ///
 /// # Errors
-/// [`HostError::Invalid`] for an unsupported extension, no rows, or a
-/// non-finite value; [`HostError::Io`] naming `out`.
+/// [`HostError::Path`] for an unsupported extension;
+/// [`HostError::InvalidArgument`] for no rows or a non-finite value;
+/// [`HostError::Io`] naming `out`.
 pub fn plot_loss(rows: &[LossRow], out: &Path) -> Result<(), HostError> {
     let format = ImageFormat::from_path(out)?;
     if rows.is_empty() {
-        return Err(HostError::Invalid("plot_loss: no rows to draw".into()));
+        return Err(HostError::InvalidArgument {
+            function: "plot_loss",
+            problem: "no rows to draw".into(),
+        });
     }
     if let Some(r) = rows
         .iter()
         .find(|r| !(r.loss.is_finite() && r.alpha.is_finite()))
     {
-        return Err(HostError::Invalid(format!(
-            "plot_loss: non-finite value in the row at {} words",
-            r.words
-        )));
+        return Err(HostError::InvalidArgument {
+            function: "plot_loss",
+            problem: format!("non-finite value in the row at {} words", r.words),
+        });
     }
     render(out, format, &LossPicture { rows })
 }
@@ -356,15 +352,21 @@ fn register_font() -> Result<(), HostError> {
     if ok {
         Ok(())
     } else {
-        Err(HostError::Invalid(
-            "plot: the bundled font is invalid".into(),
-        ))
+        Err(HostError::Drawing("the bundled font is invalid".into()))
+    }
+}
+
+/// A PCA input it cannot project.
+fn pca_error(problem: String) -> HostError {
+    HostError::InvalidArgument {
+        function: "pca",
+        problem,
     }
 }
 
 /// Error from a drawing step.
 fn draw_err(e: impl std::fmt::Display) -> HostError {
-    HostError::Invalid(format!("plot: drawing failed: {e}"))
+    HostError::Drawing(e.to_string())
 }
 
 /// A picture that can be drawn on any plotters backend.

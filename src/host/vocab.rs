@@ -2,8 +2,8 @@
 //! order, and word2vec C's `-save-vocab` file format (feature `std`).
 #![forbid(unsafe_code)]
 
-use crate::host::HostError;
 use crate::host::corpus::{Token, Tokenizer};
+use crate::host::{HostError, Size};
 use std::collections::HashMap;
 use std::format;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -16,7 +16,7 @@ use std::vec;
 /// of rustc and Firefox), 8 bytes per step. Word lookups are on the training
 /// hot path; SipHash's resistance to crafted collisions buys nothing there.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct FxHasher {
+pub(crate) struct FxHasher {
     hash: u64,
 }
 
@@ -61,7 +61,7 @@ impl Hasher for FxHasher {
 }
 
 /// A `HashMap` with [`FxHasher`].
-pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// A vocabulary sorted by descending count (ties in byte order of the word,
 /// so the order is deterministic). Word `i` has index `i`; index 0 is the
@@ -167,7 +167,7 @@ impl ShortIndex {
 /// between, so that a stream of lookups overlaps its cache misses (a random
 /// slot of a table of megabytes per token otherwise).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Probe(ProbeState);
+pub(crate) struct Probe(ProbeState);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum ProbeState {
@@ -181,24 +181,16 @@ impl Default for Probe {
     }
 }
 
-/// Counts every word of the file at `path` with one reader.
-///
-/// # Errors
-/// As [`crate::host::corpus::tokenize`].
-pub fn count_words(path: &Path, tokenizer: Tokenizer) -> Result<WordCounts, HostError> {
-    count_words_parallel(path, tokenizer, 1)
-}
-
 /// What [`count_words_parallel`] found in a corpus.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct WordCounts {
+pub(crate) struct WordCounts {
     /// Each distinct word's count.
-    pub counts: FastMap<String, u64>,
+    pub(crate) counts: FastMap<String, u64>,
     /// Words read.
-    pub tokens: u64,
+    pub(crate) tokens: u64,
     /// Tokens longer than [`MAX_TOKEN_BYTES`](crate::host::corpus::MAX_TOKEN_BYTES),
     /// skipped.
-    pub too_long: u64,
+    pub(crate) too_long: u64,
 }
 
 impl WordCounts {
@@ -222,7 +214,7 @@ impl WordCounts {
 /// # Errors
 /// As [`crate::host::corpus::tokenize`], plus [`HostError::Io`] if the file cannot
 /// be opened or a reader thread cannot be started.
-pub fn count_words_parallel(
+pub(crate) fn count_words_parallel(
     path: &Path,
     tokenizer: Tokenizer,
     threads: usize,
@@ -309,13 +301,11 @@ impl Vocab {
     /// Builds from `(word, count)` pairs already in the desired order.
     ///
     /// # Errors
-    /// [`HostError::Invalid`] for a duplicate word, more than `u32::MAX`
-    /// words, or counts whose sum does not fit in a `u64`.
+    /// [`HostError::DuplicateWord`]; [`HostError::TooLarge`] for more than
+    /// `u32::MAX` words or counts whose sum does not fit in a `u64`.
     pub fn from_sorted(pairs: Vec<(String, u64)>) -> Result<Self, HostError> {
         if pairs.len() > u32::MAX as usize {
-            return Err(HostError::Invalid(
-                "vocabulary larger than 2^32 words".into(),
-            ));
+            return Err(HostError::TooLarge(Size::VocabularyWords(pairs.len())));
         }
         // `total()` sums the counts: refuse counts that would overflow it.
         if pairs
@@ -323,9 +313,7 @@ impl Vocab {
             .try_fold(0u64, |sum, &(_, c)| sum.checked_add(c))
             .is_none()
         {
-            return Err(HostError::Invalid(
-                "vocabulary counts add up to more than 2^64".into(),
-            ));
+            return Err(HostError::TooLarge(Size::VocabularyCounts));
         }
         let mut v = Vocab {
             words: Vec::with_capacity(pairs.len()),
@@ -336,9 +324,7 @@ impl Vocab {
         };
         for (i, (w, c)) in pairs.into_iter().enumerate() {
             if v.index.insert(w.clone(), i as u32).is_some() {
-                return Err(HostError::Invalid(format!(
-                    "duplicate word in vocabulary: {w:?}"
-                )));
+                return Err(HostError::DuplicateWord(w));
             }
             v.words.push(w);
             v.counts.push(c);
@@ -347,11 +333,11 @@ impl Vocab {
         Ok(v)
     }
 
-    /// Counts the file at `path` and builds the vocabulary.
+    /// Counts the file at `path` with one reader and builds the vocabulary.
     ///
     /// # Errors
-    /// As [`count_words`] and [`Vocab::from_counts`]; [`HostError::EmptyCorpus`]
-    /// if the file has no words.
+    /// As [`Tokenizer::tokenize_file`] and [`Vocab::from_counts`];
+    /// [`HostError::EmptyCorpus`] if the file has no words.
     pub fn build(
         path: &Path,
         tokenizer: Tokenizer,
@@ -361,7 +347,9 @@ impl Vocab {
         Self::build_parallel(path, tokenizer, min_count, max_vocab, 1)
     }
 
-    /// [`Vocab::build`] with `threads` readers ([`count_words_parallel`]).
+    /// [`Vocab::build`] with `threads` readers, each streaming its own byte
+    /// range of the file ([`Tokenizer::tokenize_range`]); the result does
+    /// not depend on `threads`.
     ///
     /// # Errors
     /// As [`Vocab::build`].
@@ -408,7 +396,7 @@ impl Vocab {
     /// of the short-word table only gets its slot prefetched here; others are
     /// looked up at once. [`Vocab::get`] is the two in a row.
     #[inline]
-    pub fn probe(&self, word: &str) -> Probe {
+    pub(crate) fn probe(&self, word: &str) -> Probe {
         match ShortIndex::pack(word.as_bytes()) {
             Some(k) => {
                 let s = self.short.slot(k);
@@ -423,7 +411,7 @@ impl Vocab {
 
     /// Finishes a lookup started by [`Vocab::probe`] on this vocabulary.
     #[inline]
-    pub fn finish(&self, p: Probe) -> Option<u32> {
+    pub(crate) fn finish(&self, p: Probe) -> Option<u32> {
         match p.0 {
             ProbeState::Short(k, s) => self.short.find(k, s),
             ProbeState::Known(id) => id,
@@ -469,8 +457,8 @@ impl Vocab {
     /// The order is taken as given.
     ///
     /// # Errors
-    /// [`HostError::Io`], [`HostError::Format`] for a malformed line,
-    /// [`HostError::Invalid`] for a duplicate word.
+    /// [`HostError::Io`]; [`HostError::Format`] for a malformed line or a
+    /// duplicate word; as [`Vocab::from_sorted`].
     pub fn load(path: &Path) -> Result<Self, HostError> {
         let file = std::fs::File::open(path).map_err(|e| HostError::io(path, e))?;
         Self::read(BufReader::new(file), path)
@@ -509,13 +497,21 @@ impl Vocab {
                 msg: "empty vocabulary file".into(),
             });
         }
-        Self::from_sorted(pairs)
+        Self::from_sorted(pairs).map_err(|e| match e {
+            HostError::DuplicateWord(w) => HostError::Format {
+                path: path.into(),
+                line: 0,
+                msg: format!("duplicate word {w:?}"),
+            },
+            e => e,
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::host::testing::TempDir;
 
     fn counts(pairs: &[(&str, u64)]) -> HashMap<String, u64> {
         pairs.iter().map(|&(w, c)| (w.to_string(), c)).collect()
@@ -575,8 +571,7 @@ mod tests {
 
     #[test]
     fn save_load_round_trip_and_errors() {
-        let dir = std::env::temp_dir().join(format!("w2v-vocab-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = TempDir::new("vocab");
         let v = Vocab::from_counts(counts(&[("whale", 5), ("sea", 4)]), 1, None).unwrap();
         let p = dir.join("vocab.txt");
         v.save(&p).unwrap();
@@ -586,14 +581,18 @@ mod tests {
         let e = Vocab::load(&p).unwrap_err();
         assert!(e.to_string().contains(":2: count"), "{e}");
         std::fs::write(&p, "a 1\na 2\n").unwrap();
-        assert!(matches!(Vocab::load(&p), Err(HostError::Invalid(_))));
+        let e = Vocab::load(&p).unwrap_err();
+        assert!(matches!(&e, HostError::Format { line: 0, .. }), "{e:?}");
+        assert!(
+            e.to_string().ends_with("vocab.txt: duplicate word \"a\""),
+            "{e}"
+        );
         let empty = dir.join("empty.txt");
         std::fs::write(&empty, " \n\n").unwrap();
         assert!(matches!(
             Vocab::build(&empty, Tokenizer::default(), 1, None),
             Err(HostError::EmptyCorpus(_))
         ));
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

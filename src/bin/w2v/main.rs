@@ -4,18 +4,22 @@
 //!
 //! `main.rs` only dispatches; each subcommand group has its file: [`args`]
 //! (the flags), [`train`], [`query`] (`similar`, `analogy`), [`eval`],
-//! [`export`] (`export`, `convert`) and [`plot`] (`plot`, `plot-loss`).
+//! [`export`] (`export`, `convert`) and [`plot`] (`plot`, `plot-loss`);
+//! [`report`] words the library's errors for the command line (the flags
+//! to change).
 
 mod args;
 mod eval;
 mod export;
 mod plot;
 mod query;
+mod report;
 mod train;
 
 pub(crate) use args::Cli;
 use args::Command;
 use clap::Parser;
+pub(crate) use report::CliError;
 use std::path::Path;
 use std::process::ExitCode;
 use tiny_word2vec::HostError;
@@ -34,7 +38,7 @@ fn main() -> ExitCode {
     });
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) if is_broken_pipe(&e.error) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE
@@ -43,15 +47,15 @@ fn main() -> ExitCode {
 }
 
 /// Runs one parsed command (also called by the CLI fuzz target).
-pub(crate) fn run(cli: Cli) -> Result<(), HostError> {
+pub(crate) fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Train(a) => train::train(a),
-        Command::Similar(a) => query::similar(a),
-        Command::Analogy(a) => query::analogy(a),
-        Command::Eval(a) => eval::eval(a),
-        Command::Convert(a) => export::convert(a),
-        Command::Export(a) => export::export(a),
-        Command::Plot(a) => plot::plot(a),
+        Command::Similar(a) => Ok(query::similar(a)?),
+        Command::Analogy(a) => Ok(query::analogy(a)?),
+        Command::Eval(a) => Ok(eval::eval(a)?),
+        Command::Convert(a) => Ok(export::convert(a)?),
+        Command::Export(a) => Ok(export::export(a)?),
+        Command::Plot(a) => Ok(plot::plot(a)?),
         Command::PlotLoss(a) => plot::plot_loss(a),
     }
 }

@@ -1,7 +1,7 @@
 //! `w2v plot` and `w2v plot-loss`.
 
 use super::args::{PlotArgs, PlotLossArgs};
-use super::{check_output, status};
+use super::{CliError, check_output, status};
 use tiny_word2vec::HostError;
 use tiny_word2vec::loss_log::read_loss_log;
 use tiny_word2vec::plot::{default_words, plot_loss as draw_loss, plot_words};
@@ -23,9 +23,14 @@ pub(crate) fn plot(a: PlotArgs) -> Result<(), HostError> {
     Ok(())
 }
 
-pub(crate) fn plot_loss(a: PlotLossArgs) -> Result<(), HostError> {
+pub(crate) fn plot_loss(a: PlotLossArgs) -> Result<(), CliError> {
     check_output(("the loss log", &a.log), ("--out", &a.out))?;
-    let rows = read_loss_log(&a.log)?;
+    let rows = read_loss_log(&a.log).map_err(|e| match e {
+        HostError::Format { .. } => {
+            CliError::hinted(e, "; is this a loss log written by `w2v train --loss-log`?")
+        }
+        e => e.into(),
+    })?;
     draw_loss(&rows, &a.out)?;
     status(
         &a.out,

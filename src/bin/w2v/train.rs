@@ -1,17 +1,17 @@
 //! `w2v train`: flags to a [`TrainConfig`], the file checks, the progress
 //! bar and the run.
 
+use super::CliError;
 use super::args::{InitArg, LossArg, ModelArg, TrainArgs};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use tiny_word2vec::HostError;
 use tiny_word2vec::corpus::{MAX_TOKEN_BYTES, Tokenizer, check_corpus};
 use tiny_word2vec::loss_log::LossLog;
 use tiny_word2vec::outputs::{Named, check_outputs};
 use tiny_word2vec::train::{
-    Architecture, Checkpointing, Init, Loss, Progress, TrainConfig, human_rate,
-    train_with_checkpoints,
+    Architecture, Checkpointing, Init, Loss, Progress, TrainConfig, Trainer,
 };
 use tiny_word2vec::vocab::Vocab;
+use tiny_word2vec::{HostError, PathProblem};
 
 /// Words between rows of `--loss-log`.
 const LOSS_LOG_EVERY: u64 = 20_000;
@@ -62,13 +62,26 @@ impl TrainArgs {
     /// regular file, no output is an input or another output, every output
     /// can be written, the checkpoint directory is ready. Returns the
     /// checkpoint settings.
-    pub(crate) fn check_files(&self) -> Result<Checkpointing, HostError> {
+    pub(crate) fn check_files(&self) -> Result<Checkpointing, CliError> {
         check_corpus(&self.input)?;
         let cp = Checkpointing {
             dir: self.checkpoint.clone(),
             resume: self.resume,
         };
-        let checkpoint = cp.prepare(&self.input)?;
+        let checkpoint = cp.prepare(&self.input).map_err(|e| match &e {
+            HostError::Path {
+                problem: PathProblem::NotADirectory,
+                ..
+            } => CliError::hinted(e, "; checkpoints go into a directory"),
+            HostError::Path {
+                problem: PathProblem::MissingDirectory { .. },
+                ..
+            } => CliError::hinted(
+                e,
+                " (the checkpoint directory is created, its parent is not)",
+            ),
+            _ => e.into(),
+        })?;
         let mut inputs = vec![Named::new("--input", &self.input)];
         inputs.extend(
             self.read_vocab
@@ -157,6 +170,17 @@ pub(crate) fn progress_bar(quiet: bool, total: u64) -> ProgressBar {
     bar
 }
 
+/// A count of words per second for humans (`1.23M`, `456k`).
+fn human_rate(x: f64) -> String {
+    if x >= 1e6 {
+        format!("{:.2}M", x / 1e6)
+    } else if x >= 1e3 {
+        format!("{:.0}k", x / 1e3)
+    } else {
+        format!("{x:.0}")
+    }
+}
+
 pub(crate) fn show_progress(bar: &ProgressBar, p: &Progress) {
     bar.set_position(p.words);
     let loss = if p.loss.is_finite() {
@@ -176,7 +200,7 @@ pub(crate) fn show_progress(bar: &ProgressBar, p: &Progress) {
     ));
 }
 
-pub(crate) fn train(a: TrainArgs) -> Result<(), HostError> {
+pub(crate) fn train(a: TrainArgs) -> Result<(), CliError> {
     let cfg = a.config();
     cfg.validate()?;
     let cp = a.check_files()?;
@@ -223,7 +247,11 @@ pub(crate) fn train(a: TrainArgs) -> Result<(), HostError> {
         }
         show_progress(&bar, p);
     };
-    let (model, summary) = train_with_checkpoints(&a.input, vocab, &cfg, observe, &cp)?;
+    let (model, summary) = Trainer::new(cfg)
+        .vocab(vocab)
+        .progress(observe)
+        .checkpointing(cp)
+        .train_file(&a.input)?;
     bar.finish_and_clear();
     say(summary.to_string());
     let t1 = std::time::Instant::now();

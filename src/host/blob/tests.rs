@@ -2,7 +2,7 @@
 use super::*;
 use crate::core::Error;
 use crate::core::blob::*;
-use crate::core::embedding::Embeddings;
+use crate::core::embedding::{EmbeddingRows, Embeddings};
 use crate::host::vectors::Vectors;
 use proptest::prelude::*;
 use std::vec;

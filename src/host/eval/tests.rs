@@ -1,13 +1,7 @@
 //! Unit tests of `eval`.
 
 use super::*;
-use std::path::PathBuf;
-
-fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("w2v-{tag}-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+use crate::host::testing::TempDir;
 
 #[test]
 fn ranks_and_spearman_with_ties() {
@@ -51,7 +45,7 @@ fn toy_vectors() -> Vectors {
 
 #[test]
 fn analogy_accuracy_on_a_handmade_file() {
-    let d = tmpdir("eval");
+    let d = TempDir::new("eval");
     let q = d.join("q.txt");
     std::fs::write(
         &q,
@@ -95,7 +89,6 @@ fn analogy_accuracy_on_a_handmade_file() {
     assert!(e.to_string().contains(":1: question before any"), "{e}");
     std::fs::write(&q, ": empty\n").unwrap();
     assert!(evaluate_analogies(&v, &q, 10, AnalogyMethod::Add, 1).is_err());
-    std::fs::remove_dir_all(&d).unwrap();
 }
 
 fn analogy_error(bytes: &[u8]) -> String {
@@ -207,7 +200,7 @@ fn word_pairs_with_huge_components_are_not_cosine_zero() {
 
 #[test]
 fn word_pairs_spearman_and_oov() {
-    let d = tmpdir("ws");
+    let d = TempDir::new("ws");
     let p = d.join("ws.tsv");
     std::fs::write(&p, "# comment\nWord 1\tWord 2\tHuman (mean)\n").unwrap();
     let v = toy_vectors();
@@ -241,5 +234,4 @@ fn word_pairs_spearman_and_oov() {
     ];
     let want = spearman(&[9.0, 1.0, 8.0, 7.5], &model);
     assert!((r.spearman - want).abs() < 1e-12);
-    std::fs::remove_dir_all(&d).unwrap();
 }

@@ -1,13 +1,13 @@
-//! Where [`train_with_checkpoints`](super::train_with_checkpoints) keeps its
-//! state (the options; the file format is in the `checkpoint` module).
+//! Where [`Trainer::checkpointing`](super::Trainer::checkpointing) keeps
+//! its state (the options; the file format is in the `checkpoint` module).
 #![forbid(unsafe_code)]
 
-use crate::host::HostError;
-use std::format;
+use crate::host::{HostError, PathProblem};
 use std::path::{Path, PathBuf};
 use std::prelude::rust_2024::*;
 
-/// Where [`train_with_checkpoints`](crate::host::train::train_with_checkpoints) keeps its state.
+/// Where a [`Trainer`](super::Trainer) keeps its checkpoints
+/// ([`Trainer::checkpointing`](super::Trainer::checkpointing)).
 #[derive(Clone, Debug, Default)]
 pub struct Checkpointing {
     /// The directory of the checkpoint file; `None`: no checkpoints.
@@ -24,32 +24,25 @@ impl Checkpointing {
     /// must be writable and must not be the corpus.
     ///
     /// # Errors
-    /// [`HostError::Invalid`] if `dir` is not a directory or its parent does
-    /// not exist, or the checkpoint file is the corpus; [`HostError::Io`]
-    /// if the directory cannot be created or written.
+    /// [`HostError::Path`] if `dir` is not a directory or its parent does
+    /// not exist; [`HostError::SameFile`] if the checkpoint file is the
+    /// corpus; [`HostError::Io`] if the directory cannot be created or
+    /// written.
     pub fn prepare(&self, corpus: &Path) -> Result<Option<PathBuf>, HostError> {
         let Some(dir) = &self.dir else {
             return Ok(None);
         };
         match std::fs::metadata(dir) {
             Ok(m) if m.is_dir() => {}
-            Ok(_) => {
-                return Err(HostError::Invalid(format!(
-                    "{}: not a directory; checkpoints go into a directory",
-                    dir.display()
-                )));
-            }
+            Ok(_) => return Err(HostError::path(dir, PathProblem::NotADirectory)),
             Err(_) => {
                 let parent = match dir.parent() {
                     Some(p) if !p.as_os_str().is_empty() => p,
                     _ => Path::new("."),
                 };
                 if !parent.is_dir() {
-                    return Err(HostError::Invalid(format!(
-                        "{}: the directory {} does not exist (the checkpoint directory is created, its parent is not)",
-                        dir.display(),
-                        parent.display()
-                    )));
+                    let dir_of = PathProblem::MissingDirectory { dir: parent.into() };
+                    return Err(HostError::path(dir, dir_of));
                 }
                 std::fs::create_dir(dir).map_err(|e| HostError::io(dir, e))?;
             }

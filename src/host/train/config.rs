@@ -186,60 +186,78 @@ impl TrainConfig {
     /// Checks the settings.
     ///
     /// # Errors
-    /// [`HostError::Invalid`] naming the first bad setting.
+    /// [`HostError::InvalidSetting`] naming the first bad setting (the field
+    /// name) and what it must be.
     pub fn validate(&self) -> Result<(), HostError> {
-        let bad = |m: &str| Err(HostError::Invalid(m.into()));
-        if self.dim == 0 {
-            return bad("dim must be positive");
-        }
-        if self.dim > crate::host::vectors::MAX_DIM {
-            return bad("dim must be at most 1048576 (vectors::MAX_DIM)");
-        }
-        if self.window == 0 {
-            return bad("window must be positive");
-        }
-        if self.window > MAX_WINDOW {
-            return bad(
-                "window must be at most 1000 (train::MAX_WINDOW: sentences are cut at 1000 words, so a wider window reaches nothing more)",
-            );
-        }
-        if self.loss == Loss::NegativeSampling && self.negative == 0 {
-            return bad("negative must be at least 1 with negative sampling");
-        }
-        if self.negative > MAX_NEGATIVE {
-            return bad("negative must be at most 1000 (train::MAX_NEGATIVE)");
-        }
-        if !(self.alpha > 0.0 && self.alpha.is_finite()) {
-            return bad("alpha must be a positive number");
-        }
-        if !(self.sample >= 0.0 && self.sample.is_finite()) {
-            return bad("sample must be ≥ 0");
-        }
-        if self.epochs == 0 {
-            return bad("epochs must be positive");
-        }
-        if self.threads == 0 {
-            return bad("threads must be positive");
-        }
-        if self.threads > MAX_THREADS {
-            return bad("threads must be at most 1024 (train::MAX_THREADS)");
-        }
-        if self.shared_negatives && self.loss != Loss::NegativeSampling {
-            return bad("shared negatives need negative sampling");
-        }
-        if self.shared_negatives && self.architecture != Architecture::SkipGram {
+        let bad = |setting, requirement| {
+            Err(HostError::InvalidSetting {
+                setting,
+                requirement,
+            })
+        };
+        let sgns = self.loss == Loss::NegativeSampling;
+        let checks = [
+            (self.dim == 0, "dim", "must be positive"),
+            (
+                self.dim > crate::host::vectors::MAX_DIM,
+                "dim",
+                "must be at most 1048576 (vectors::MAX_DIM)",
+            ),
+            (self.window == 0, "window", "must be positive"),
+            (
+                self.window > MAX_WINDOW,
+                "window",
+                "must be at most 1000 (train::MAX_WINDOW: sentences are cut at 1000 words, so a wider window reaches nothing more)",
+            ),
+            (
+                sgns && self.negative == 0,
+                "negative",
+                "must be at least 1 with negative sampling",
+            ),
+            (
+                self.negative > MAX_NEGATIVE,
+                "negative",
+                "must be at most 1000 (train::MAX_NEGATIVE)",
+            ),
+            (
+                !(self.alpha > 0.0 && self.alpha.is_finite()),
+                "alpha",
+                "must be a positive number",
+            ),
+            (
+                !(self.sample >= 0.0 && self.sample.is_finite()),
+                "sample",
+                "must be ≥ 0",
+            ),
+            (self.epochs == 0, "epochs", "must be positive"),
+            (self.threads == 0, "threads", "must be positive"),
+            (
+                self.threads > MAX_THREADS,
+                "threads",
+                "must be at most 1024 (train::MAX_THREADS)",
+            ),
+            (
+                self.shared_negatives && !sgns,
+                "shared_negatives",
+                "needs negative sampling",
+            ),
             // CBOW already makes one prediction (one set of K negatives) per
             // window; silently ignoring the flag would hide a mistake.
-            return bad(
-                "shared negatives are a skip-gram option (CBOW draws one set per window already)",
-            );
+            (
+                self.shared_negatives && self.architecture != Architecture::SkipGram,
+                "shared_negatives",
+                "is a skip-gram option (CBOW draws one set per window already)",
+            ),
+            (
+                self.shared_negatives && self.negative > crate::core::sgns::MAX_SHARED_NEGATIVES,
+                "negative",
+                "must be at most 64 with shared negatives",
+            ),
+            (self.max_vocab == Some(0), "max_vocab", "must be positive"),
+        ];
+        match checks.iter().find(|(failed, ..)| *failed) {
+            Some(&(_, setting, requirement)) => bad(setting, requirement),
+            None => Ok(()),
         }
-        if self.shared_negatives && self.negative > crate::core::sgns::MAX_SHARED_NEGATIVES {
-            return bad("shared negatives: negative must be at most 64");
-        }
-        if self.max_vocab == Some(0) {
-            return bad("max_vocab must be positive");
-        }
-        Ok(())
     }
 }

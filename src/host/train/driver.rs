@@ -1,5 +1,6 @@
-//! The training entry points: checks, resume, the output layer, the epochs
-//! on Hogwild threads and the summary; the state the workers share.
+//! The training run behind [`Trainer`](super::Trainer): resume, the output
+//! layer, the epochs on Hogwild threads and the summary; the state the
+//! workers share.
 #![forbid(unsafe_code)]
 
 use super::checkpoint::{self, CorpusFingerprint, Counters, Resumed};
@@ -13,10 +14,10 @@ use crate::core::huffman::{HuffmanTree, MAX_CODE_LENGTH};
 use crate::core::sampling::{NOISE_POWER, NoiseDistribution, keep_threshold, seeded_rng};
 use crate::core::sgns::{Sgns, SgnsAhead};
 use crate::core::step::{FullSoftmax, HierarchicalSoftmax};
-use crate::host::HostError;
 use crate::host::corpus::split_ranges;
 use crate::host::train::hogwild;
 use crate::host::vocab::Vocab;
+use crate::host::{HostError, Size};
 use std::format;
 use std::path::{Path, PathBuf};
 use std::prelude::rust_2024::*;
@@ -24,80 +25,18 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Instant;
 use std::vec;
 
-/// Builds the vocabulary of `path` (streaming, on `cfg.threads` readers)
-/// and trains on it.
-///
-/// # Errors
-/// As [`Vocab::build_parallel`] and [`train_with_vocab`].
-pub fn train_file(path: &Path, cfg: &TrainConfig) -> Result<(Model, TrainSummary), HostError> {
-    train_file_with_progress(path, cfg, |_| {})
-}
-
-/// [`train_file`] with a progress observer, as in [`train_with_vocab`].
-///
-/// # Errors
-/// As [`train_file`].
-pub fn train_file_with_progress(
-    path: &Path,
-    cfg: &TrainConfig,
-    observer: impl FnMut(&Progress),
-) -> Result<(Model, TrainSummary), HostError> {
-    cfg.validate()?;
-    let vocab = Vocab::build_parallel(
-        path,
-        cfg.tokenizer,
-        cfg.min_count,
-        cfg.max_vocab,
-        cfg.threads,
-    )?;
-    train_with_vocab(path, vocab, cfg, observer)
-}
-
-/// Trains on the file at `path` with a given vocabulary (built with
-/// [`Vocab::build_parallel`] or loaded with [`Vocab::load`]). `observer` is
-/// called on the calling thread with the training's [`Progress`] whenever a
-/// worker has published its counters (every 10,000 words per thread), and
-/// once at the end; it does not change the result.
-///
-/// The vocabulary's counts drive subsampling, the noise distribution, the
-/// Huffman tree and the learning-rate schedule.
-///
-/// # Errors
-/// [`HostError::Invalid`] for bad settings or an empty vocabulary;
-/// [`HostError::Io`] / [`HostError::InvalidUtf8`] if reading the corpus fails.
-pub fn train_with_vocab(
-    path: &Path,
-    vocab: Vocab,
-    cfg: &TrainConfig,
-    observer: impl FnMut(&Progress),
-) -> Result<(Model, TrainSummary), HostError> {
-    train_with_checkpoints(path, vocab, cfg, observer, &Checkpointing::default())
-}
-
-/// [`train_with_vocab`] with checkpoints: with `cp.dir`, the whole training
-/// state is written atomically to `cp.dir/`[`CHECKPOINT_FILE`](crate::host::train::CHECKPOINT_FILE) at the end of
-/// every epoch; with `cp.resume` and a checkpoint there, training continues
-/// after its last epoch. The configuration, the corpus (its size and a hash
-/// of sampled blocks) and `vocab` must be the checkpoint's. The random
-/// streams depend only on (seed, thread, epoch), so with one thread a
-/// resumed run ends bit-identical to an uninterrupted one. The checkpoint
-/// carries a CRC-32 of its contents.
-///
-/// # Errors
-/// As [`train_with_vocab`]; [`HostError::Io`] if the checkpoint cannot be
-/// read or written; [`HostError::Invalid`] if it is not a regular file;
-/// [`HostError::CheckpointCorrupt`] if it is damaged (checksum mismatch,
-/// truncated); [`HostError::CheckpointMismatch`] if it was written with
-/// other settings (naming the flags), another corpus or vocabulary, or by
-/// another format version.
-pub fn train_with_checkpoints(
+/// Trains on the corpus at `path` with `vocab`, calling `observer` with the
+/// progress and keeping checkpoints as `cp` says: what
+/// [`Trainer::train_file`](super::Trainer::train_file) runs once the
+/// settings are checked and the vocabulary is there (its errors are
+/// documented there).
+pub(crate) fn train(
     path: &Path,
     vocab: Vocab,
     cfg: &TrainConfig,
     mut observer: impl FnMut(&Progress),
     cp: &Checkpointing,
 ) -> Result<(Model, TrainSummary), HostError> {
-    cfg.validate()?;
     let file_len = crate::host::corpus::check_corpus(path)?;
     let (ckpt, resumed) = open_checkpoint(path, file_len, cfg, cp, &vocab)?;
     check_fits(
@@ -161,10 +100,7 @@ pub fn train_with_checkpoints(
     let sum = shared.sum();
     check_finite(&model, &shared, &sum)?;
     if sum.words == 0 {
-        return Err(HostError::Invalid(format!(
-            "{}: nothing was trained: no word of the corpus is in the vocabulary (a vocabulary file for another corpus, or other tokenizer settings?)",
-            path.display()
-        )));
+        return Err(HostError::NothingTrained(path.to_path_buf()));
     }
     let summary = TrainSummary {
         words: sum.words,
@@ -210,17 +146,14 @@ fn open_checkpoint(
 /// instead of aborting.
 fn check_fits(vocab: &Vocab, dim: usize) -> Result<(), HostError> {
     if vocab.is_empty() || vocab.total() == 0 {
-        return Err(HostError::Invalid(
-            "nothing to train: the vocabulary is empty".into(),
-        ));
+        return Err(HostError::EmptyVocabulary);
     }
     let floats = vocab.len().checked_mul(dim).and_then(|n| n.checked_mul(2));
     if floats.is_none_or(|n| Vec::<f32>::new().try_reserve_exact(n).is_err()) {
-        return Err(HostError::Invalid(format!(
-            "a model of {} words × {} dimensions does not fit in memory",
-            vocab.len(),
-            dim
-        )));
+        return Err(HostError::TooLarge(Size::Model {
+            words: vocab.len(),
+            dim,
+        }));
     }
     Ok(())
 }
@@ -268,11 +201,7 @@ fn train_output_layer(
                 &mut lengths,
                 &mut work,
             )
-            .map_err(|e| {
-                HostError::Invalid(format!(
-                    "hierarchical softmax: cannot build the Huffman tree: {e}"
-                ))
-            })?;
+            .map_err(HostError::Core)?;
             drop(work);
             run_epochs(
                 ctx,
@@ -329,7 +258,7 @@ where
             |t, a, b| worker(epoch, t, a, b),
             |r| watch(r, epoch + 1 == epochs),
         )
-        .map_err(|e| HostError::Invalid(format!("cannot start a training thread: {e}")))?;
+        .map_err(HostError::Thread)?;
         for r in results {
             r?;
         }

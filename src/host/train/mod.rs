@@ -1,6 +1,8 @@
 //! Host trainer (feature `std`): skip-gram and CBOW with negative sampling,
 //! hierarchical softmax or full softmax, streaming the corpus from disk on
-//! N Hogwild threads.
+//! N Hogwild threads. [`Trainer`] is the entry point:
+//! `Trainer::new(cfg)`, optionally `.vocab(v)`, `.progress(observer)`,
+//! `.checkpointing(c)`, then `.train_file(path)`.
 //!
 //! The schedule follows word2vec.c:
 //!
@@ -32,7 +34,8 @@
 //! With more threads the updates race (Hogwild; see the `hogwild` module).
 //!
 //! The files: `config` (the hyperparameters; a leaf), `model` (the weights),
-//! `driver` (the entry points and the epoch loop), `worker` (one thread's
+//! `trainer` ([`Trainer`]), `driver` (the run behind it: resume, the output
+//! layer, the epoch loop), `worker` (one thread's
 //! window loop), `progress` (snapshots and the summary), `hogwild` (the
 //! lock-free sharing of the weights, the trainer's only `unsafe`) and
 //! `checkpoint` (the checkpoint file; it depends on `config` and `model`,
@@ -45,6 +48,7 @@ mod driver;
 pub(crate) mod hogwild;
 mod model;
 mod progress;
+mod trainer;
 mod worker;
 
 pub(crate) mod checkpoint;
@@ -54,9 +58,9 @@ pub use config::{
     Architecture, Init, Loss, MAX_NEGATIVE, MAX_SENTENCE, MAX_THREADS, MAX_WEIGHT, MAX_WINDOW,
     TrainConfig,
 };
-pub use driver::{train_file, train_file_with_progress, train_with_checkpoints, train_with_vocab};
 pub use model::Model;
-pub use progress::{Progress, TrainSummary, human_rate};
+pub use progress::{Progress, TrainSummary};
+pub use trainer::Trainer;
 
 #[cfg(test)]
 mod tests;

@@ -4,7 +4,6 @@
 
 use super::driver::{Ctx, alpha_at};
 use crate::host::train::hogwild;
-use std::format;
 use std::prelude::rust_2024::*;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
@@ -153,16 +152,5 @@ pub(crate) fn monitor(
         if done {
             return;
         }
-    }
-}
-
-/// Formats a count of words per second for humans (`1.23M`, `456k`).
-pub fn human_rate(x: f64) -> String {
-    if x >= 1e6 {
-        format!("{:.2}M", x / 1e6)
-    } else if x >= 1e3 {
-        format!("{:.0}k", x / 1e3)
-    } else {
-        format!("{x:.0}")
     }
 }

@@ -1,23 +1,23 @@
 //! Unit tests of the trainer.
 
 use super::config::{Architecture, Init, Loss, MAX_WEIGHT, TrainConfig};
-use super::driver::{
-    Shared, Totals, alpha_at, check_finite, train_file, train_file_with_progress, train_with_vocab,
-};
+use super::driver::{Shared, Totals, alpha_at, check_finite};
 use super::model::Model;
+use super::progress::TrainSummary;
+use super::trainer::Trainer;
 use crate::core::sampling::seeded_rng;
 use crate::host::HostError;
 use crate::host::corpus::Tokenizer;
+use crate::host::testing::TempDir;
 use crate::host::vocab::Vocab;
 use std::format;
 use std::path::{Path, PathBuf};
 use std::prelude::rust_2024::*;
 use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::vec;
-fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("w2v-{tag}-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
+/// Trains on `p` with `cfg` and nothing else.
+fn train(p: &Path, cfg: &TrainConfig) -> Result<(Model, TrainSummary), HostError> {
+    Trainer::new(cfg.clone()).train_file(p)
 }
 
 /// 15,000 tokens where "a" and "b" occur in the same contexts (`p _ q`),
@@ -84,10 +84,13 @@ fn the_divergence_guard_catches_huge_finite_weights() {
 
 #[test]
 fn a_vocabulary_sharing_no_word_with_the_corpus_trains_nothing_and_says_so() {
-    let dir = tmpdir("train-novocab");
-    let p = toy_corpus(&dir);
+    let dir = TempDir::new("train-novocab");
+    let p = toy_corpus(dir.path());
     let vocab = Vocab::from_sorted(vec![("zebra".into(), 3), ("yak".into(), 2)]).unwrap();
-    let e = train_with_vocab(&p, vocab, &toy_cfg(), |_| {}).unwrap_err();
+    let e = Trainer::new(toy_cfg())
+        .vocab(vocab)
+        .train_file(&p)
+        .unwrap_err();
     assert!(
         e.to_string()
             .contains("no word of the corpus is in the vocabulary"),
@@ -97,11 +100,11 @@ fn a_vocabulary_sharing_no_word_with_the_corpus_trains_nothing_and_says_so() {
 
 #[test]
 fn learns_shared_contexts_and_is_deterministic() {
-    let dir = tmpdir("train");
-    let p = toy_corpus(&dir);
+    let dir = TempDir::new("train");
+    let p = toy_corpus(dir.path());
     let cfg = toy_cfg();
-    let (m1, s1) = train_file(&p, &cfg).unwrap();
-    let (m2, _) = train_file(&p, &cfg).unwrap();
+    let (m1, s1) = train(&p, &cfg).unwrap();
+    let (m2, _) = train(&p, &cfg).unwrap();
     assert_eq!(m1.syn0, m2.syn0, "same seed, bit-identical vectors");
     assert_eq!(m1.syn1, m2.syn1);
     assert_eq!(s1.words, 3 * 15_000);
@@ -113,24 +116,26 @@ fn learns_shared_contexts_and_is_deterministic() {
         seed: 2,
         ..cfg.clone()
     };
-    assert_ne!(train_file(&p, &cfg2).unwrap().0.syn0, m1.syn0);
+    assert_ne!(train(&p, &cfg2).unwrap().0.syn0, m1.syn0);
     assert!(matches!(
-        train_file(
+        train(
             &p,
             &TrainConfig {
                 dim: 0,
                 ..cfg.clone()
             }
         ),
-        Err(HostError::Invalid(_))
+        Err(HostError::InvalidSetting {
+            setting: "dim",
+            requirement: "must be positive"
+        })
     ));
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn every_architecture_and_loss_learns() {
-    let dir = tmpdir("train-all");
-    let p = toy_corpus(&dir);
+    let dir = TempDir::new("train-all");
+    let p = toy_corpus(dir.path());
     for arch in [Architecture::SkipGram, Architecture::Cbow] {
         for loss in [
             Loss::NegativeSampling,
@@ -142,7 +147,7 @@ fn every_architecture_and_loss_learns() {
                 loss,
                 ..toy_cfg()
             };
-            let (m, s) = train_file(&p, &cfg).unwrap();
+            let (m, s) = train(&p, &cfg).unwrap();
             let tag = format!("{arch:?}/{loss:?}");
             assert!(s.avg_loss.is_finite() && s.avg_loss > 0.0, "{tag}");
             assert_eq!(s.words, 3 * 15_000, "{tag}");
@@ -157,63 +162,78 @@ fn every_architecture_and_loss_learns() {
             assert_eq!(m.syn1.len(), rows * 16, "{tag}");
         }
     }
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn shared_negatives_learn_and_are_deterministic() {
-    let dir = tmpdir("train-shared");
-    let p = toy_corpus(&dir);
+    let dir = TempDir::new("train-shared");
+    let p = toy_corpus(dir.path());
     let cfg = TrainConfig {
         shared_negatives: true,
         ..toy_cfg()
     };
-    let (m1, s1) = train_file(&p, &cfg).unwrap();
-    let (m2, _) = train_file(&p, &cfg).unwrap();
+    let (m1, s1) = train(&p, &cfg).unwrap();
+    let (m2, _) = train(&p, &cfg).unwrap();
     assert_eq!(m1.syn0, m2.syn0, "same seed, bit-identical vectors");
-    assert_ne!(m1.syn0, train_file(&p, &toy_cfg()).unwrap().0.syn0);
+    assert_ne!(m1.syn0, train(&p, &toy_cfg()).unwrap().0.syn0);
     assert!(s1.avg_loss.is_finite() && s1.avg_loss > 0.0);
     assert_eq!(s1.words, 3 * 15_000);
     let v = m1.vectors();
     assert_eq!(v.most_similar("a", 1).unwrap()[0].0, "b");
     assert_eq!(v.most_similar("c", 1).unwrap()[0].0, "d");
-    for bad in [
-        TrainConfig {
-            loss: Loss::HierarchicalSoftmax,
-            ..cfg.clone()
-        },
-        TrainConfig {
-            negative: 65,
-            ..cfg.clone()
-        },
-        TrainConfig {
-            architecture: Architecture::Cbow,
-            ..cfg.clone()
-        },
+    for (bad, want) in [
+        (
+            TrainConfig {
+                loss: Loss::HierarchicalSoftmax,
+                ..cfg.clone()
+            },
+            "shared_negatives needs negative sampling",
+        ),
+        (
+            TrainConfig {
+                negative: 65,
+                ..cfg.clone()
+            },
+            "negative must be at most 64 with shared negatives",
+        ),
+        (
+            TrainConfig {
+                architecture: Architecture::Cbow,
+                ..cfg.clone()
+            },
+            "shared_negatives is a skip-gram option (CBOW draws one set per window already)",
+        ),
     ] {
-        assert!(matches!(train_file(&p, &bad), Err(HostError::Invalid(_))));
+        let e = train(&p, &bad).unwrap_err();
+        assert!(matches!(&e, HostError::InvalidSetting { .. }), "{e:?}");
+        assert_eq!(e.to_string(), want);
     }
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn multithreaded_training_reads_every_word_and_learns() {
-    let dir = tmpdir("train-mt");
-    let p = toy_corpus(&dir);
+    let dir = TempDir::new("train-mt");
+    let p = toy_corpus(dir.path());
     let mut calls = 0;
     let vocab = Vocab::build_parallel(&p, Tokenizer::default(), 1, None, 3).unwrap();
     let cfg = TrainConfig {
         threads: 3,
         ..toy_cfg()
     };
-    let (m, s) = train_with_vocab(&p, vocab, &cfg, |pr| {
-        calls += 1;
-        assert!(pr.fraction() <= 1.0 && pr.alpha > 0.0);
-    })
-    .unwrap();
+    let (m, s) = Trainer::new(cfg.clone())
+        .vocab(vocab)
+        .progress(|pr| {
+            calls += 1;
+            assert!(pr.fraction() <= 1.0 && pr.alpha > 0.0);
+        })
+        .train_file(&p)
+        .unwrap();
     assert!(calls >= 1);
     let mut last = None;
-    let (_, s2) = train_file_with_progress(&p, &cfg, |pr| last = Some(*pr)).unwrap();
+    let (_, s2) = Trainer::new(cfg)
+        .progress(|pr| last = Some(*pr))
+        .train_file(&p)
+        .unwrap();
     let last = last.unwrap();
     assert_eq!(last.pairs, s2.pairs, "the last snapshot is the final state");
     assert!((last.loss_sum / last.pairs as f64 - s2.avg_loss).abs() < 1e-9);
@@ -223,14 +243,13 @@ fn multithreaded_training_reads_every_word_and_learns() {
     let v = m.vectors();
     assert_eq!(v.most_similar("a", 1).unwrap()[0].0, "b");
     assert_eq!(v.most_similar("c", 1).unwrap()[0].0, "d");
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn loss_falls_with_more_epochs_and_alpha_decays() {
-    let dir = tmpdir("train2");
-    let p = toy_corpus(&dir);
-    let one = train_file(
+    let dir = TempDir::new("train2");
+    let p = toy_corpus(dir.path());
+    let one = train(
         &p,
         &TrainConfig {
             epochs: 1,
@@ -240,7 +259,7 @@ fn loss_falls_with_more_epochs_and_alpha_decays() {
     .unwrap()
     .1
     .avg_loss;
-    let five = train_file(
+    let five = train(
         &p,
         &TrainConfig {
             epochs: 5,
@@ -254,5 +273,4 @@ fn loss_falls_with_more_epochs_and_alpha_decays() {
     assert_eq!(alpha_at(0.025, 0, 100), 0.025);
     assert!((alpha_at(0.025, 50, 99) - 0.0125).abs() < 1e-7);
     assert_eq!(alpha_at(0.025, 1000, 100), 0.025 * 1e-4);
-    std::fs::remove_dir_all(&dir).unwrap();
 }

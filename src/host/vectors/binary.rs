@@ -45,7 +45,8 @@ impl Vectors {
     /// [`HostError::Io`]; [`HostError::Format`] naming the row (0 for the
     /// header) for a bad header, a file shorter than the header promises (a
     /// truncated row or missing rows), a non-finite value, a word that is not
-    /// UTF-8, a duplicate word, or data after the last row.
+    /// UTF-8, a duplicate word, or data after the last row;
+    /// [`HostError::ForeignFormat`] for a blob or a fastText model.
     pub fn load_binary(path: &Path) -> Result<Self, HostError> {
         let file = std::fs::File::open(path).map_err(|e| HostError::io(path, e))?;
         let file_len = file.metadata().map(|m| m.len()).ok();
@@ -57,8 +58,8 @@ impl Vectors {
     /// in errors. `size` (the input's length, when known) bounds what a
     /// header may claim before anything is allocated: `D` above [`MAX_DIM`]
     /// or a row larger than the whole input is rejected at once, and at most
-    /// as many rows as the input can hold (or [`MAX_PREALLOC_FLOATS`] values
-    /// without `size`) are reserved up front. A word longer than 64 KiB is an
+    /// as many rows as the input can hold (or 2²⁴ values, 64 MiB, without
+    /// `size`) are reserved up front. A word longer than 64 KiB is an
     /// error.
     ///
     /// # Errors
@@ -159,8 +160,11 @@ fn read_header(r: &mut impl BufRead, path: &Path) -> Result<(usize, usize), Host
             "empty file: expected a `V D` header".into(),
         ));
     }
-    if let Some(what) = foreign_format(&header) {
-        return Err(fmt_err(path, 0, what.into()));
+    if let Some(format) = foreign_format(&header) {
+        return Err(HostError::ForeignFormat {
+            path: path.into(),
+            format,
+        });
     }
     let (v, dim) = std::str::from_utf8(&header)
         .ok()

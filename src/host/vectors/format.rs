@@ -3,7 +3,7 @@
 //! dispatch to the text and binary modules.
 
 use super::Vectors;
-use crate::host::HostError;
+use crate::host::{ForeignFormat, HostError};
 use std::io::{BufReader, Read};
 use std::path::Path;
 use std::prelude::rust_2024::*;
@@ -14,7 +14,7 @@ pub const MAX_DIM: usize = 1 << 20;
 
 /// At most this many floats are reserved from a header's `V·D` before the
 /// rows are actually read, when the input's size is unknown.
-pub const MAX_PREALLOC_FLOATS: usize = 1 << 24;
+pub(crate) const MAX_PREALLOC_FLOATS: usize = 1 << 24;
 
 /// A word-vector file format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,20 +97,19 @@ impl VectorFormat {
     /// [`Vectors::load_format`] to force a format.
     ///
     /// # Errors
-    /// [`HostError::Io`] if the file cannot be read; [`HostError::Format`]
-    /// if it is a tiny-word2vec blob or a fastText `.bin` model (by their
-    /// magic numbers), saying what to pass instead.
+    /// [`HostError::Io`] if the file cannot be read;
+    /// [`HostError::ForeignFormat`] if it is a tiny-word2vec blob or a
+    /// fastText `.bin` model (by their magic numbers).
     pub fn detect(path: &Path) -> Result<Self, HostError> {
         let file = std::fs::File::open(path).map_err(|e| HostError::io(path, e))?;
         let mut head = Vec::new();
         file.take(1 << 16)
             .read_to_end(&mut head)
             .map_err(|e| HostError::io(path, e))?;
-        if let Some(what) = foreign_format(&head) {
-            return Err(HostError::Format {
+        if let Some(format) = foreign_format(&head) {
+            return Err(HostError::ForeignFormat {
                 path: path.into(),
-                line: 0,
-                msg: what.into(),
+                format,
             });
         }
         let Some(nl) = head.iter().position(|&b| b == b'\n') else {
@@ -165,18 +164,12 @@ impl VectorFormat {
 pub(super) const FASTTEXT_MAGIC: i32 = 793_712_314;
 
 /// What a file starting with `head` is, when it is a known binary model
-/// rather than a word-vector file: the message to show.
-pub(super) fn foreign_format(head: &[u8]) -> Option<&'static str> {
+/// rather than a word-vector file.
+pub(super) fn foreign_format(head: &[u8]) -> Option<ForeignFormat> {
     if head.starts_with(&crate::core::blob::MAGIC) {
-        Some(
-            "this is a tiny-word2vec device blob (written by `w2v export`), not a vector file; \
-             pass the vector file it was exported from",
-        )
+        Some(ForeignFormat::Blob)
     } else if head.starts_with(&FASTTEXT_MAGIC.to_le_bytes()) {
-        Some(
-            "this is a fastText binary model, not a word2vec vector file; \
-             use the .vec file fastText writes next to it",
-        )
+        Some(ForeignFormat::FastTextBinary)
     } else {
         None
     }

@@ -1,10 +1,10 @@
 //! Word vectors with their vocabulary, the word2vec text format, and
 //! cosine-similarity queries (feature `std`).
 #![forbid(unsafe_code)]
-use crate::core::kernels::{dot, norm_sq, scale};
+use crate::core::kernels::{cosine_f64, dot, norm_sq_normal, normalize, normalize_rows};
+use crate::core::topk::top_k;
 use crate::host::HostError;
 use std::collections::HashMap;
-use std::format;
 use std::prelude::rust_2024::*;
 use std::vec;
 
@@ -12,8 +12,7 @@ mod binary;
 mod format;
 mod text;
 
-pub use format::{MAX_DIM, MAX_PREALLOC_FLOATS, VectorFormat};
-pub use text::max_text_line;
+pub use format::{MAX_DIM, VectorFormat};
 
 /// `V` words with a `D`-dimensional vector each (gensim's `KeyedVectors`).
 #[derive(Clone, Debug, PartialEq)]
@@ -29,19 +28,20 @@ impl Vectors {
     /// Wraps `data` (`V×D` row-major, `V = words.len()`).
     ///
     /// # Errors
-    /// [`HostError::Invalid`] if `D = 0`, the length is not `V·D`, or a word repeats.
+    /// [`HostError::Shape`] if `D = 0` or the length is not `V·D`,
+    /// [`HostError::DuplicateWord`] if a word repeats.
     pub fn new(words: Vec<String>, dim: usize, data: Vec<f32>) -> Result<Self, HostError> {
         if dim == 0 || data.len() != words.len() * dim {
-            return Err(HostError::Invalid(format!(
-                "vectors: {} floats do not form {} rows of dimension {dim}",
-                data.len(),
-                words.len()
-            )));
+            return Err(HostError::Shape {
+                values: data.len(),
+                rows: words.len(),
+                dim,
+            });
         }
         let mut index = HashMap::with_capacity(words.len());
         for (i, w) in words.iter().enumerate() {
             if index.insert(w.clone(), i as u32).is_some() {
-                return Err(HostError::Invalid(format!("vectors: duplicate word {w:?}")));
+                return Err(HostError::DuplicateWord(w.clone()));
             }
         }
         Ok(Self {
@@ -92,12 +92,11 @@ impl Vectors {
         &self.data
     }
 
-    /// A copy with every row scaled to unit length (zero rows stay zero).
+    /// A copy with every row scaled to unit length (zero rows stay zero;
+    /// [`kernels::normalize`](crate::core::kernels::normalize)).
     pub fn normalized(&self) -> Vectors {
         let mut out = self.clone();
-        for row in out.data.chunks_exact_mut(self.dim) {
-            normalize(row);
-        }
+        normalize_rows(&mut out.data, self.dim);
         out
     }
 
@@ -116,27 +115,31 @@ impl Vectors {
     }
 
     /// The `k` words whose vectors are most cosine-similar to `query`,
-    /// skipping the row indices in `exclude`, best first.
+    /// skipping the row indices in `exclude`, best first (ties: the lower
+    /// row first).
     pub fn nearest_to(&self, query: &[f32], k: usize, exclude: &[usize]) -> Vec<(String, f32)> {
-        let qn = safe_norm_sq(query).map(f32::sqrt);
-        let k = k.min(self.len()); // an absurd k allocates nothing
-        let mut best: Vec<(f32, usize)> = Vec::with_capacity(k + 1);
-        for (i, row) in self.data.chunks_exact(self.dim).enumerate() {
+        let qn = norm_sq_normal(query).map(f32::sqrt);
+        self.best(k, |i| {
             if exclude.contains(&i) {
-                continue;
+                return None;
             }
-            let sim = match (qn, safe_norm_sq(row)) {
+            let row = self.row(i);
+            Some(match (qn, norm_sq_normal(row)) {
                 (Some(qn), Some(n2)) => dot(row, query) / (n2.sqrt() * qn),
                 _ => cosine_f64(row, query),
-            };
-            if best.len() < k || best.last().is_some_and(|&(s, _)| sim > s) {
-                let pos = best.partition_point(|&(s, _)| s >= sim);
-                best.insert(pos, (sim, i));
-                best.truncate(k);
-            }
-        }
-        best.into_iter()
-            .map(|(s, i)| (self.words[i].clone(), s))
+            })
+        })
+    }
+
+    /// The `k` rows with the highest `score` ([`top_k`]; `None` skips a
+    /// row), best first, with their words.
+    fn best(&self, k: usize, score: impl FnMut(usize) -> Option<f32>) -> Vec<(String, f32)> {
+        // An absurd k allocates nothing: at most one slot per row.
+        let mut out = vec![(0u32, 0.0f32); k.min(self.len())];
+        let n = top_k(self.len(), score, &mut out);
+        out[..n]
+            .iter()
+            .map(|&(i, s)| (self.words[i as usize].clone(), s))
             .collect()
     }
 }
@@ -155,6 +158,25 @@ pub enum AnalogyMethod {
 
 /// ε of 3CosMul (Levy & Goldberg 2014).
 const COSMUL_EPS: f32 = 1e-3;
+
+/// The 3CosMul score of a candidate from its cosines with `a`, `b` and `c`:
+/// `cos'(w,b)·cos'(w,c) / (cos'(w,a) + ε)`, `cos' = (1 + cos)/2`.
+pub(crate) fn cos_mul(cos_a: f32, cos_b: f32, cos_c: f32) -> f32 {
+    let shifted = |cos: f32| (1.0 + cos) / 2.0;
+    shifted(cos_b) * shifted(cos_c) / (shifted(cos_a) + COSMUL_EPS)
+}
+
+/// The 3CosAdd query of unit vectors `â`, `b̂`, `ĉ`: `b̂ − â + ĉ`, normalised.
+pub(crate) fn analogy_query(a: &[f32], b: &[f32], c: &[f32]) -> Vec<f32> {
+    let mut q: Vec<f32> = b
+        .iter()
+        .zip(a)
+        .zip(c)
+        .map(|((b, a), c)| b - a + c)
+        .collect();
+    normalize(&mut q);
+    q
+}
 
 impl Vectors {
     /// Unit-length versions of rows `a`, `b`, `c` for an analogy query.
@@ -189,108 +211,33 @@ impl Vectors {
         method: AnalogyMethod,
     ) -> Result<Vec<(String, f32)>, HostError> {
         let (idx, [ua, ub, uc]) = self.unit_rows([a, b, c])?;
-        let mut q: Vec<f32> = ub
-            .iter()
-            .zip(&ua)
-            .zip(&uc)
-            .map(|((b, a), c)| b - a + c)
-            .collect();
-        normalize(&mut q);
-        let k = k.min(self.len()); // an absurd k allocates nothing
-        let mut best: Vec<(f32, usize)> = Vec::with_capacity(k + 1);
+        let q = analogy_query(&ua, &ub, &uc);
         let mut unit_row = vec![0.0; self.dim];
-        for (i, row) in self.data.chunks_exact(self.dim).enumerate() {
+        Ok(self.best(k, |i| {
             if idx.contains(&i) {
-                continue;
+                return None;
             }
             // |row| in f32 when that is exact, else the f64-normalised row.
-            let (row, n) = match safe_norm_sq(row) {
+            let row = self.row(i);
+            let (row, n) = match norm_sq_normal(row) {
                 Some(n2) => (row, n2.sqrt()),
                 None => {
                     unit_row.copy_from_slice(row);
                     normalize(&mut unit_row);
                     if unit_row.iter().all(|&x| x == 0.0) {
-                        continue;
+                        return None;
                     }
                     (&unit_row[..], 1.0)
                 }
             };
-            let score = match method {
+            Some(match method {
                 AnalogyMethod::Add => dot(row, &q) / n,
                 AnalogyMethod::Mul => {
-                    let cos = |u: &[f32]| (1.0 + dot(row, u) / n) / 2.0;
-                    cos(&ub) * cos(&uc) / (cos(&ua) + COSMUL_EPS)
+                    let cos = |u: &[f32]| dot(row, u) / n;
+                    cos_mul(cos(&ua), cos(&ub), cos(&uc))
                 }
-            };
-            if best.len() < k || best.last().is_some_and(|&(s, _)| score > s) {
-                let pos = best.partition_point(|&(s, _)| s >= score);
-                best.insert(pos, (score, i));
-                best.truncate(k);
-            }
-        }
-        Ok(best
-            .into_iter()
-            .map(|(s, i)| (self.words[i].clone(), s))
-            .collect())
-    }
-}
-
-/// `|x|²` in f32 when that is exact enough to divide by: finite and not
-/// below f32's normal range (components above ~1.8·10¹⁹ overflow it, below
-/// ~10⁻¹⁹ underflow it).
-fn safe_norm_sq(x: &[f32]) -> Option<f32> {
-    let n2 = norm_sq(x);
-    (n2.is_finite() && n2 >= f32::MIN_POSITIVE).then_some(n2)
-}
-
-/// `|x|` in f64, exact for any finite `f32` components.
-fn norm_f64(x: &[f32]) -> f64 {
-    x.iter()
-        .map(|&v| f64::from(v) * f64::from(v))
-        .sum::<f64>()
-        .sqrt()
-}
-
-/// Cosine similarity in f64 (0 if either side is zero).
-fn cosine_f64(a: &[f32], b: &[f32]) -> f32 {
-    let d = norm_f64(a) * norm_f64(b);
-    if d > 0.0 {
-        let dot: f64 = a
-            .iter()
-            .zip(b)
-            .map(|(&x, &y)| f64::from(x) * f64::from(y))
-            .sum();
-        (dot / d) as f32
-    } else {
-        0.0
-    }
-}
-
-/// Scales `row` to unit length (a zero row stays zero): with the f32
-/// kernels, bit for bit as before, when `|row|²` fits f32, else in f64, so
-/// huge or tiny components still give a unit vector.
-pub(crate) fn normalize(row: &mut [f32]) {
-    if let Some(n2) = safe_norm_sq(row) {
-        scale(1.0 / n2.sqrt(), row);
-    } else {
-        let n = norm_f64(row);
-        if n > 0.0 {
-            for x in row {
-                *x = (f64::from(*x) / n) as f32;
-            }
-        }
-    }
-}
-
-/// Cosine similarity of two loaded vectors: [`crate::core::kernels::cosine`]
-/// when its f32 arithmetic can neither overflow nor underflow, else
-/// computed in f64 (so a component of 3·10¹⁹ does not give 0).
-pub(crate) fn cosine(a: &[f32], b: &[f32]) -> f32 {
-    match (safe_norm_sq(a), safe_norm_sq(b)) {
-        (Some(na), Some(nb)) if (na * nb).is_finite() && na * nb >= f32::MIN_POSITIVE => {
-            crate::core::kernels::cosine(a, b)
-        }
-        _ => cosine_f64(a, b),
+            })
+        }))
     }
 }
 

@@ -37,7 +37,8 @@ impl Vectors {
     /// # Errors
     /// [`HostError::Io`]; [`HostError::Format`] naming the line for a bad
     /// header, a row with too few or too many values, a non-numeric or
-    /// non-finite value, a duplicate word, or fewer rows than the header says.
+    /// non-finite value, a duplicate word, or fewer rows than the header says;
+    /// [`HostError::ForeignFormat`] for a blob or a fastText model.
     pub fn load_text(path: &Path) -> Result<Self, HostError> {
         let file = std::fs::File::open(path).map_err(|e| HostError::io(path, e))?;
         let file_len = file.metadata().map(|m| m.len()).ok();
@@ -48,10 +49,11 @@ impl Vectors {
     /// does from a file; `path` only names the input in errors.
     ///
     /// The header is not trusted: at most as many values as `size` (the
-    /// input's length in bytes, when known) can hold, and at most
-    /// [`MAX_PREALLOC_FLOATS`], are reserved up front; a header announcing
-    /// more rows than the input has is a truncation error at its end. A line longer than
-    /// [`max_text_line`]`(D)` bytes is an error, so memory stays bounded
+    /// input's length in bytes, when known) can hold, and at most 2²⁴
+    /// (64 MiB of floats), are reserved up front; a header announcing more
+    /// rows than the input has is a truncation error at its end. A line
+    /// longer than 64 KiB plus 64 bytes per value (room for a word of up to
+    /// 64 KiB and any float's text) is an error, so memory stays bounded
     /// by the input's real size even for an endless line. The last line
     /// needs no trailing newline.
     ///
@@ -70,11 +72,10 @@ impl Vectors {
         if !lines.read_into(&mut buf, MAX_HEADER_LINE, too_long(MAX_HEADER_LINE))? {
             return Err(lines.error("empty file: expected a `V D` header"));
         }
-        if let Some(what) = foreign_format(&buf) {
-            return Err(HostError::Format {
+        if let Some(format) = foreign_format(&buf) {
+            return Err(HostError::ForeignFormat {
                 path: path.into(),
-                line: 0,
-                msg: what.into(),
+                format,
             });
         }
         let header = String::from_utf8_lossy(&buf).into_owned();
@@ -159,6 +160,6 @@ pub(super) const MAX_HEADER_LINE: u64 = 256;
 
 /// Longest line the text reader accepts for dimension `dim`: a word of up
 /// to 64 KiB plus 64 bytes per value (far above any float's text form).
-pub fn max_text_line(dim: usize) -> u64 {
+pub(crate) fn max_text_line(dim: usize) -> u64 {
     (MAX_BINARY_WORD as u64) + 64 * dim as u64
 }

@@ -24,8 +24,8 @@
 
 use super::config::{Architecture, Init, Loss, TrainConfig};
 use super::model::Model;
-use crate::host::HostError;
 use crate::host::vocab::Vocab;
+use crate::host::{FileRole, HostError, PathProblem, ResumeMismatch, SettingDiff};
 use std::format;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -225,7 +225,7 @@ impl<W: Write> Write for CrcWriter<'_, W> {
 /// its metadata gives) and [`parse`]s it.
 ///
 /// # Errors
-/// [`HostError::Io`] if reading fails; [`HostError::Invalid`] if `path` is
+/// [`HostError::Io`] if reading fails; [`HostError::Path`] if `path` is
 /// not a regular file (a directory, FIFO or device), does not fit in memory,
 /// or changes size while it is read; as [`parse`].
 pub(crate) fn load(
@@ -248,20 +248,18 @@ fn read_bounded(path: &Path) -> Result<Vec<u8>, HostError> {
     let len = meta.len();
     let mut bytes = Vec::new();
     if usize::try_from(len).map_or(true, |n| bytes.try_reserve_exact(n).is_err()) {
-        return Err(HostError::Invalid(format!(
-            "{}: a checkpoint of {len} bytes does not fit in memory",
-            path.display()
-        )));
+        return Err(HostError::path(
+            path,
+            PathProblem::TooLargeForMemory { bytes: len },
+        ));
     }
     file.take(len.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(io)?;
     if bytes.len() as u64 != len {
-        return Err(HostError::Invalid(format!(
-            "{}: the checkpoint changed size while it was read ({len} bytes, then {}); is another run writing it?",
-            path.display(),
-            bytes.len()
-        )));
+        let after = bytes.len() as u64;
+        let changed = PathProblem::ChangedSize { before: len, after };
+        return Err(HostError::path(path, changed));
     }
     Ok(bytes)
 }
@@ -271,11 +269,13 @@ fn not_regular(path: &Path, meta: &std::fs::Metadata) -> Result<(), HostError> {
     if meta.is_file() {
         return Ok(());
     }
-    Err(HostError::Invalid(format!(
-        "{}: the checkpoint is {}, not a regular file; --checkpoint DIR must hold a checkpoint written by w2v train, or none",
-        path.display(),
-        crate::host::file_kind::kind(meta)
-    )))
+    Err(HostError::path(
+        path,
+        PathProblem::NotRegularFile {
+            role: FileRole::Checkpoint,
+            kind: crate::host::file_kind::kind(meta),
+        },
+    ))
 }
 
 /// Parses a checkpoint and checks that it belongs to `cfg` and `corpus`.
@@ -297,20 +297,22 @@ pub(crate) fn parse(
         path: path.into(),
         what: what.into(),
     };
-    let mismatch = |what: String| HostError::CheckpointMismatch {
+    let mismatch = |mismatch: ResumeMismatch| HostError::CheckpointMismatch {
         path: path.into(),
-        what,
+        mismatch,
     };
     let body = verify(bytes).map_err(|e| match e {
         Envelope::Corrupt(what) => corrupt(what),
-        Envelope::Version(v) => mismatch(format!(
-            "the checkpoint has format version {v}, this build reads version {VERSION} only; delete it to start over"
-        )),
+        Envelope::Version(found) => mismatch(ResumeMismatch::Version {
+            found,
+            supported: VERSION,
+        }),
     })?;
     let mut r = Reader { b: body, pos: 0 };
     let malformed = || corrupt(MALFORMED);
     let text = std::str::from_utf8(r.bytes().ok_or_else(malformed)?).map_err(|_| malformed())?;
-    check_settings(text, cfg).map_err(|e| e.map_or_else(malformed, &mismatch))?;
+    check_settings(text, cfg)
+        .map_err(|e| e.map_or_else(malformed, |d| mismatch(ResumeMismatch::Settings(d))))?;
     let len = r.u64().ok_or_else(malformed)?;
     let crc = r.u32().ok_or_else(malformed)?;
     check_corpus(&CorpusFingerprint { len, crc }, corpus).map_err(mismatch)?;
@@ -388,7 +390,8 @@ fn verify(bytes: &[u8]) -> Result<&[u8], Envelope> {
 }
 
 /// The settings a resumed run must share with the checkpoint's, as
-/// `(CLI flag without "--", value)`: every field of [`TrainConfig`] that
+/// `(key, value)` (the keys are the `w2v train` flags without `--`, the
+/// values as those flags take them): every field of [`TrainConfig`] that
 /// changes training. Floats are printed in Rust's shortest round-trip form,
 /// so comparing the text compares the bits.
 fn settings(cfg: &TrainConfig) -> [(&'static str, String); 15] {
@@ -442,72 +445,49 @@ fn settings_text(cfg: &TrainConfig) -> String {
 
 /// Compares the checkpoint's settings `text` with `cfg`'s.
 /// `Err(None)`: `text` is not the settings of this version;
-/// `Err(Some(message))`: the flags that differ, with both values.
-fn check_settings(text: &str, cfg: &TrainConfig) -> Result<(), Option<String>> {
+/// `Err(Some(diffs))`: the settings that differ, with both values.
+fn check_settings(text: &str, cfg: &TrainConfig) -> Result<(), Option<Vec<SettingDiff>>> {
     let want = settings(cfg);
     let mut lines = text.lines();
-    let (mut was, mut now) = (Vec::new(), Vec::new());
-    for (key, value) in &want {
+    let mut diffs = Vec::new();
+    for (key, value) in want {
         let (k, v) = lines.next().and_then(|l| l.split_once('=')).ok_or(None)?;
-        if k != *key {
+        if k != key {
             return Err(None);
         }
         if v != value {
-            was.push(flag(key, v));
-            now.push(flag(key, value));
+            diffs.push(SettingDiff {
+                key,
+                checkpoint: v.into(),
+                run: value,
+            });
         }
     }
     if lines.next().is_some() || !text.ends_with('\n') {
         return Err(None);
     }
-    if was.is_empty() {
+    if diffs.is_empty() {
         return Ok(());
     }
-    Err(Some(format!(
-        "the checkpoint was written with {}, this run has {}; resume with the same flags",
-        and_list(&was),
-        and_list(&now)
-    )))
-}
-
-/// `a`, `a and b`, `a, b and c`.
-fn and_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
-/// A setting as the command line spells it: `--window 5`,
-/// `--shared-negatives`, `no --max-vocab`.
-fn flag(key: &str, value: &str) -> String {
-    match value {
-        "true" => format!("--{key}"),
-        "false" | "none" => format!("no --{key}"),
-        _ => format!("--{key} {value}"),
-    }
+    Err(Some(diffs))
 }
 
 /// Compares the checkpoint's corpus with this run's.
-fn check_corpus(saved: &CorpusFingerprint, now: &CorpusFingerprint) -> Result<(), String> {
+fn check_corpus(saved: &CorpusFingerprint, now: &CorpusFingerprint) -> Result<(), ResumeMismatch> {
     if saved.len != now.len {
-        return Err(format!(
-            "the checkpoint was written for a corpus of {} bytes, this one has {}; resume with the same corpus",
-            saved.len, now.len
-        ));
+        return Err(ResumeMismatch::CorpusSize {
+            checkpoint: saved.len,
+            corpus: now.len,
+        });
     }
     if saved.crc != now.crc {
-        return Err(format!(
-            "the checkpoint was written for a different corpus: same size ({} bytes) but different contents; resume with the same corpus",
-            now.len
-        ));
+        return Err(ResumeMismatch::CorpusContents { bytes: now.len });
     }
     Ok(())
 }
 
 /// Checks that the vocabulary `this` run was given (counted from the corpus
-/// or read with `--read-vocab`) is the one the checkpoint at `path` was
+/// or given to the trainer) is the one the checkpoint at `path` was
 /// trained with.
 ///
 /// # Errors
@@ -530,9 +510,7 @@ pub(crate) fn check_vocab(path: &Path, saved: &Vocab, this: &Vocab) -> Result<()
     };
     Err(HostError::CheckpointMismatch {
         path: path.into(),
-        what: format!(
-            "the checkpoint was written with a different vocabulary ({diff}); resume with the same corpus (and --read-vocab file, if any)"
-        ),
+        mismatch: ResumeMismatch::Vocabulary(diff),
     })
 }
 

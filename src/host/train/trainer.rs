@@ -1,0 +1,152 @@
+//! [`Trainer`], the one entry point of the host trainer: a configuration,
+//! then optional parts (a vocabulary, a progress observer, checkpointing),
+//! then the corpus.
+#![forbid(unsafe_code)]
+
+use super::checkpointing::Checkpointing;
+use super::config::TrainConfig;
+use super::model::Model;
+use super::progress::{Progress, TrainSummary};
+use crate::host::HostError;
+use crate::host::vocab::Vocab;
+use std::boxed::Box;
+use std::path::Path;
+
+/// A progress observer ([`Trainer::progress`]).
+type Observer<'a> = Box<dyn FnMut(&Progress) + 'a>;
+
+/// A training run: [`Trainer::new`] with a [`TrainConfig`], any of the
+/// optional parts, then [`Trainer::train_file`].
+///
+/// ```no_run
+/// use std::path::Path;
+/// use tiny_word2vec::train::{TrainConfig, Trainer};
+///
+/// let (model, summary) = Trainer::new(TrainConfig::default())
+///     .progress(|p| eprintln!("{:.0} %", 100.0 * p.fraction()))
+///     .train_file(Path::new("corpus.txt"))?;
+/// println!("{summary}");
+/// model.into_vectors().save_text(Path::new("vectors.txt"))?;
+/// # Ok::<(), tiny_word2vec::HostError>(())
+/// ```
+///
+/// Each optional part is one method, and a new one (a model to continue
+/// from, subword settings, …) will be one more method, so callers never
+/// pick among functions that differ by one argument. Without a part the
+/// trainer does what word2vec C does: it counts the vocabulary itself,
+/// reports nothing while it runs and keeps no checkpoints.
+pub struct Trainer<'a> {
+    cfg: TrainConfig,
+    vocab: Option<Vocab>,
+    observer: Option<Observer<'a>>,
+    checkpointing: Checkpointing,
+}
+
+impl<'a> Trainer<'a> {
+    /// A trainer for `cfg`, checked when training starts.
+    pub fn new(cfg: TrainConfig) -> Self {
+        Trainer {
+            cfg,
+            vocab: None,
+            observer: None,
+            checkpointing: Checkpointing::default(),
+        }
+    }
+
+    /// Trains with `vocab` (built with [`Vocab::build_parallel`], loaded
+    /// with [`Vocab::load`], or made with [`Vocab::from_counts`]) instead of
+    /// counting the corpus; its counts drive subsampling, the noise
+    /// distribution, the Huffman tree and the learning-rate schedule. The
+    /// configuration's `min_count`, `max_vocab` and `tokenizer` then only
+    /// matter through what `vocab` already is.
+    pub fn vocab(mut self, vocab: Vocab) -> Self {
+        self.vocab = Some(vocab);
+        self
+    }
+
+    /// Calls `observer` on the calling thread with the training's
+    /// [`Progress`] whenever a worker has published its counters (every
+    /// 10,000 words per thread), and once at the end. It does not change
+    /// the result.
+    pub fn progress(mut self, observer: impl FnMut(&Progress) + 'a) -> Self {
+        self.observer = Some(Box::new(observer));
+        self
+    }
+
+    /// Keeps checkpoints: with `cp.dir`, the whole training state is written
+    /// atomically to `cp.dir/`[`CHECKPOINT_FILE`](super::CHECKPOINT_FILE) at
+    /// the end of every epoch; with `cp.resume` and a checkpoint there,
+    /// training continues after its last epoch. The configuration, the
+    /// corpus (its size and a hash of sampled blocks) and the vocabulary
+    /// must be the checkpoint's. The random streams depend only on (seed,
+    /// thread, epoch), so with one thread a resumed run ends bit-identical
+    /// to an uninterrupted one. The checkpoint carries a CRC-32 of its
+    /// contents.
+    pub fn checkpointing(mut self, cp: Checkpointing) -> Self {
+        self.checkpointing = cp;
+        self
+    }
+
+    /// The configuration this trainer runs.
+    pub fn config(&self) -> &TrainConfig {
+        &self.cfg
+    }
+
+    /// Trains on the corpus at `path` (a regular file, streamed once per
+    /// epoch by every thread over its own byte range) and returns the model
+    /// and what the run did. Without [`Trainer::vocab`] the vocabulary is
+    /// counted first, on `cfg.threads` readers.
+    ///
+    /// # Errors
+    /// - a bad setting ([`TrainConfig::validate`]);
+    /// - a corpus that is not a readable regular file, is empty, is not
+    ///   UTF-8, or shares no word with the vocabulary
+    ///   ([`HostError::Io`], [`HostError::InvalidUtf8`], …);
+    /// - a vocabulary that is empty after `min_count`
+    ///   ([`HostError::NoWordsAboveMinCount`]), or a model that does not fit
+    ///   in memory;
+    /// - with checkpoints: [`HostError::Io`] if the checkpoint cannot be
+    ///   read or written; [`HostError::CheckpointCorrupt`] if it is damaged
+    ///   (checksum mismatch, truncated); [`HostError::CheckpointMismatch`] if
+    ///   it was written with other settings, another corpus or vocabulary,
+    ///   or by another format version;
+    /// - [`HostError::Diverged`] if the loss or a weight became non-finite
+    ///   (no model is returned).
+    pub fn train_file(self, path: &Path) -> Result<(Model, TrainSummary), HostError> {
+        let Trainer {
+            cfg,
+            vocab,
+            mut observer,
+            checkpointing,
+        } = self;
+        cfg.validate()?;
+        crate::host::corpus::check_corpus(path)?;
+        let vocab = match vocab {
+            Some(v) => v,
+            None => Vocab::build_parallel(
+                path,
+                cfg.tokenizer,
+                cfg.min_count,
+                cfg.max_vocab,
+                cfg.threads,
+            )?,
+        };
+        let observe = |p: &Progress| {
+            if let Some(o) = observer.as_mut() {
+                o(p);
+            }
+        };
+        super::driver::train(path, vocab, &cfg, observe, &checkpointing)
+    }
+}
+
+impl std::fmt::Debug for Trainer<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Trainer")
+            .field("cfg", &self.cfg)
+            .field("vocab", &self.vocab.as_ref().map(Vocab::len))
+            .field("progress", &self.observer.is_some())
+            .field("checkpointing", &self.checkpointing)
+            .finish()
+    }
+}

@@ -1,0 +1,106 @@
+//! Training through the public API at its limits: a diverging run stops
+//! with an error naming the step and a word, vocabulary counts near 2⁶⁴
+//! train without overflow, and a model too large for memory is an error
+//! before anything is allocated (feature `std`).
+#![cfg(feature = "std")]
+#![forbid(unsafe_code)]
+
+mod support;
+
+use std::path::Path;
+use support::{LINE, TempDir};
+use tiny_word2vec::train::{TrainConfig, Trainer};
+use tiny_word2vec::vectors::MAX_DIM;
+use tiny_word2vec::vocab::Vocab;
+use tiny_word2vec::{HostError, Size};
+
+fn name() -> &'static Path {
+    Path::new("input")
+}
+
+#[test]
+fn a_diverging_run_stops_with_an_error_naming_the_step_and_word() {
+    let dir = TempDir::new("training-nan");
+    let corpus = dir.write("corpus.txt", LINE.repeat(2000));
+    for threads in [1, 2] {
+        let cfg = TrainConfig {
+            dim: 16,
+            min_count: 1,
+            epochs: 2,
+            threads,
+            alpha: 1e30,
+            ..TrainConfig::default()
+        };
+        let err = Trainer::new(cfg).train_file(&corpus).unwrap_err();
+        let HostError::Diverged { step, word, .. } = &err else {
+            panic!("{err}");
+        };
+        assert!(*step > 0, "{err}");
+        assert!(word.is_some(), "{err}");
+        let msg = err.to_string();
+        let want = format!("training diverged at word {step}: ");
+        assert!(msg.starts_with(&want), "{msg}");
+        assert!(
+            msg.ends_with(&format!(
+                "; the vector of {:?} is not finite",
+                word.as_ref().unwrap()
+            )),
+            "{msg}"
+        );
+    }
+}
+
+#[test]
+fn huge_vocabulary_counts_train_without_overflow() {
+    let dir = TempDir::new("training-bigcounts");
+    let corpus = dir.write("c.txt", "a b a b\n");
+    let file = format!("a {}\nb {}\n", 1u64 << 62, 1u64 << 62);
+    let vocab = Vocab::read(file.as_bytes(), name()).unwrap();
+    let cfg = TrainConfig {
+        dim: 4,
+        min_count: 1,
+        epochs: 5,
+        ..TrainConfig::default()
+    };
+    let (model, summary) = Trainer::new(cfg).vocab(vocab).train_file(&corpus).unwrap();
+    assert_eq!(summary.words, 5 * 4, "every token read in every epoch");
+    assert!(model.syn0.iter().all(|x| x.is_finite()));
+}
+
+#[test]
+fn a_model_too_large_for_memory_is_an_error() {
+    let dir = TempDir::new("training-huge-model");
+    let corpus = dir.write("c.txt", "a b a b\n");
+    // With Linux's "always overcommit" the reservation succeeds and the
+    // allocation is only refused when touched: nothing to test there.
+    if std::fs::read_to_string("/proc/sys/vm/overcommit_memory").is_ok_and(|m| m.trim() == "1") {
+        eprintln!("skipped: vm.overcommit_memory = 1");
+        return;
+    }
+    // 2^16 words (a vocabulary file) × D 2^20: 0.5 TiB of weights.
+    let file: String = (0..1u32 << 16).map(|i| format!("w{i} 1\n")).collect();
+    let vocab = Vocab::read(file.as_bytes(), name()).unwrap();
+    let cfg = TrainConfig {
+        dim: MAX_DIM,
+        min_count: 1,
+        ..TrainConfig::default()
+    };
+    let e = Trainer::new(cfg)
+        .vocab(vocab)
+        .train_file(&corpus)
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            HostError::TooLarge(Size::Model {
+                words: 65536,
+                dim: MAX_DIM
+            })
+        ),
+        "{e:?}"
+    );
+    assert_eq!(
+        e.to_string(),
+        "a model of 65536 words × 1048576 dimensions does not fit in memory"
+    );
+}
