@@ -72,7 +72,7 @@ mod host;
 
 pub use crate::core::blob::BlobError;
 pub use crate::core::{
-    Error, activation, embedding, finetune, huffman, kernels, loss, nn, sampling, sgns, step, topk,
+    Error, activation, embedding, finetune, huffman, kernels, loss, nn, sampling, step, topk,
 };
 
 pub mod blob {

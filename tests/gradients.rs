@@ -3,7 +3,7 @@
 #![cfg(feature = "std")]
 
 use tiny_word2vec::gradcheck::{DEFAULT_TOLERANCE, check_gradient};
-use tiny_word2vec::loss::{Grads, Objective, Params, naive_softmax, negative_sampling, skipgram};
+use tiny_word2vec::loss::{Grads, Objective, Params, full_softmax, negative_sampling, skipgram};
 use tiny_word2vec::sampling::{below, seeded_rng, uniform};
 
 /// Random values in [−scale, scale).
@@ -24,7 +24,7 @@ fn softmax_loss(p: &[f32], dim: usize, o: usize, grad: Option<&mut [f32]>) -> f3
     let mut scratch = vec![0.0; vocab];
     let mut g = vec![0.0; p.len()];
     let (gv, gu) = g.split_at_mut(dim);
-    let j = naive_softmax(v_c, o, u, &mut scratch, gv, gu).unwrap();
+    let j = full_softmax(v_c, o, u, &mut scratch, gv, gu).unwrap();
     if let Some(out) = grad {
         out.copy_from_slice(&g);
     }
@@ -32,7 +32,7 @@ fn softmax_loss(p: &[f32], dim: usize, o: usize, grad: Option<&mut [f32]>) -> f3
 }
 
 #[test]
-fn naive_softmax_gradients() {
+fn full_softmax_gradients() {
     for (seed, &(vocab, dim)) in SHAPES.iter().enumerate() {
         let mut p = random(dim + vocab * dim, 1.0, seed as u64);
         let o = vocab / 2;
@@ -104,16 +104,20 @@ fn sg_loss(
     let mut scratch = vec![0.0; half / dim];
     let objective = match negs {
         Some((negatives, k)) => Objective::NegativeSampling { negatives, k },
-        None => Objective::NaiveSoftmax {
+        None => Objective::FullSoftmax {
             scratch: &mut scratch,
         },
     };
     let j = skipgram(
         center,
         outside,
-        Params { v, u, dim },
+        Params {
+            syn0: v,
+            out: u,
+            dim,
+        },
         objective,
-        Grads { v: gv, u: gu },
+        Grads { syn0: gv, out: gu },
     )
     .unwrap();
     if let Some(out) = grad {

@@ -11,8 +11,8 @@ use tiny_word2vec::activation::{sigmoid, sigmoid_grad};
 use tiny_word2vec::gradcheck::{DEFAULT_TOLERANCE, GradCheck, check_gradient};
 use tiny_word2vec::huffman::{HuffmanTree, MAX_CODE_LENGTH};
 use tiny_word2vec::loss::{
-    CbowOutput, Grads, Objective, Params, cbow, cross_entropy, hierarchical_softmax,
-    negative_sampling, skipgram,
+    Grads, Objective, Params, cbow, cross_entropy, hierarchical_softmax, negative_sampling,
+    skipgram,
 };
 use tiny_word2vec::nn::{self, Shape};
 use tiny_word2vec::sampling::{XorShiftRng, below, seeded_rng, uniform};
@@ -159,18 +159,25 @@ fn cbow_loss(
     let mut scratch = vec![0.0; vocab];
     let (mut h, mut gh) = (vec![0.0; dim], vec![0.0; dim]);
     let output = match out {
-        Out::Softmax => CbowOutput::NaiveSoftmax {
+        Out::Softmax => Objective::FullSoftmax {
             scratch: &mut scratch,
         },
-        Out::Ns(negatives) => CbowOutput::NegativeSampling { negatives },
-        Out::Hs(tree) => CbowOutput::HierarchicalSoftmax { tree },
+        Out::Ns(negatives) => Objective::NegativeSampling {
+            negatives,
+            k: negatives.len(),
+        },
+        Out::Hs(tree) => Objective::HierarchicalSoftmax { tree },
     };
     let j = cbow(
         center,
         context,
-        Params { v, u, dim },
+        Params {
+            syn0: v,
+            out: u,
+            dim,
+        },
         output,
-        Grads { v: gv, u: gu },
+        Grads { syn0: gv, out: gu },
         &mut h,
         &mut gh,
     )
@@ -252,9 +259,13 @@ fn sg_hs_loss(
     let j = skipgram(
         center,
         outside,
-        Params { v, u, dim },
+        Params {
+            syn0: v,
+            out: u,
+            dim,
+        },
         Objective::HierarchicalSoftmax { tree },
-        Grads { v: gv, u: gu },
+        Grads { syn0: gv, out: gu },
     )
     .unwrap();
     if let Some(o) = grad {
@@ -408,16 +419,20 @@ fn sg(
     let mut scratch = vec![0.0; half / dim];
     let objective = match negs {
         Some((negatives, k)) => Objective::NegativeSampling { negatives, k },
-        None => Objective::NaiveSoftmax {
+        None => Objective::FullSoftmax {
             scratch: &mut scratch,
         },
     };
     let j = skipgram(
         center,
         outside,
-        Params { v, u, dim },
+        Params {
+            syn0: v,
+            out: u,
+            dim,
+        },
         objective,
-        Grads { v: gv, u: gu },
+        Grads { syn0: gv, out: gu },
     )
     .unwrap();
     (j, g)

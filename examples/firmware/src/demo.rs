@@ -11,7 +11,7 @@ use tiny_word2vec::finetune::{FineTune, Stats, WorkingSet};
 use tiny_word2vec::kernels::{cosine, dot, dot_i8, scale};
 use tiny_word2vec::nn::{self, Shape};
 use tiny_word2vec::sampling::{NOISE_POWER, NoiseDistribution, seeded_rng};
-use tiny_word2vec::sgns::Sgns;
+use tiny_word2vec::step::NegativeSampling;
 
 use crate::check;
 
@@ -247,11 +247,13 @@ fn fine_tune(blob: &Blob<'_>) -> u32 {
         }
     };
     let table = SigmoidTable::<1000>::new();
-    let ft = FineTune {
-        sgns: Sgns {
+    let (syn0, syn1neg) = ws.tables_mut();
+    let mut ft = FineTune {
+        output: NegativeSampling {
             table: &table,
             noise,
             negative: 5,
+            syn1neg,
         },
         window: 5,
     };
@@ -262,9 +264,8 @@ fn fine_tune(blob: &Blob<'_>) -> u32 {
         // Learning rate decays linearly, as in word2vec.
         let alpha = 0.025 * (1.0 - epoch as f32 / FINETUNE_EPOCHS as f32);
         let mut st = Stats::default();
-        let (syn0, syn1neg) = ws.tables_mut();
         for (t, &len) in tokens.iter().zip(&lens) {
-            match ft.sentence(&t[..len], syn0, syn1neg, alpha, &mut rng, &mut neu1e) {
+            match ft.sentence(&t[..len], syn0, alpha, &mut neu1e, &mut rng) {
                 Ok(s) => st.add(s),
                 Err(e) => {
                     hprintln!("[FAIL] fine-tuning: {}", e);

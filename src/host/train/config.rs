@@ -146,7 +146,7 @@ pub struct TrainConfig {
     /// Skip-gram with negative sampling: one set of K negatives per center
     /// word, shared by all its (center, outside) pairs, with the pairs
     /// trained in word2vec.c's orientation (pWord2Vec's HogBatch idea;
-    /// see [`Sgns::window_shared`](crate::core::sgns::Sgns::window_shared)). Much faster; its effect on quality is
+    /// see [`OutputLayer::window_shared`](crate::step::OutputLayer::window_shared)). Much faster; its effect on quality is
     /// measured in the README. No effect on CBOW, whose negatives are
     /// already drawn once per window. Requires negative sampling.
     pub shared_negatives: bool,
@@ -234,7 +234,7 @@ impl TrainConfig {
                 "shared negatives are a skip-gram option (CBOW draws one set per window already)",
             );
         }
-        if self.shared_negatives && self.negative > crate::core::sgns::MAX_SHARED_NEGATIVES {
+        if self.shared_negatives && self.negative > crate::core::step::MAX_SHARED_NEGATIVES {
             return bad("shared negatives: negative must be at most 64");
         }
         if self.max_vocab == Some(0) {
