@@ -661,3 +661,55 @@ fn eval_inputs_and_foreign_vector_files_fail_clearly() {
         );
     }
 }
+
+/// The value names a release renamed stay accepted as aliases, with the same
+/// result: `--init gensim|word2vec|sqrt-dim` and `--loss full-softmax`.
+#[test]
+fn renamed_values_are_aliases() {
+    let d = Dir::new("alias");
+    let c = corpus(&d);
+    for (old, new) in [
+        (["--init", "gensim"], ["--init", "one-over-d"]),
+        (["--init", "word2vec"], ["--init", "half-over-d"]),
+        (["--init", "sqrt-dim"], ["--init", "one-over-sqrt-d"]),
+        (["--loss", "full-softmax"], ["--loss", "softmax"]),
+    ] {
+        let (a, b) = (d.path("old.bin"), d.path("new.bin"));
+        assert_ok(&train(
+            &d,
+            &c,
+            &a,
+            &[&["--format", "bin"][..], &old].concat(),
+        ));
+        assert_ok(&train(
+            &d,
+            &c,
+            &b,
+            &[&["--format", "bin"][..], &new].concat(),
+        ));
+        let (a, b) = (std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+        assert!(a == b, "{old:?} and {new:?} differ");
+    }
+    // Each range really is another start.
+    let outs: Vec<Vec<u8>> = ["two-over-d", "one-over-d", "half-over-d", "one-over-sqrt-d"]
+        .iter()
+        .map(|v| {
+            let out = d.path(&format!("{v}.bin"));
+            assert_ok(&train(
+                &d,
+                &c,
+                &out,
+                &["--format", "bin", "--epochs", "1", "--init", v],
+            ));
+            std::fs::read(out).unwrap()
+        })
+        .collect();
+    for i in 0..outs.len() {
+        for j in i + 1..outs.len() {
+            assert_ne!(
+                outs[i], outs[j],
+                "--init values {i} and {j} give the same vectors"
+            );
+        }
+    }
+}

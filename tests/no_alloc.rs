@@ -181,7 +181,7 @@ fn hot_paths_allocate_nothing() {
         top_k(V, |i| Some(input[i]), &mut out)
     });
     zero(
-        "loss functions (naive softmax, negative sampling, skip-gram, cross-entropy)",
+        "loss functions (full softmax, negative sampling, skip-gram, cross-entropy)",
         || {
             full_softmax(
                 &input[..D],

@@ -182,7 +182,7 @@ def case(name, **kv):
     cases.append((name, kv))
 
 
-# Naive softmax, one pair. D = 10: one SIMD register plus a tail.
+# Full softmax, one pair. D = 10: one SIMD register plus a tail.
 V, D = 6, 10
 v_c, U = rand(D), rand(V, D)
 J, g_v, g_U = full_softmax(v_c, 3, U)
