@@ -54,10 +54,10 @@ impl<P: CodePaths, const N: usize> OutputLayer for HierarchicalSoftmax<'_, P, N>
         neu1e: &mut [f32],
         _rng: &mut impl Rng,
     ) -> f32 {
-        let dim = h.len();
         let Some((code, points)) = self.paths.path(target) else {
             return 0.0;
         };
+        let dim = h.len();
         // The nodes of one path are distinct: score them a batch at a time.
         let mut batch = TargetBatch::new();
         let mut loss = 0.0;

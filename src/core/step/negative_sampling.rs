@@ -388,15 +388,11 @@ impl<const N: usize> OutputLayer for NegativeSamplingAhead<'_, N> {
         alpha: f32,
         rng: &mut impl Rng,
     ) -> Option<f32> {
-        let dim = input.neu1e.len();
-        if self.depth == 0 {
+        // An empty window draws nothing: `NegativeSampling` returns 0 for it.
+        if self.depth == 0 || outside.is_empty() || input.neu1e.is_empty() {
             return self.ns.window_shared(input, center, outside, alpha, rng);
         }
-        // Like `NegativeSampling::window_shared`: an empty window draws nothing.
-        if outside.is_empty() || dim == 0 {
-            return Some(0.0);
-        }
-        let negs = self.next_negatives(dim, rng);
+        let negs = self.next_negatives(input.neu1e.len(), rng);
         let negs = &negs[..self.ns.negative];
         Some(
             self.ns
