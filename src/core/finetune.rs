@@ -120,13 +120,15 @@ impl<const N: usize> FineTune<'_, N> {
 
 /// Up to `W` words of a model copied into RAM as `f32` for fine-tuning:
 /// word vectors, output vectors, counts, and the map between working-set
-/// slots and blob rows. Const-generic and allocation-free; `const fn`
+/// slots and blob rows. Const-generic and allocation-free (the slots'
+/// blob rows and counts are fixed-capacity [`heapless::Vec`]s); `const fn`
 /// [`new`](Self::new) lets it sit in `static` memory.
 #[derive(Clone, Debug)]
 pub struct WorkingSet<const W: usize, const D: usize> {
-    ids: [u32; W],
-    counts: [u64; W],
-    len: usize,
+    /// The blob row of each slot, in slot order.
+    ids: heapless::Vec<u32, W>,
+    /// The count of each slot (as long as `ids`).
+    counts: heapless::Vec<u64, W>,
     /// Word vectors of the slots (`syn0`); rows `len..W` are unused.
     pub syn0: EmbeddingTable<W, D>,
     /// Output vectors of the slots (`syn1neg`); rows `len..W` are unused.
@@ -137,9 +139,8 @@ impl<const W: usize, const D: usize> WorkingSet<W, D> {
     /// An empty working set.
     pub const fn new() -> Self {
         Self {
-            ids: [0; W],
-            counts: [0; W],
-            len: 0,
+            ids: heapless::Vec::new(),
+            counts: heapless::Vec::new(),
             syn0: EmbeddingTable::zeroed(),
             syn1neg: EmbeddingTable::zeroed(),
         }
@@ -147,22 +148,22 @@ impl<const W: usize, const D: usize> WorkingSet<W, D> {
 
     /// Words in the set.
     pub fn len(&self) -> usize {
-        self.len
+        self.ids.len()
     }
 
     /// True if the set has no words.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.ids.is_empty()
     }
 
     /// The blob row of slot `slot`.
     pub fn blob_row(&self, slot: usize) -> Option<usize> {
-        self.ids[..self.len].get(slot).map(|&r| r as usize)
+        self.ids.get(slot).map(|&r| r as usize)
     }
 
     /// The slot holding blob row `row` (a linear scan: `W` is small).
     pub fn slot_of(&self, row: usize) -> Option<usize> {
-        self.ids[..self.len].iter().position(|&r| r as usize == row)
+        self.ids.iter().position(|&r| r as usize == row)
     }
 
     /// The slots' counts, for [`NoiseDistribution::new`]: the blob's counts,
@@ -170,13 +171,13 @@ impl<const W: usize, const D: usize> WorkingSet<W, D> {
     ///
     /// [`NoiseDistribution::new`]: crate::core::sampling::NoiseDistribution::new
     pub fn counts(&self) -> &[u64] {
-        &self.counts[..self.len]
+        &self.counts
     }
 
     /// The slots' word vectors and output vectors, `len×D` each, for
     /// [`FineTune::sentence`].
     pub fn tables_mut(&mut self) -> (&mut [f32], &mut [f32]) {
-        let n = self.len * D;
+        let n = self.len() * D;
         (
             &mut self.syn0.as_flat_mut()[..n],
             &mut self.syn1neg.as_flat_mut()[..n],
@@ -201,24 +202,26 @@ impl<const W: usize, const D: usize> WorkingSet<W, D> {
                 len: blob.len(),
             });
         }
-        if self.len == W {
-            return Err(Error::Invalid("working set is full"));
+        const FULL: Error = Error::Invalid("working set is full");
+        if self.ids.is_full() {
+            return Err(FULL);
         }
-        let slot = self.len;
+        let slot = self.len();
         let (Some(v), Some(u)) = (self.syn0.row_mut(slot), self.syn1neg.row_mut(slot)) else {
-            return Err(Error::Invalid("working set is full"));
+            return Err(FULL);
         };
         blob.input().row_f32(row, v)?;
         match blob.output() {
             Some(out) => out.row_f32(row, u)?,
             None => u.fill(0.0),
         }
-        self.counts[slot] = blob
+        let count = blob
             .counts()
             .and_then(|c| c.get(row))
             .map_or(1, |&c| u64::from(c).max(1));
-        self.ids[slot] = row as u32;
-        self.len += 1;
+        // Both have room: `ids` is not full, and `counts` is as long.
+        self.ids.push(row as u32).map_err(|_| FULL)?;
+        self.counts.push(count).map_err(|_| FULL)?;
         Ok(slot)
     }
 }
