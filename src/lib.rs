@@ -15,25 +15,31 @@
 //!   with its scalar reference.
 //! - [`activation`]: exact σ, σ' = σ(1 − σ), stable log σ, stable softmax,
 //!   and word2vec's [`SigmoidTable`](activation::SigmoidTable).
-//! - [`loss`]: full (naive) softmax, negative sampling, hierarchical softmax,
-//!   cross-entropy, the skip-gram window and CBOW, each returning `J` and
-//!   adding exact gradients into caller buffers.
+//! - [`loss`]: full softmax (CS224n's naive softmax), negative sampling,
+//!   hierarchical softmax, cross-entropy, the skip-gram window and CBOW, each
+//!   returning `J` and adding exact gradients into caller buffers. The
+//!   matrices keep word2vec C's names: `syn0` (input vectors, CS224n's
+//!   `v_w`), `syn1neg` (output vectors, `U`), `syn1` (hierarchical softmax's
+//!   inner nodes).
 //! - [`huffman`]: word2vec C's Huffman tree for hierarchical softmax.
-//! - [`nn`]: a one-hidden-layer softmax classifier (forward, backward, SGD)
-//!   over a flat parameter buffer.
+//! - [`nn`]: a one-hidden-layer softmax classifier (forward, loss and
+//!   gradient, SGD) over a flat parameter buffer.
 //! - [`sampling`]: seeded xorshift RNG, the unigram^0.75 noise distribution
 //!   (alias table), subsampling and the random window shrink.
-//! - [`sgns`]: the fused in-place SGNS update used for training.
-//! - [`step`]: fused in-place steps for skip-gram and CBOW over any output
-//!   layer: negative sampling, hierarchical softmax, full softmax.
+//! - [`step`]: fused in-place SGD steps for skip-gram and CBOW over any
+//!   output layer, each holding its weights and tables and called the same
+//!   way: [`NegativeSampling`](step::NegativeSampling),
+//!   [`HierarchicalSoftmax`](step::HierarchicalSoftmax),
+//!   [`FullSoftmax`](step::FullSoftmax); the training hot path.
 //! - [`embedding`]: const-generic owned tables and borrowed views, `f32` and
 //!   int8, with the int8 quantization helpers and cosine queries.
 //! - [`blob`]: the versioned binary model format, opened zero-copy and fully
 //!   validated from `&[u8]` (for example `include_bytes!` into flash), with
 //!   word lookup by binary search.
 //! - [`topk`]: top-k selection into a caller-provided buffer.
-//! - [`finetune`]: SGNS fine-tuning on a device over new sentences, on a RAM
-//!   working set copied out of a blob.
+//! - [`finetune`]: skip-gram negative-sampling fine-tuning on a device over
+//!   new sentences, on a RAM working set (`heapless` slots) copied out of a
+//!   blob.
 //!
 //! ## The host side (`src/host/`, feature `std`)
 //! [`corpus`] (streaming tokenizer, per-thread byte ranges), [`vocab`],
