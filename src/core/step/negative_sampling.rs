@@ -102,9 +102,12 @@ impl<const N: usize> NegativeSampling<'_, N> {
     ) -> f32 {
         let mut loss = 0.0;
         for &c in outside {
-            loss += train_row(input, c as usize, |h, neu1e| {
-                self.output_step_with(h, center, negs, alpha, neu1e)
-            });
+            loss += train_row(
+                input,
+                c as usize,
+                #[inline(always)]
+                |h, neu1e| self.output_step_with(h, center, negs, alpha, neu1e),
+            );
         }
         loss
     }
