@@ -12,8 +12,7 @@
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use tiny_word2vec::activation::SigmoidTable;
 use tiny_word2vec::sampling::{NOISE_POWER, NoiseDistribution, below, seeded_rng, uniform};
-use tiny_word2vec::sgns::Sgns;
-use tiny_word2vec::step;
+use tiny_word2vec::step::{self, Input, NegativeSampling, OutputLayer};
 
 const V: usize = 200_000;
 const WINDOW: usize = 5;
@@ -25,11 +24,6 @@ fn bench_steps(c: &mut Criterion) {
     let (mut th, mut al, mut wk) = (vec![0u32; V], vec![0u32; V], vec![0u32; V]);
     let noise = NoiseDistribution::new(&counts, NOISE_POWER, &mut th, &mut al, &mut wk).unwrap();
     let table = SigmoidTable::<1000>::new();
-    let mut sgns = Sgns {
-        table: &table,
-        noise,
-        negative: K,
-    };
     let mut g = c.benchmark_group("step");
     for dim in [100usize, 300] {
         let mut rng = seeded_rng(1);
@@ -39,8 +33,18 @@ fn bench_steps(c: &mut Criterion) {
         let mut syn1: Vec<f32> = (0..V * dim)
             .map(|_| (uniform(&mut rng) - 0.5) * 0.02)
             .collect();
-        let mut neu1 = vec![0.0f32; dim];
-        let mut neu1e = vec![0.0f32; dim];
+        let (mut neu1, mut neu1e) = (vec![0.0f32; dim], vec![0.0f32; dim]);
+        let mut ns = NegativeSampling {
+            table: &table,
+            noise,
+            negative: K,
+            syn1neg: &mut syn1,
+        };
+        let mut input = Input {
+            syn0: &mut syn0,
+            neu1: &mut neu1,
+            neu1e: &mut neu1e,
+        };
         // Centers and windows: 2·WINDOW words around each center.
         let windows: Vec<(usize, Vec<u32>)> = (0..4096)
             .map(|_| {
@@ -59,10 +63,7 @@ fn bench_steps(c: &mut Criterion) {
                 let (c, w) = &windows[i];
                 let mut loss = 0.0;
                 for &o in w {
-                    loss += step::skipgram(
-                        &mut sgns, &mut syn0, &mut syn1, *c, o as usize, 0.025, &mut neu1e,
-                        &mut rng,
-                    );
+                    loss += step::skipgram(&mut ns, &mut input, *c, o as usize, 0.025, &mut rng);
                 }
                 loss
             })
@@ -71,7 +72,7 @@ fn bench_steps(c: &mut Criterion) {
             b.iter(|| {
                 i = (i + 1) % windows.len();
                 let (c, w) = &windows[i];
-                sgns.window_shared(&mut syn0, &mut syn1, *c, w, 0.025, &mut rng, &mut neu1e)
+                ns.window_shared(&mut input, *c, w, 0.025, &mut rng)
             })
         });
         g.throughput(Throughput::Elements(1));
@@ -80,17 +81,7 @@ fn bench_steps(c: &mut Criterion) {
                 i = (i + 1) % windows.len();
                 let (c, w) = &windows[i];
                 let n = 1 + below(&mut rng, 2 * WINDOW as u32) as usize;
-                step::cbow(
-                    &mut sgns,
-                    &mut syn0,
-                    &mut syn1,
-                    &w[..n],
-                    *c,
-                    0.05,
-                    &mut neu1,
-                    &mut neu1e,
-                    &mut rng,
-                )
+                step::cbow(&mut ns, &mut input, &w[..n], *c, 0.05, &mut rng)
             })
         });
     }

@@ -17,17 +17,22 @@
 //!   them).
 //! - [`activation`]: exact σ, σ' = σ(1 − σ), stable log σ, stable softmax,
 //!   and word2vec's [`SigmoidTable`](activation::SigmoidTable).
-//! - [`loss`]: full (naive) softmax, negative sampling, hierarchical softmax,
-//!   cross-entropy, the skip-gram window and CBOW, each returning `J` and
-//!   adding exact gradients into caller buffers.
+//! - [`loss`]: full softmax (CS224n's naive softmax), negative sampling,
+//!   hierarchical softmax, cross-entropy, the skip-gram window and CBOW, each
+//!   returning `J` and adding exact gradients into caller buffers. The
+//!   matrices keep word2vec C's names: `syn0` (input vectors, CS224n's
+//!   `v_w`), `syn1neg` (output vectors, `U`), `syn1` (hierarchical softmax's
+//!   inner nodes).
 //! - [`huffman`]: word2vec C's Huffman tree for hierarchical softmax.
-//! - [`nn`]: a one-hidden-layer softmax classifier (forward, backward, SGD)
-//!   over a flat parameter buffer.
+//! - [`nn`]: a one-hidden-layer softmax classifier (forward, loss and
+//!   gradient, SGD) over a flat parameter buffer.
 //! - [`sampling`]: seeded xorshift RNG, the unigram^0.75 noise distribution
 //!   (alias table), subsampling and the random window shrink.
-//! - [`sgns`]: the fused in-place SGNS update used for training.
-//! - [`step`]: fused in-place steps for skip-gram and CBOW over any output
-//!   layer: negative sampling, hierarchical softmax, full softmax.
+//! - [`step`]: fused in-place SGD steps for skip-gram and CBOW over any
+//!   output layer, each holding its weights and tables and called the same
+//!   way: [`NegativeSampling`](step::NegativeSampling),
+//!   [`HierarchicalSoftmax`](step::HierarchicalSoftmax),
+//!   [`FullSoftmax`](step::FullSoftmax); the training hot path.
 //! - [`embedding`]: const-generic owned tables and borrowed views, `f32` and
 //!   int8, whose queries (shape, rows, cosine, nearest rows) are one trait,
 //!   [`EmbeddingRows`](embedding::EmbeddingRows); the int8 quantization
@@ -36,8 +41,9 @@
 //!   validated from `&[u8]` (for example `include_bytes!` into flash), with
 //!   word lookup by binary search.
 //! - [`topk`]: top-k selection into a caller-provided buffer.
-//! - [`finetune`]: SGNS fine-tuning on a device over new sentences, on a RAM
-//!   working set copied out of a blob.
+//! - [`finetune`]: skip-gram negative-sampling fine-tuning on a device over
+//!   new sentences, on a RAM working set (`heapless` slots) copied out of a
+//!   blob.
 //!
 //! ## The host side (`src/host/`, feature `std`)
 //! [`corpus`] (streaming tokenizer, per-thread byte ranges), [`vocab`],
@@ -85,7 +91,7 @@ mod host;
 
 pub use crate::core::blob::BlobError;
 pub use crate::core::{
-    Error, activation, embedding, finetune, huffman, kernels, loss, nn, sampling, sgns, step, topk,
+    Error, activation, embedding, finetune, huffman, kernels, loss, nn, sampling, step, topk,
 };
 
 pub mod blob {

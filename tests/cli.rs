@@ -388,3 +388,44 @@ fn bad_vector_and_evaluation_files_and_queries_are_reported() {
         "/dev/zero:1: line longer than 256 bytes; is this a loss log written by `w2v train --loss-log`?",
     );
 }
+
+/// The value names a release renamed stay accepted as aliases, with the same
+/// result: `--init gensim|word2vec|sqrt-dim` and `--loss full-softmax`.
+#[test]
+fn renamed_values_are_aliases() {
+    let d = TempDir::new("alias");
+    let c = corpus(&d);
+    for (old, new) in [
+        (["--init", "gensim"], ["--init", "one-over-d"]),
+        (["--init", "word2vec"], ["--init", "half-over-d"]),
+        (["--init", "sqrt-dim"], ["--init", "one-over-sqrt-d"]),
+        (["--loss", "full-softmax"], ["--loss", "softmax"]),
+    ] {
+        let (a, b) = (arg(d.join("old.bin")), arg(d.join("new.bin")));
+        assert_ok(&train(&c, &a, &[&["--format", "bin"][..], &old].concat()));
+        assert_ok(&train(&c, &b, &[&["--format", "bin"][..], &new].concat()));
+        let (a, b) = (std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+        assert!(a == b, "{old:?} and {new:?} differ");
+    }
+    // Each range really is another start.
+    let outs: Vec<Vec<u8>> = ["two-over-d", "one-over-d", "half-over-d", "one-over-sqrt-d"]
+        .iter()
+        .map(|v| {
+            let out = arg(d.join(&format!("{v}.bin")));
+            assert_ok(&train(
+                &c,
+                &out,
+                &["--format", "bin", "--epochs", "1", "--init", v],
+            ));
+            std::fs::read(out).unwrap()
+        })
+        .collect();
+    for i in 0..outs.len() {
+        for j in i + 1..outs.len() {
+            assert_ne!(
+                outs[i], outs[j],
+                "--init values {i} and {j} give the same vectors"
+            );
+        }
+    }
+}

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use tiny_word2vec::huffman::{HuffmanTree, MAX_CODE_LENGTH};
 use tiny_word2vec::loss::{
-    CbowOutput, Grads, Objective, Params, cbow, cross_entropy, hierarchical_softmax, naive_softmax,
+    Grads, Objective, Params, cbow, cross_entropy, full_softmax, hierarchical_softmax,
     negative_sampling, skipgram,
 };
 use tiny_word2vec::nn::{self, Shape};
@@ -144,17 +144,17 @@ fn run_all() -> Vec<(String, f64, f64)> {
         ));
     };
 
-    let c = &all["naive_softmax"];
+    let c = &all["full_softmax"];
     let (v_c, u) = (c.f32s("v_c"), c.f32s("u"));
     let mut scratch = vec![0.0; c.int("vocab")];
     let (mut gv, mut gu) = (vec![0.0; v_c.len()], vec![0.0; u.len()]);
-    let j = naive_softmax(&v_c, c.int("o"), &u, &mut scratch, &mut gv, &mut gu).unwrap();
+    let j = full_softmax(&v_c, c.int("o"), &u, &mut scratch, &mut gv, &mut gu).unwrap();
     note(
-        "naive_softmax",
+        "full_softmax",
         &[
-            compare_loss("naive_softmax J", j, c.scalar("loss")),
-            compare("naive_softmax ∂v_c", &gv, c.get("grad_v_c")),
-            compare("naive_softmax ∂U", &gu, c.get("grad_u")),
+            compare_loss("full_softmax J", j, c.scalar("loss")),
+            compare("full_softmax ∂v_c", &gv, c.get("grad_v_c")),
+            compare("full_softmax ∂U", &gu, c.get("grad_u")),
         ],
     );
 
@@ -219,7 +219,7 @@ fn run_all() -> Vec<(String, f64, f64)> {
             .as_ref()
             .map(|(a, b, l)| HuffmanTree::from_parts(a, b, l).unwrap());
         let objective = match name {
-            "skipgram_softmax" => Objective::NaiveSoftmax {
+            "skipgram_softmax" => Objective::FullSoftmax {
                 scratch: &mut scratch,
             },
             "skipgram_ns" => Objective::NegativeSampling {
@@ -233,11 +233,15 @@ fn run_all() -> Vec<(String, f64, f64)> {
         let j = skipgram(
             c.int("center"),
             &c.ints("outside"),
-            Params { v: &v, u: &u, dim },
+            Params {
+                syn0: &v,
+                out: &u,
+                dim,
+            },
             objective,
             Grads {
-                v: &mut gv,
-                u: &mut gu,
+                syn0: &mut gv,
+                out: &mut gu,
             },
         )
         .unwrap();
@@ -263,24 +267,29 @@ fn run_all() -> Vec<(String, f64, f64)> {
             .as_ref()
             .map(|(a, b, l)| HuffmanTree::from_parts(a, b, l).unwrap());
         let output = match name {
-            "cbow_softmax" => CbowOutput::NaiveSoftmax {
+            "cbow_softmax" => Objective::FullSoftmax {
                 scratch: &mut scratch,
             },
-            "cbow_ns" => CbowOutput::NegativeSampling {
+            "cbow_ns" => Objective::NegativeSampling {
                 negatives: negatives.as_ref().unwrap(),
+                k: negatives.as_ref().unwrap().len(),
             },
-            _ => CbowOutput::HierarchicalSoftmax {
+            _ => Objective::HierarchicalSoftmax {
                 tree: tree.as_ref().unwrap(),
             },
         };
         let j = cbow(
             c.int("center"),
             &c.ints("context"),
-            Params { v: &v, u: &u, dim },
+            Params {
+                syn0: &v,
+                out: &u,
+                dim,
+            },
             output,
             Grads {
-                v: &mut gv,
-                u: &mut gu,
+                syn0: &mut gv,
+                out: &mut gu,
             },
             &mut h,
             &mut gh,

@@ -16,11 +16,13 @@ use tiny_word2vec::embedding::{QuantizedTable, cosine_i8, quantize_row};
 use tiny_word2vec::finetune::{FineTune, WorkingSet};
 use tiny_word2vec::kernels::{axpy, cosine, dot, dot_i8};
 use tiny_word2vec::loss::{
-    Grads, Objective, Params, cross_entropy, naive_softmax, negative_sampling, skipgram,
+    Grads, Objective, Params, cross_entropy, full_softmax, negative_sampling, skipgram,
 };
 use tiny_word2vec::nn::{self, Shape};
 use tiny_word2vec::sampling::{NOISE_POWER, NoiseDistribution, seeded_rng, uniform};
-use tiny_word2vec::sgns::Sgns;
+use tiny_word2vec::step::{
+    self, FullSoftmax, Input, NegativeSampling, NegativeSamplingAhead, OutputLayer,
+};
 use tiny_word2vec::topk::top_k;
 
 struct Counting;
@@ -179,9 +181,9 @@ fn hot_paths_allocate_nothing() {
         top_k(V, |i| Some(input[i]), &mut out)
     });
     zero(
-        "loss functions (naive softmax, negative sampling, skip-gram, cross-entropy)",
+        "loss functions (full softmax, negative sampling, skip-gram, cross-entropy)",
         || {
-            naive_softmax(
+            full_softmax(
                 &input[..D],
                 3,
                 &output,
@@ -196,8 +198,8 @@ fn hot_paths_allocate_nothing() {
                 2,
                 &[1, 3, 4],
                 Params {
-                    v: &input,
-                    u: &output,
+                    syn0: &input,
+                    out: &output,
                     dim: D,
                 },
                 Objective::NegativeSampling {
@@ -205,8 +207,8 @@ fn hot_paths_allocate_nothing() {
                     k: 2,
                 },
                 Grads {
-                    v: &mut grad_v,
-                    u: &mut grad_u,
+                    syn0: &mut grad_v,
+                    out: &mut grad_u,
                 },
             )
             .unwrap();
@@ -214,16 +216,16 @@ fn hot_paths_allocate_nothing() {
                 2,
                 &[1, 3],
                 Params {
-                    v: &input,
-                    u: &output,
+                    syn0: &input,
+                    out: &output,
                     dim: D,
                 },
-                Objective::NaiveSoftmax {
+                Objective::FullSoftmax {
                     scratch: &mut scratch,
                 },
                 Grads {
-                    v: &mut grad_v,
-                    u: &mut grad_u,
+                    syn0: &mut grad_v,
+                    out: &mut grad_u,
                 },
             )
             .unwrap();
@@ -234,32 +236,55 @@ fn hot_paths_allocate_nothing() {
         "NoiseDistribution::new (alias table in caller storage)",
         || NoiseDistribution::new(&counts, NOISE_POWER, &mut th, &mut al, &mut wk).unwrap(),
     );
-    let sgns = Sgns {
+    let mut ns = NegativeSampling {
         table: &table,
         noise,
         negative: 5,
+        syn1neg: &mut syn1neg,
     };
-    zero("SGNS training steps (Sgns::pair)", || {
+    zero("negative-sampling steps (NegativeSampling::pair)", || {
         let mut loss = 0.0;
         for c in 0..V {
             let (v_c, _) = syn0[c * D..].split_at_mut(D);
-            loss += sgns.pair(v_c, &mut syn1neg, (c * 7) % V, 0.025, &mut rng, &mut neu1e);
+            loss += ns.pair(v_c, (c * 7) % V, 0.025, &mut neu1e, &mut rng);
         }
         loss
     });
-    let ft = FineTune { sgns, window: 3 };
+    let mut ft = FineTune {
+        output: ns,
+        window: 3,
+    };
     zero(
         "fine-tuning pass over a token sequence (FineTune::sentence)",
         || {
-            ft.sentence(
-                &sentence,
-                &mut syn0,
-                &mut syn1neg,
-                0.025,
-                &mut rng,
-                &mut neu1e,
-            )
-            .unwrap()
+            ft.sentence(&sentence, &mut syn0, 0.025, &mut neu1e, &mut rng)
+                .unwrap()
+        },
+    );
+    let mut ahead = NegativeSamplingAhead::new(ft.output);
+    let mut neu1 = vec![0.0f32; D];
+    let mut inputs = Input {
+        syn0: &mut syn0,
+        neu1: &mut neu1,
+        neu1e: &mut neu1e,
+    };
+    zero(
+        "the trainer's steps: skip-gram, shared negatives, CBOW (step::*)",
+        || {
+            let mut loss = 0.0;
+            for c in 0..V {
+                loss += step::skipgram(&mut ahead, &mut inputs, c, (c * 3) % V, 0.025, &mut rng);
+                let window = [(c * 5 % V) as u32, (c * 11 % V) as u32];
+                loss += ahead
+                    .window_shared(&mut inputs, c, &window, 0.025, &mut rng)
+                    .unwrap();
+                loss += step::cbow(&mut ahead, &mut inputs, &window, c, 0.05, &mut rng);
+            }
+            let mut full = FullSoftmax {
+                syn1neg: &mut grad_u,
+                logits: &mut scratch,
+            };
+            loss + step::cbow(&mut full, &mut inputs, &[1, 2], 3, 0.05, &mut rng)
         },
     );
     zero(

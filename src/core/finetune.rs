@@ -6,7 +6,7 @@
 //! works on a [`WorkingSet`]: a const-generic table of up to `W` words copied
 //! (dequantized) out of the blob into RAM, the words of the new sentences plus
 //! any others the caller adds (for example the most frequent words, as extra
-//! negatives). Training then runs word2vec's update ([`crate::core::sgns::Sgns`])
+//! negatives). Training then runs word2vec's update ([`NegativeSampling`])
 //! over sentences of working-set indices with [`FineTune::sentence`]:
 //! the same random window shrink as the host trainer, `K` negatives per pair
 //! drawn from a [`NoiseDistribution`] over the working set's counts
@@ -24,14 +24,15 @@ use crate::core::blob::Blob;
 use crate::core::embedding::EmbeddingTable;
 use crate::core::error::{Error, check_len, rows_of};
 use crate::core::sampling::shrink_window;
-use crate::core::sgns::Sgns;
+use crate::core::step::NegativeSampling;
 use rand_core::Rng;
 
 /// Skip-gram negative-sampling fine-tuning over sentences of row indices.
-#[derive(Clone, Copy, Debug)]
+#[derive(Debug)]
 pub struct FineTune<'a, const N: usize> {
-    /// The σ table, the noise distribution over the rows being trained, and K.
-    pub sgns: Sgns<'a, N>,
+    /// The output layer: the σ table, the noise distribution over the rows
+    /// being trained, K, and the rows' output vectors `syn1neg` (`R×D`).
+    pub output: NegativeSampling<'a, N>,
     /// Maximum window size (words on each side), ≥ 1; shrunk at random per
     /// center word as in word2vec.
     pub window: usize,
@@ -65,31 +66,29 @@ impl Stats {
 
 impl<const N: usize> FineTune<'_, N> {
     /// One pass of SGD over one sentence: for each position, a random window
-    /// of 1..=`window` words on each side, and one [`Sgns::pair`] update per
-    /// (center, outside) pair with learning rate `alpha`.
+    /// of 1..=`window` words on each side, and one [`NegativeSampling::pair`]
+    /// update per (center, outside) pair with learning rate `alpha`.
     ///
-    /// Shapes: `tokens` are row indices into `syn0` and `syn1neg`, both
-    /// `R×D` row-major with `D = neu1e.len()` (the scratch buffer) and `R`
-    /// equal to the noise distribution's length. Allocates nothing.
+    /// Shapes: `tokens` are row indices into `syn0` and `output.syn1neg`,
+    /// both `R×D` row-major with `D = neu1e.len()` (the scratch buffer) and
+    /// `R` equal to the noise distribution's length. Allocates nothing.
     ///
     /// # Errors
     /// [`Error::Invalid`] for `D = 0` or `window = 0`, [`Error::Shape`] for
     /// mismatched buffers, [`Error::Index`] for a token `≥ R`; nothing is
     /// updated then.
-    #[allow(clippy::too_many_arguments)]
     pub fn sentence(
-        &self,
+        &mut self,
         tokens: &[u32],
         syn0: &mut [f32],
-        syn1neg: &mut [f32],
         alpha: f32,
-        rng: &mut impl Rng,
         neu1e: &mut [f32],
+        rng: &mut impl Rng,
     ) -> Result<Stats, Error> {
         let dim = neu1e.len();
         let rows = rows_of("syn0", syn0.len(), dim)?;
-        check_len("syn1neg", syn1neg.len(), syn0.len())?;
-        check_len("noise distribution", self.sgns.noise.len(), rows)?;
+        check_len("syn1neg", self.output.syn1neg.len(), syn0.len())?;
+        check_len("noise distribution", self.output.noise.len(), rows)?;
         if self.window == 0 {
             return Err(Error::Invalid("window must be positive"));
         }
@@ -111,7 +110,7 @@ impl<const N: usize> FineTune<'_, N> {
                 if lo + j == pos {
                     continue;
                 }
-                stats.loss += self.sgns.pair(v_c, syn1neg, o as usize, alpha, rng, neu1e);
+                stats.loss += self.output.pair(v_c, o as usize, alpha, neu1e, rng);
                 stats.pairs += 1;
             }
         }
@@ -121,13 +120,15 @@ impl<const N: usize> FineTune<'_, N> {
 
 /// Up to `W` words of a model copied into RAM as `f32` for fine-tuning:
 /// word vectors, output vectors, counts, and the map between working-set
-/// slots and blob rows. Const-generic and allocation-free; `const fn`
+/// slots and blob rows. Const-generic and allocation-free (the slots'
+/// blob rows and counts are fixed-capacity [`heapless::Vec`]s); `const fn`
 /// [`new`](Self::new) lets it sit in `static` memory.
 #[derive(Clone, Debug)]
 pub struct WorkingSet<const W: usize, const D: usize> {
-    ids: [u32; W],
-    counts: [u64; W],
-    len: usize,
+    /// The blob row of each slot, in slot order.
+    ids: heapless::Vec<u32, W>,
+    /// The count of each slot (as long as `ids`).
+    counts: heapless::Vec<u64, W>,
     /// Word vectors of the slots (`syn0`); rows `len..W` are unused.
     pub syn0: EmbeddingTable<W, D>,
     /// Output vectors of the slots (`syn1neg`); rows `len..W` are unused.
@@ -138,9 +139,8 @@ impl<const W: usize, const D: usize> WorkingSet<W, D> {
     /// An empty working set.
     pub const fn new() -> Self {
         Self {
-            ids: [0; W],
-            counts: [0; W],
-            len: 0,
+            ids: heapless::Vec::new(),
+            counts: heapless::Vec::new(),
             syn0: EmbeddingTable::zeroed(),
             syn1neg: EmbeddingTable::zeroed(),
         }
@@ -148,22 +148,22 @@ impl<const W: usize, const D: usize> WorkingSet<W, D> {
 
     /// Words in the set.
     pub fn len(&self) -> usize {
-        self.len
+        self.ids.len()
     }
 
     /// True if the set has no words.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.ids.is_empty()
     }
 
     /// The blob row of slot `slot`.
     pub fn blob_row(&self, slot: usize) -> Option<usize> {
-        self.ids[..self.len].get(slot).map(|&r| r as usize)
+        self.ids.get(slot).map(|&r| r as usize)
     }
 
     /// The slot holding blob row `row` (a linear scan: `W` is small).
     pub fn slot_of(&self, row: usize) -> Option<usize> {
-        self.ids[..self.len].iter().position(|&r| r as usize == row)
+        self.ids.iter().position(|&r| r as usize == row)
     }
 
     /// The slots' counts, for [`NoiseDistribution::new`]: the blob's counts,
@@ -171,13 +171,13 @@ impl<const W: usize, const D: usize> WorkingSet<W, D> {
     ///
     /// [`NoiseDistribution::new`]: crate::core::sampling::NoiseDistribution::new
     pub fn counts(&self) -> &[u64] {
-        &self.counts[..self.len]
+        &self.counts
     }
 
     /// The slots' word vectors and output vectors, `len×D` each, for
     /// [`FineTune::sentence`].
     pub fn tables_mut(&mut self) -> (&mut [f32], &mut [f32]) {
-        let n = self.len * D;
+        let n = self.len() * D;
         (
             &mut self.syn0.as_flat_mut()[..n],
             &mut self.syn1neg.as_flat_mut()[..n],
@@ -202,24 +202,26 @@ impl<const W: usize, const D: usize> WorkingSet<W, D> {
                 len: blob.len(),
             });
         }
-        if self.len == W {
-            return Err(Error::Invalid("working set is full"));
+        const FULL: Error = Error::Invalid("working set is full");
+        if self.ids.is_full() {
+            return Err(FULL);
         }
-        let slot = self.len;
+        let slot = self.len();
         let (Some(v), Some(u)) = (self.syn0.row_mut(slot), self.syn1neg.row_mut(slot)) else {
-            return Err(Error::Invalid("working set is full"));
+            return Err(FULL);
         };
         blob.input().row_f32(row, v)?;
         match blob.output() {
             Some(out) => out.row_f32(row, u)?,
             None => u.fill(0.0),
         }
-        self.counts[slot] = blob
+        let count = blob
             .counts()
             .and_then(|c| c.get(row))
             .map_or(1, |&c| u64::from(c).max(1));
-        self.ids[slot] = row as u32;
-        self.len += 1;
+        // Both have room: `ids` is not full, and `counts` is as long.
+        self.ids.push(row as u32).map_err(|_| FULL)?;
+        self.counts.push(count).map_err(|_| FULL)?;
         Ok(slot)
     }
 }
@@ -308,11 +310,13 @@ mod tests {
         )
         .unwrap();
         let table = SigmoidTable::<1000>::new();
-        let ft = FineTune {
-            sgns: Sgns {
+        let (syn0, syn1neg) = ws.tables_mut();
+        let mut ft = FineTune {
+            output: NegativeSampling {
                 table: &table,
                 noise,
                 negative: 3,
+                syn1neg,
             },
             window: 2,
         };
@@ -321,12 +325,8 @@ mod tests {
         let (mut first, mut last) = (0.0, 0.0);
         for epoch in 0..60 {
             let mut st = Stats::default();
-            let (syn0, syn1neg) = ws.tables_mut();
             for t in &tokens {
-                st.add(
-                    ft.sentence(t, syn0, syn1neg, 0.05, &mut rng, &mut neu1e)
-                        .unwrap(),
-                );
+                st.add(ft.sentence(t, syn0, 0.05, &mut neu1e, &mut rng).unwrap());
             }
             assert!(
                 st.pairs >= 8,
@@ -362,47 +362,45 @@ mod tests {
         let noise =
             NoiseDistribution::new(&counts, NOISE_POWER, &mut th, &mut al, &mut wk).unwrap();
         let table = SigmoidTable::<1000>::new();
+        let (mut v, mut u, mut e) = (vec![0.1f32; 3 * 4], vec![0.0f32; 3 * 4], vec![0.0f32; 4]);
+        let mut short_u = vec![0.0f32; 8];
         let mut ft = FineTune {
-            sgns: Sgns {
+            output: NegativeSampling {
                 table: &table,
                 noise,
                 negative: 2,
+                syn1neg: &mut short_u,
             },
             window: 2,
         };
-        let (mut v, mut u, mut e) = (vec![0.1f32; 3 * 4], vec![0.0f32; 3 * 4], vec![0.0f32; 4]);
         let mut rng = seeded_rng(1);
+        // syn1neg (2 rows) does not match syn0 (3 rows), unless syn0 is cut to
+        // 2 rows: then the noise distribution (3 words) does not.
+        assert!(ft.sentence(&[0], &mut v, 0.1, &mut e, &mut rng).is_err());
+        assert!(
+            ft.sentence(&[0], &mut v[..8], 0.1, &mut e, &mut rng)
+                .is_err()
+        );
+        ft.output.syn1neg = &mut u;
         assert!(matches!(
-            ft.sentence(&[0, 3], &mut v, &mut u, 0.1, &mut rng, &mut e),
+            ft.sentence(&[0, 3], &mut v, 0.1, &mut e, &mut rng),
             Err(Error::Index { index: 3, .. })
         ));
         assert!(
-            ft.sentence(&[0], &mut v, &mut u[..8], 0.1, &mut rng, &mut e)
-                .is_err()
-        );
-        assert!(
-            ft.sentence(&[0], &mut v[..8], &mut u[..8], 0.1, &mut rng, &mut e)
-                .is_err()
-        );
-        assert!(
-            ft.sentence(&[0], &mut v, &mut u, 0.1, &mut rng, &mut e[..3])
+            ft.sentence(&[0], &mut v, 0.1, &mut e[..3], &mut rng)
                 .is_err()
         );
         assert_eq!(
-            ft.sentence(&[], &mut v, &mut u, 0.1, &mut rng, &mut e)
-                .unwrap(),
+            ft.sentence(&[], &mut v, 0.1, &mut e, &mut rng).unwrap(),
             Stats::default()
         );
         assert_eq!(
-            ft.sentence(&[1], &mut v, &mut u, 0.1, &mut rng, &mut e)
+            ft.sentence(&[1], &mut v, 0.1, &mut e, &mut rng)
                 .unwrap()
                 .pairs,
             0
         );
         ft.window = 0;
-        assert!(
-            ft.sentence(&[0, 1], &mut v, &mut u, 0.1, &mut rng, &mut e)
-                .is_err()
-        );
+        assert!(ft.sentence(&[0, 1], &mut v, 0.1, &mut e, &mut rng).is_err());
     }
 }

@@ -49,6 +49,23 @@ fn code_buffer_len(vocab: usize) -> Result<usize, Error> {
         .ok_or(Error::Invalid("vocabulary too large for a Huffman tree"))
 }
 
+/// The checks [`HuffmanTree::build`] and [`HuffmanTree::from_parts`] share:
+/// `2 ≤ V ≤ u32::MAX` and `codes`, `points` of `V×MAX_CODE_LENGTH` entries
+/// (their lengths given).
+fn check_code_buffers(vocab: usize, codes: usize, points: usize) -> Result<(), Error> {
+    if vocab < 2 {
+        return Err(Error::Invalid("a Huffman tree needs at least 2 words"));
+    }
+    if vocab > u32::MAX as usize {
+        return Err(Error::Invalid(
+            "a Huffman tree takes at most u32::MAX words",
+        ));
+    }
+    let code_len = code_buffer_len(vocab)?;
+    check_len("codes", codes, code_len)?;
+    check_len("points", points, code_len)
+}
+
 impl<'a> HuffmanTree<'a> {
     /// Length of the `work` buffer [`HuffmanTree::build`] needs for `V`
     /// words: `3·V` `u64`s (the `V − 1` inner-node counts, then a
@@ -110,17 +127,7 @@ impl<'a> HuffmanTree<'a> {
         work: &mut [u64],
     ) -> Result<(), Error> {
         let v = counts.len();
-        if v < 2 {
-            return Err(Error::Invalid("a Huffman tree needs at least 2 words"));
-        }
-        if v > u32::MAX as usize {
-            return Err(Error::Invalid(
-                "a Huffman tree takes at most u32::MAX words",
-            ));
-        }
-        let code_len = code_buffer_len(v)?;
-        check_len("codes", codes.len(), code_len)?;
-        check_len("points", points.len(), code_len)?;
+        check_code_buffers(v, codes.len(), points.len())?;
         check_len("lengths", lengths.len(), v)?;
         check_len("work", work.len(), Self::work_len(v))?;
         if counts.windows(2).any(|w| w[0] < w[1]) {
@@ -207,17 +214,7 @@ impl<'a> HuffmanTree<'a> {
         lengths: &'a [u8],
     ) -> Result<Self, Error> {
         let v = lengths.len();
-        if v < 2 {
-            return Err(Error::Invalid("a Huffman tree needs at least 2 words"));
-        }
-        if v > u32::MAX as usize {
-            return Err(Error::Invalid(
-                "a Huffman tree takes at most u32::MAX words",
-            ));
-        }
-        let code_len = code_buffer_len(v)?;
-        check_len("codes", codes.len(), code_len)?;
-        check_len("points", points.len(), code_len)?;
+        check_code_buffers(v, codes.len(), points.len())?;
         for (w, &len) in lengths.iter().enumerate() {
             let len = usize::from(len);
             if len == 0 || len > MAX_CODE_LENGTH {

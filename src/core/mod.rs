@@ -18,7 +18,6 @@ pub mod nn;
 #[allow(unsafe_code)]
 pub(crate) mod prefetch;
 pub mod sampling;
-pub mod sgns;
 pub mod step;
 pub mod topk;
 

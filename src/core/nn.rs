@@ -93,8 +93,8 @@ impl Shape {
 
     /// Workspace length: `2H + 3Dy` floats, laid out as
     /// `[h: H | log ŷ: Dy | ŷ: Dy | δ₂: Dy | δ₁: H]`. [`forward`] fills the
-    /// first three, [`backward`] the last two. Saturates instead of
-    /// overflowing.
+    /// first three, [`loss_and_grad`] the last two as well. Saturates instead
+    /// of overflowing.
     pub const fn workspace_len(&self) -> usize {
         self.h
             .saturating_mul(2)
@@ -247,19 +247,18 @@ pub fn forward(shape: Shape, params: &[f32], x: &[f32], work: &mut [f32]) -> Res
     Ok(best)
 }
 
-/// Backward pass for the example [`forward`] just ran: returns
+/// One example's forward and backward pass: runs [`forward`], then returns
 /// `J = CE(y, ŷ) = −log ŷ_y` and **adds** every gradient.
 ///
 /// `grads` has the layout of `params` (`[∂J/∂W₁ | ∂J/∂b₁ | ∂J/∂W₂ | ∂J/∂b₂]`,
 /// see the [module docs](self) for the formulas); `grad_x`, if given, gets
-/// `∂J/∂x` (`Dx`) added. `work` must hold what [`forward`] left for the same
-/// `params` and `x` (its `δ` blocks are overwritten); otherwise the result is
-/// meaningless, though still in bounds.
+/// `∂J/∂x` (`Dx`) added. `work` ([`Shape::workspace_len`] floats) is
+/// overwritten. Nothing is written when an argument is refused.
 ///
 /// # Errors
 /// [`Error::Invalid`] for a zero size, [`Error::Shape`] for a buffer of the
 /// wrong length, [`Error::Index`] if `y ≥ Dy`.
-pub fn backward(
+pub fn loss_and_grad(
     shape: Shape,
     params: &[f32],
     x: &[f32],
@@ -268,13 +267,13 @@ pub fn backward(
     grads: &mut [f32],
     grad_x: Option<&mut [f32]>,
 ) -> Result<f32, Error> {
-    let layers = shape.split(params)?;
-    check_len("x", x.len(), shape.dx)?;
     check_index("class y", y, shape.dy)?;
     if let Some(gx) = &grad_x {
         check_len("grad_x", gx.len(), shape.dx)?;
     }
     let g = shape.split_mut(grads)?;
+    forward(shape, params, x, work)?;
+    let layers = shape.split(params)?;
     let Blocks {
         hidden,
         log_probs,
@@ -308,24 +307,6 @@ pub fn backward(
         }
     }
     Ok(-log_probs[y])
-}
-
-/// [`forward`] then [`backward`]: returns `J` and adds every gradient.
-///
-/// # Errors
-/// As [`forward`] and [`backward`].
-pub fn loss_and_grad(
-    shape: Shape,
-    params: &[f32],
-    x: &[f32],
-    y: usize,
-    work: &mut [f32],
-    grads: &mut [f32],
-    grad_x: Option<&mut [f32]>,
-) -> Result<f32, Error> {
-    check_index("class y", y, shape.dy)?;
-    forward(shape, params, x, work)?;
-    backward(shape, params, x, y, work, grads, grad_x)
 }
 
 /// Plain SGD: `θ ← θ − lr·∂J/∂θ` over a flat buffer (any layout, e.g. the

@@ -263,29 +263,24 @@ fn write_sections(
         debug_assert_eq!(out.len(), off + len, "section {i}");
         Ok::<(), HostError>(())
     };
-    let mut scales = Vec::new();
-    section(out, S_ROWS, &mut |o| {
-        scales = push_rows(o, input, dim, dtype)?;
-        Ok(())
-    })?;
-    if dtype == Dtype::I8 {
-        section(out, S_SCALES, &mut |o| {
-            push_u32s(o, scales.iter().map(|s| s.to_bits()));
-            Ok(())
-        })?;
-    }
-    if let Some(output) = output {
-        let mut out_scales = Vec::new();
-        section(out, S_OUT_ROWS, &mut |o| {
-            out_scales = push_rows(o, output, dim, dtype)?;
+    // A matrix's rows, then (int8) their scales.
+    let matrix = |out: &mut Vec<u8>, m: &[f32], (rows, scales): (usize, usize)| {
+        let mut row_scales = Vec::new();
+        section(out, rows, &mut |o| {
+            row_scales = push_rows(o, m, dim, dtype)?;
             Ok(())
         })?;
         if dtype == Dtype::I8 {
-            section(out, S_OUT_SCALES, &mut |o| {
-                push_u32s(o, out_scales.iter().map(|s| s.to_bits()));
+            section(out, scales, &mut |o| {
+                push_u32s(o, row_scales.iter().map(|s| s.to_bits()));
                 Ok(())
             })?;
         }
+        Ok::<(), HostError>(())
+    };
+    matrix(out, input, (S_ROWS, S_SCALES))?;
+    if let Some(output) = output {
+        matrix(out, output, (S_OUT_ROWS, S_OUT_SCALES))?;
     }
     if let Some(counts) = counts {
         section(out, S_COUNTS, &mut |o| {

@@ -53,7 +53,7 @@ def logsumexp(x):
 # ---------------------------------------------------------------- losses
 
 
-def naive_softmax(v_c, o, U):
+def full_softmax(v_c, o, U):
     theta = U @ v_c
     y_hat = softmax(theta)
     J = logsumexp(theta) - theta[o]
@@ -182,11 +182,11 @@ def case(name, **kv):
     cases.append((name, kv))
 
 
-# Naive softmax, one pair. D = 10: one SIMD register plus a tail.
+# Full softmax, one pair. D = 10: one SIMD register plus a tail.
 V, D = 6, 10
 v_c, U = rand(D), rand(V, D)
-J, g_v, g_U = naive_softmax(v_c, 3, U)
-case("naive_softmax", vocab=V, dim=D, o=3, v_c=v_c, u=U, loss=J, grad_v_c=g_v, grad_u=g_U)
+J, g_v, g_U = full_softmax(v_c, 3, U)
+case("full_softmax", vocab=V, dim=D, o=3, v_c=v_c, u=U, loss=J, grad_v_c=g_v, grad_u=g_U)
 
 # Negative sampling, one pair, with a repeated negative and the outside word
 # among the negatives.
@@ -222,10 +222,10 @@ center, outside = 2, [0, 5, 3, 5]
 K = 2
 sg_negs = [[1, 4], [6, 6], [0, 2], [4, 1]]
 
-# Skip-gram, naive softmax: J = Σ_o J_softmax(v_c, o).
+# Skip-gram, full softmax: J = Σ_o J_softmax(v_c, o).
 J, g_V, g_U = 0.0, np.zeros_like(Vm), np.zeros_like(U)
 for o in outside:
-    j, gv, gu = naive_softmax(Vm[center], o, U)
+    j, gv, gu = full_softmax(Vm[center], o, U)
     J, g_V[center], g_U = J + j, g_V[center] + gv, g_U + gu
 case(
     "skipgram_softmax", vocab=V, dim=D, center=center, outside=outside, v=Vm, u=U,
@@ -268,7 +268,7 @@ cbow_negs = [0, 2, 2, 3]
 m = len(context)
 h = sum(Vm[w] for w in context) / m
 for name, fn, out in [
-    ("cbow_softmax", lambda: naive_softmax(h, c_center, U), U),
+    ("cbow_softmax", lambda: full_softmax(h, c_center, U), U),
     ("cbow_ns", lambda: negative_sampling(h, c_center, cbow_negs, U), U),
     ("cbow_hs", lambda: hierarchical_softmax(h, codes7[c_center], points7[c_center], syn1), syn1),
 ]:

@@ -4,6 +4,8 @@
 
 use core::hint::black_box;
 
+use heapless::Vec;
+
 use cortex_m_semihosting::hprintln;
 use tiny_word2vec::activation::SigmoidTable;
 use tiny_word2vec::blob::{Aligned, Blob};
@@ -11,7 +13,7 @@ use tiny_word2vec::finetune::{FineTune, Stats, WorkingSet};
 use tiny_word2vec::kernels::{cosine, dot, dot_i8, scale};
 use tiny_word2vec::nn::{self, Shape};
 use tiny_word2vec::sampling::{NOISE_POWER, NoiseDistribution, seeded_rng};
-use tiny_word2vec::sgns::Sgns;
+use tiny_word2vec::step::NegativeSampling;
 
 use crate::check;
 
@@ -161,19 +163,21 @@ fn name<'a>(blob: &Blob<'a>, row: u32) -> &'a str {
     blob.word(row as usize).unwrap_or("?")
 }
 
-/// Looks up the known words of `sentence`, returning their rows.
-fn rows_of(blob: &Blob<'_>, sentence: &str, rows: &mut [u32; MAX_WORDS]) -> (usize, usize) {
-    let (mut n, mut unknown) = (0, 0);
+/// A sentence of up to [`MAX_WORDS`] known words, as rows or slots.
+type Sentence = Vec<u32, MAX_WORDS>;
+
+/// Looks up the known words of `sentence`: their rows (the first
+/// [`MAX_WORDS`]) and how many words were left out (unknown, or past the
+/// buffer).
+fn rows_of(blob: &Blob<'_>, sentence: &str) -> (Sentence, usize) {
+    let (mut rows, mut left_out) = (Sentence::new(), 0);
     for w in sentence.split_ascii_whitespace() {
-        match blob.index_of(w) {
-            Some(r) if n < MAX_WORDS => {
-                rows[n] = r as u32;
-                n += 1;
-            }
-            _ => unknown += 1,
-        }
+        let kept = blob
+            .index_of(w)
+            .is_some_and(|r| rows.push(r as u32).is_ok());
+        left_out += usize::from(!kept);
     }
-    (n, unknown)
+    (rows, left_out)
 }
 
 /// 2. SGNS fine-tuning on new sentences, on a RAM working set.
@@ -184,23 +188,23 @@ fn fine_tune(blob: &Blob<'_>) -> u32 {
         return check("working set (static, taken once)", false);
     };
     // The sentences as working-set slots.
-    let mut tokens = [[0u32; MAX_WORDS]; NEW_SENTENCES.len()];
-    let mut lens = [0usize; NEW_SENTENCES.len()];
+    let mut tokens = [const { Sentence::new() }; NEW_SENTENCES.len()];
     let mut unknown = 0;
-    for (i, s) in NEW_SENTENCES.iter().enumerate() {
-        let mut rows = [0u32; MAX_WORDS];
-        let (n, u) = rows_of(blob, s, &mut rows);
+    for (s, slots) in NEW_SENTENCES.iter().zip(&mut tokens) {
+        let (rows, u) = rows_of(blob, s);
         unknown += u;
-        for (t, &r) in tokens[i].iter_mut().zip(&rows[..n]) {
+        for &r in &rows {
             match ws.insert(blob, r as usize) {
-                Ok(slot) => *t = slot as u32,
+                // As long as `rows`: cannot be full.
+                Ok(slot) => {
+                    let _ = slots.push(slot as u32);
+                }
                 Err(e) => {
                     hprintln!("[FAIL] working set: {}", e);
                     return 1;
                 }
             }
         }
-        lens[i] = n;
     }
     let sentence_words = ws.len();
     // The most frequent words as extra negatives.
@@ -247,11 +251,13 @@ fn fine_tune(blob: &Blob<'_>) -> u32 {
         }
     };
     let table = SigmoidTable::<1000>::new();
-    let ft = FineTune {
-        sgns: Sgns {
+    let (syn0, syn1neg) = ws.tables_mut();
+    let mut ft = FineTune {
+        output: NegativeSampling {
             table: &table,
             noise,
             negative: 5,
+            syn1neg,
         },
         window: 5,
     };
@@ -262,9 +268,8 @@ fn fine_tune(blob: &Blob<'_>) -> u32 {
         // Learning rate decays linearly, as in word2vec.
         let alpha = 0.025 * (1.0 - epoch as f32 / FINETUNE_EPOCHS as f32);
         let mut st = Stats::default();
-        let (syn0, syn1neg) = ws.tables_mut();
-        for (t, &len) in tokens.iter().zip(&lens) {
-            match ft.sentence(&t[..len], syn0, syn1neg, alpha, &mut rng, &mut neu1e) {
+        for t in &tokens {
+            match ft.sentence(t, syn0, alpha, &mut neu1e, &mut rng) {
                 Ok(s) => st.add(s),
                 Err(e) => {
                     hprintln!("[FAIL] fine-tuning: {}", e);
@@ -398,9 +403,8 @@ fn features(
     sentence: &str,
     x: &mut [f32; DIM],
 ) -> Result<(), tiny_word2vec::Error> {
-    let mut rows = [0u32; MAX_WORDS];
-    let (n, _) = rows_of(blob, sentence, &mut rows);
-    blob.input().mean_of(&rows[..n], x)?;
+    let (rows, _) = rows_of(blob, sentence);
+    blob.input().mean_of(&rows, x)?;
     for (xi, ci) in x.iter_mut().zip(centre) {
         *xi -= ci;
     }

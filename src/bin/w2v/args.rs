@@ -81,13 +81,16 @@ pub(crate) enum ModelArg {
 pub(crate) enum InitArg {
     /// Uniform in ±2/D.
     TwoOverD,
-    /// Uniform in ±1/D, as gensim 4.
-    Gensim,
-    /// Uniform in ±0.5/D, as word2vec C.
-    Word2vec,
+    /// Uniform in ±1/D, as gensim 4 (alias: gensim).
+    #[value(alias = "gensim")]
+    OneOverD,
+    /// Uniform in ±0.5/D, as word2vec C (alias: word2vec).
+    #[value(alias = "word2vec")]
+    HalfOverD,
     /// Uniform in ±1/√D: the fastest start, best for a large corpus trained for 1–2 epochs;
-    /// noisier vectors for rare words of small corpora.
-    SqrtDim,
+    /// noisier vectors for rare words of small corpora (alias: sqrt-dim).
+    #[value(alias = "sqrt-dim")]
+    OneOverSqrtD,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

@@ -47,9 +47,9 @@ impl TrainArgs {
             seed: self.seed,
             init: match self.init {
                 InitArg::TwoOverD => Init::TwoOverD,
-                InitArg::Gensim => Init::Gensim,
-                InitArg::Word2vec => Init::Word2vecC,
-                InitArg::SqrtDim => Init::SqrtDim,
+                InitArg::OneOverD => Init::OneOverD,
+                InitArg::HalfOverD => Init::HalfOverD,
+                InitArg::OneOverSqrtD => Init::OneOverSqrtD,
             },
             tokenizer: Tokenizer {
                 strip_punctuation: self.strip_punctuation,

@@ -1,6 +1,7 @@
 #![forbid(unsafe_code)]
+use super::check_pair;
 use crate::core::activation::{log_sigmoid, sigmoid};
-use crate::core::error::{Error, check_index, check_len, rows_of};
+use crate::core::error::{Error, check_index};
 use crate::core::kernels::{axpy, dot};
 
 /// Negative-sampling loss for one (center, outside) pair with explicit negatives.
@@ -24,9 +25,10 @@ use crate::core::kernels::{axpy, dot};
 /// repeated negative contributes exactly twice its single weight. Grouping
 /// costs `O(K·distinct)` index comparisons, no allocation.
 ///
-/// Shapes: `v_c: D`, `u: V×D` row-major, `grad_v_c: D`, `grad_u: V×D`; the
-/// gradients are **added** into `grad_v_c` and `grad_u`. Uses the exact
-/// [`sigmoid`] and the stable [`log_sigmoid`].
+/// Shapes: `v_c: D` (a row of `syn0`), `syn1neg: V×D` row-major (`U`, rows
+/// `u_w`), `grad_v_c: D`, `grad_syn1neg: V×D`; the gradients are **added**
+/// into `grad_v_c` and `grad_syn1neg`. Uses the exact [`sigmoid`] and the
+/// stable [`log_sigmoid`].
 ///
 /// # Errors
 /// [`Error::Shape`] for a buffer of the wrong length, [`Error::Index`] for an
@@ -35,19 +37,15 @@ pub fn negative_sampling(
     v_c: &[f32],
     o: usize,
     negatives: &[usize],
-    u: &[f32],
+    syn1neg: &[f32],
     grad_v_c: &mut [f32],
-    grad_u: &mut [f32],
+    grad_syn1neg: &mut [f32],
 ) -> Result<f32, Error> {
-    let dim = v_c.len();
-    let vocab = rows_of("U", u.len(), dim)?;
-    check_index("outside word o", o, vocab)?;
+    let vocab = check_pair(v_c, o, syn1neg, grad_v_c, grad_syn1neg)?;
     for &k in negatives {
         check_index("negative sample", k, vocab)?;
     }
-    check_len("grad_v_c", grad_v_c.len(), dim)?;
-    check_len("grad_U", grad_u.len(), u.len())?;
-    Ok(ns_terms(v_c, &[o], negatives, u, grad_v_c, grad_u) as f32)
+    Ok(ns_terms(v_c, &[o], negatives, syn1neg, grad_v_c, grad_syn1neg) as f32)
 }
 
 /// The negative-sampling sum over several positive and negative targets that
@@ -58,22 +56,23 @@ pub fn negative_sampling(
 /// Because every term depends only on its word and its label, the terms are
 /// grouped by word (see [`for_each_distinct`]) and visited in ascending word
 /// index: the result does not depend on the order of either list, bit for bit.
-/// Adds `∂J/∂x` into `grad_x` and `∂J/∂U` into `grad_u`; returns `J` in f64.
+/// Adds `∂J/∂x` into `grad_x` and `∂J/∂U` into `grad_syn1neg`; returns `J`
+/// in f64.
 ///
 /// The caller has checked every index `< V` and every length.
 pub(crate) fn ns_terms(
     x: &[f32],
     positives: &[usize],
     negatives: &[usize],
-    u: &[f32],
+    syn1neg: &[f32],
     grad_x: &mut [f32],
-    grad_u: &mut [f32],
+    grad_syn1neg: &mut [f32],
 ) -> f64 {
     let dim = x.len();
     let mut loss = 0.0f64;
     for_each_distinct(positives, negatives, |w, p, n| {
         let rows = w * dim..(w + 1) * dim;
-        let u_w = &u[rows.clone()];
+        let u_w = &syn1neg[rows.clone()];
         let s = dot(u_w, x);
         let (p, n) = (p as f64, n as f64);
         if p > 0.0 {
@@ -86,7 +85,7 @@ pub(crate) fn ns_terms(
         // ∂J/∂s = p·(σ − 1) + n·σ.
         let g = (p * (sig - 1.0) + n * sig) as f32;
         axpy(g, u_w, grad_x);
-        axpy(g, x, &mut grad_u[rows]);
+        axpy(g, x, &mut grad_syn1neg[rows]);
     });
     loss
 }

@@ -42,11 +42,12 @@ pub enum Loss {
     NegativeSampling,
     /// Hierarchical softmax over a Huffman tree of the vocabulary.
     HierarchicalSoftmax,
-    /// Full (naive) softmax: the exact softmax over the whole vocabulary
-    /// (`O(V·D)` per prediction; only for small vocabularies). The same
-    /// layer as [`step::FullSoftmax`](crate::step::FullSoftmax) and, as a
-    /// reference loss, [`loss::naive_softmax`](crate::loss::naive_softmax);
-    /// `--loss softmax` on the command line.
+    /// Full softmax (CS224n's "naive softmax"): the exact softmax over the
+    /// whole vocabulary (`O(V·D)` per prediction; only for small
+    /// vocabularies). The same layer as
+    /// [`step::FullSoftmax`](crate::step::FullSoftmax) and, as a reference
+    /// loss, [`loss::full_softmax`](crate::loss::full_softmax); `--loss
+    /// softmax` on the command line.
     FullSoftmax,
 }
 
@@ -57,7 +58,8 @@ impl Loss {
     pub const Softmax: Loss = Loss::FullSoftmax;
 }
 
-/// How the input vectors (`syn0`) are initialised: uniform in `[−r, r)`.
+/// How the input vectors (`syn0`) are initialised: uniform in `[−r, r)`,
+/// each variant named by its `r`.
 ///
 /// The output weights start at zero, so at first every update is
 /// proportional to the input vectors: the smaller they start, the longer
@@ -88,12 +90,12 @@ pub enum Init {
     #[default]
     TwoOverD,
     /// `r = 1/D`, gensim 4's range.
-    Gensim,
+    OneOverD,
     /// `r = 0.5/D`, word2vec C's range.
-    Word2vecC,
+    HalfOverD,
     /// `r = 1/√D`: every vector starts at a length of about 0.58; the best
     /// choice for a large corpus trained for one or two epochs.
-    SqrtDim,
+    OneOverSqrtD,
 }
 
 impl Init {
@@ -102,9 +104,9 @@ impl Init {
         let d = dim.max(1) as f32;
         match self {
             Init::TwoOverD => 2.0 / d,
-            Init::Gensim => 1.0 / d,
-            Init::Word2vecC => 0.5 / d,
-            Init::SqrtDim => 1.0 / d.sqrt(),
+            Init::OneOverD => 1.0 / d,
+            Init::HalfOverD => 0.5 / d,
+            Init::OneOverSqrtD => 1.0 / d.sqrt(),
         }
     }
 }
@@ -146,7 +148,7 @@ pub struct TrainConfig {
     /// Skip-gram with negative sampling: one set of K negatives per center
     /// word, shared by all its (center, outside) pairs, with the pairs
     /// trained in word2vec.c's orientation (pWord2Vec's HogBatch idea;
-    /// see [`Sgns::window_shared`](crate::core::sgns::Sgns::window_shared)). Much faster; its effect on quality is
+    /// see [`OutputLayer::window_shared`](crate::step::OutputLayer::window_shared)). Much faster; its effect on quality is
     /// measured in the README. No effect on CBOW, whose negatives are
     /// already drawn once per window. Requires negative sampling.
     pub shared_negatives: bool,
@@ -249,7 +251,7 @@ impl TrainConfig {
                 "is a skip-gram option (CBOW draws one set per window already)",
             ),
             (
-                self.shared_negatives && self.negative > crate::core::sgns::MAX_SHARED_NEGATIVES,
+                self.shared_negatives && self.negative > crate::core::step::MAX_SHARED_NEGATIVES,
                 "negative",
                 "must be at most 64 with shared negatives",
             ),

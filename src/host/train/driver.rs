@@ -8,12 +8,13 @@ use super::checkpointing::Checkpointing;
 use super::config::{Loss, MAX_WEIGHT, TrainConfig};
 use super::model::Model;
 use super::progress::{MonitorState, Progress, TrainSummary, monitor};
-use super::worker::Worker;
+use super::worker::train_thread;
 use crate::core::activation::SigmoidTable;
 use crate::core::huffman::{HuffmanTree, MAX_CODE_LENGTH};
 use crate::core::sampling::{NOISE_POWER, NoiseDistribution, keep_threshold, seeded_rng};
-use crate::core::sgns::{Sgns, SgnsAhead};
-use crate::core::step::{FullSoftmax, HierarchicalSoftmax};
+use crate::core::step::{
+    FullSoftmax, HierarchicalSoftmax, NegativeSampling, NegativeSamplingAhead,
+};
 use crate::host::corpus::split_ranges;
 use crate::host::train::hogwild;
 use crate::host::vocab::Vocab;
@@ -174,17 +175,20 @@ fn train_output_layer(
             let (mut th, mut al, mut wk) = (vec![0u32; v], vec![0u32; v], vec![0u32; v]);
             let noise =
                 NoiseDistribution::new(ctx.vocab.counts(), NOISE_POWER, &mut th, &mut al, &mut wk)?;
-            let sgns = Sgns {
-                table,
-                noise,
-                negative: ctx.cfg.negative,
-            };
             run_epochs(
                 ctx,
                 syn0,
                 syn1,
                 first_epoch,
-                |e, t, a, b| Worker::new(ctx, t, e, a, b, SgnsAhead::new(sgns)).run(),
+                |e, t, syn0, syn1neg| {
+                    let ns = NegativeSampling {
+                        table,
+                        noise,
+                        negative: ctx.cfg.negative,
+                        syn1neg,
+                    };
+                    train_thread(ctx, t, e, syn0, NegativeSamplingAhead::new(ns))
+                },
                 watch,
                 save,
             )
@@ -208,9 +212,13 @@ fn train_output_layer(
                 syn0,
                 syn1,
                 first_epoch,
-                |e, t, a, b| {
-                    let hs = HierarchicalSoftmax { table, paths: tree };
-                    Worker::new(ctx, t, e, a, b, hs).run()
+                |e, t, syn0, syn1| {
+                    let hs = HierarchicalSoftmax {
+                        table,
+                        paths: tree,
+                        syn1,
+                    };
+                    train_thread(ctx, t, e, syn0, hs)
                 },
                 watch,
                 save,
@@ -221,12 +229,13 @@ fn train_output_layer(
             syn0,
             syn1,
             first_epoch,
-            |e, t, a, b| {
+            |e, t, syn0, syn1neg| {
                 let mut logits = vec![0.0f32; ctx.vocab.len()];
                 let out = FullSoftmax {
+                    syn1neg,
                     logits: &mut logits,
                 };
-                Worker::new(ctx, t, e, a, b, out).run()
+                train_thread(ctx, t, e, syn0, out)
             },
             watch,
             save,

@@ -22,7 +22,7 @@
 //!   10,000 words per thread;
 //! - the output weights start at zero and the vectors written out are the
 //!   rows of `syn0`; `syn0` starts uniform in `[−2/D, 2/D)`, four times
-//!   word2vec C's `[−0.5/D, 0.5/D)` (which [`Init::Word2vecC`] selects): see
+//!   word2vec C's `[−0.5/D, 0.5/D)` (which [`Init::HalfOverD`] selects): see
 //!   [`Init`] for why and what it measures.
 //!
 //! Skip-gram trains the pair (center, outside) as the paper writes it: the

@@ -2,11 +2,11 @@
 //! forms sentences and trains every window on the chosen output layer.
 #![forbid(unsafe_code)]
 
-use super::config::{Architecture, Loss, MAX_SENTENCE};
+use super::config::{Architecture, MAX_SENTENCE};
 use super::driver::{Ctx, ThreadStats, alpha_at};
+use crate::core::prefetch::prefetch_row;
 use crate::core::sampling::{XorShiftRng, keep, seeded_rng, shrink_window};
-use crate::core::sgns::prefetch_row;
-use crate::core::step::{self, OutputLayer};
+use crate::core::step::{self, Input, OutputLayer};
 use crate::host::HostError;
 use crate::host::corpus::Token;
 use crate::host::vocab::Probe;
@@ -20,42 +20,52 @@ pub(crate) const ALPHA_UPDATE_EVERY: u64 = 10_000;
 pub(crate) const AHEAD: usize = 2;
 /// Vocabulary lookups a reader keeps in flight.
 pub(crate) const LOOKUPS_AHEAD: usize = 8;
-/// One training thread: streams its byte range of the corpus `epochs` times
+
+/// Thread `t`'s share of epoch `epoch`: streams its byte range of the
+/// corpus and trains `syn0` and the output layer `out` (which holds its own
+/// weights) on it.
+pub(crate) fn train_thread<O: OutputLayer>(
+    ctx: &Ctx<'_>,
+    t: usize,
+    epoch: usize,
+    syn0: &mut [f32],
+    out: O,
+) -> Result<(), HostError> {
+    let dim = ctx.cfg.dim;
+    let (mut neu1, mut neu1e) = (vec![0.0; dim], vec![0.0; dim]);
+    let input = Input {
+        syn0,
+        neu1: &mut neu1,
+        neu1e: &mut neu1e,
+    };
+    Worker::new(ctx, t, epoch, input, out).run()
+}
+
+/// One training thread in one epoch: streams its byte range of the corpus
 /// and trains on it.
-pub(crate) struct Worker<'a, O> {
-    pub(crate) ctx: &'a Ctx<'a>,
-    pub(crate) stats: &'a ThreadStats,
-    pub(crate) range: (u64, u64),
-    pub(crate) out: O,
-    pub(crate) syn0: &'a mut [f32],
-    pub(crate) syn1: &'a mut [f32],
-    pub(crate) rng: XorShiftRng,
-    pub(crate) sentence: Vec<u32>,
+struct Worker<'a, O> {
+    ctx: &'a Ctx<'a>,
+    stats: &'a ThreadStats,
+    range: (u64, u64),
+    out: O,
+    input: Input<'a>,
+    rng: XorShiftRng,
+    sentence: Vec<u32>,
     /// Vocabulary lookups in flight ([`Vocab::probe`]), oldest at `head`.
-    pub(crate) probes: [Probe; LOOKUPS_AHEAD],
-    pub(crate) probe_head: usize,
-    pub(crate) probe_len: usize,
-    pub(crate) context: Vec<u32>,
-    pub(crate) neu1: Vec<f32>,
-    pub(crate) neu1e: Vec<f32>,
-    pub(crate) alpha: f32,
-    pub(crate) words: u64,
-    pub(crate) unreported: u64,
-    pub(crate) kept: u64,
-    pub(crate) pairs: u64,
-    pub(crate) loss: f64,
+    probes: [Probe; LOOKUPS_AHEAD],
+    probe_head: usize,
+    probe_len: usize,
+    context: Vec<u32>,
+    alpha: f32,
+    words: u64,
+    unreported: u64,
+    kept: u64,
+    pairs: u64,
+    loss: f64,
 }
 
 impl<'a, O: OutputLayer> Worker<'a, O> {
-    pub(crate) fn new(
-        ctx: &'a Ctx<'a>,
-        t: usize,
-        epoch: usize,
-        syn0: &'a mut [f32],
-        syn1: &'a mut [f32],
-        out: O,
-    ) -> Self {
-        let dim = ctx.cfg.dim;
+    fn new(ctx: &'a Ctx<'a>, t: usize, epoch: usize, input: Input<'a>, out: O) -> Self {
         let stats = &ctx.shared.stats[t];
         let done = ctx.shared.words.load(Ordering::Relaxed);
         // Thread t's stream in epoch e depends on (seed, t, e) only, so a
@@ -66,8 +76,7 @@ impl<'a, O: OutputLayer> Worker<'a, O> {
             stats,
             range: ctx.ranges[t],
             out,
-            syn0,
-            syn1,
+            input,
             // Thread t's stream; thread 0's differs from the initialisation's.
             rng: seeded_rng(
                 ctx.cfg.seed ^ 0x9E37_79B9_7F4A_7C15u64.wrapping_mul(t as u64 + 1) ^ epoch_mix,
@@ -77,8 +86,6 @@ impl<'a, O: OutputLayer> Worker<'a, O> {
             probe_head: 0,
             probe_len: 0,
             context: Vec::with_capacity(2 * ctx.cfg.window),
-            neu1: vec![0.0; dim],
-            neu1e: vec![0.0; dim],
             alpha: alpha_at(ctx.cfg.alpha, done, ctx.total_words),
             words: stats.words.load(Ordering::Relaxed),
             unreported: 0,
@@ -88,7 +95,7 @@ impl<'a, O: OutputLayer> Worker<'a, O> {
         }
     }
 
-    pub(crate) fn run(mut self) -> Result<(), HostError> {
+    fn run(mut self) -> Result<(), HostError> {
         let (start, end) = self.range;
         let ctx = self.ctx;
         // One epoch: the driver (`run_epochs`) loops over them.
@@ -192,21 +199,48 @@ impl<'a, O: OutputLayer> Worker<'a, O> {
     }
 
     /// Prefetches the `syn0` row of the word at sentence position `input`
-    /// and, with negative sampling (where rows of `syn1neg` are words), the
-    /// `syn1neg` row of the word at `output`: rows the window will need a
-    /// few positions from now, which are otherwise cache misses when the
-    /// word first enters the window. Positions past the sentence are ignored.
+    /// and what the output layer reads first to predict the word at
+    /// `target` (negative sampling: its row of `syn1neg`): rows the window
+    /// will need a few positions from now, which are otherwise cache misses
+    /// when the word first enters the window. Positions past the sentence
+    /// are ignored.
     #[inline(always)]
-    fn prefetch(&self, input: usize, output: usize) {
-        let dim = self.neu1e.len();
+    fn prefetch(&self, input: usize, target: usize) {
+        let dim = self.input.neu1e.len();
         if let Some(&w) = self.sentence.get(input) {
-            prefetch_row(self.syn0, w as usize, dim);
+            prefetch_row(self.input.syn0, w as usize, dim);
         }
-        if self.ctx.cfg.loss == Loss::NegativeSampling
-            && let Some(&w) = self.sentence.get(output)
-        {
-            prefetch_row(self.syn1, w as usize, dim);
+        if let Some(&w) = self.sentence.get(target) {
+            self.out.prefetch_target(w as usize, dim);
         }
+    }
+
+    /// Starts the window around sentence position `pos` (of `n`): prefetches
+    /// the rows a few positions ahead (see [`Worker::prefetch`]; when the
+    /// context words are the inputs, `syn0` rows of the words entering the
+    /// window and output rows of the centers to come, otherwise the
+    /// reverse), draws the window's size `b` (word2vec's random shrink) and
+    /// returns its bounds `[lo, hi]`.
+    #[inline(always)]
+    fn open_window(&mut self, pos: usize, n: usize, context_is_input: bool) -> (usize, usize) {
+        let window = self.ctx.cfg.window;
+        if context_is_input {
+            self.prefetch(pos + window + AHEAD, pos + AHEAD);
+        } else {
+            self.prefetch(pos + AHEAD, pos + window + AHEAD);
+        }
+        let b = shrink_window(window, &mut self.rng);
+        (pos.saturating_sub(b), (pos + b).min(n - 1))
+    }
+
+    /// Opens the window around `pos` with the context words as inputs, and
+    /// puts them (the window without `pos`) into `self.context`.
+    #[inline(always)]
+    fn gather_context(&mut self, pos: usize, n: usize) {
+        let (lo, hi) = self.open_window(pos, n, true);
+        self.context.clear();
+        self.context.extend_from_slice(&self.sentence[lo..pos]);
+        self.context.extend_from_slice(&self.sentence[pos + 1..=hi]);
     }
 
     /// Trains on the buffered sentence and clears it.
@@ -216,28 +250,19 @@ impl<'a, O: OutputLayer> Worker<'a, O> {
             return;
         }
         self.kept += n as u64;
-        let window = self.ctx.cfg.window;
         let alpha = self.alpha;
         let mut loss = 0.0f64;
         let mut pairs = 0u64;
         match self.ctx.cfg.architecture {
+            // Outside words predict the center.
             Architecture::SkipGram if self.ctx.cfg.shared_negatives => {
                 for pos in 0..n {
-                    // Outside words predict the center: syn0 for the words
-                    // entering the window, syn1neg for the centers to come.
-                    self.prefetch(pos + window + AHEAD, pos + AHEAD);
-                    let b = shrink_window(window, &mut self.rng);
-                    let (lo, hi) = (pos.saturating_sub(b), (pos + b).min(n - 1));
-                    self.context.clear();
-                    self.context.extend_from_slice(&self.sentence[lo..pos]);
-                    self.context.extend_from_slice(&self.sentence[pos + 1..=hi]);
+                    self.gather_context(pos, n);
                     if let Some(l) = self.out.window_shared(
-                        self.syn0,
+                        &mut self.input,
                         self.sentence[pos] as usize,
                         &self.context,
                         alpha,
-                        self.syn1,
-                        &mut self.neu1e,
                         &mut self.rng,
                     ) {
                         loss += f64::from(l);
@@ -245,14 +270,10 @@ impl<'a, O: OutputLayer> Worker<'a, O> {
                     }
                 }
             }
+            // The center predicts its outside words.
             Architecture::SkipGram => {
                 for pos in 0..n {
-                    // The center predicts its outside words: syn0 for the
-                    // centers to come, syn1neg for the words entering the
-                    // window.
-                    self.prefetch(pos + AHEAD, pos + window + AHEAD);
-                    let b = shrink_window(window, &mut self.rng);
-                    let (lo, hi) = (pos.saturating_sub(b), (pos + b).min(n - 1));
+                    let (lo, hi) = self.open_window(pos, n, false);
                     let center = self.sentence[pos] as usize;
                     for j in lo..=hi {
                         if j == pos {
@@ -260,28 +281,20 @@ impl<'a, O: OutputLayer> Worker<'a, O> {
                         }
                         loss += f64::from(step::skipgram(
                             &mut self.out,
-                            self.syn0,
-                            self.syn1,
+                            &mut self.input,
                             center,
                             self.sentence[j] as usize,
                             alpha,
-                            &mut self.neu1e,
                             &mut self.rng,
                         ));
                         pairs += 1;
                     }
                 }
             }
+            // The window predicts the center.
             Architecture::Cbow => {
                 for pos in 0..n {
-                    // The window predicts the center: syn0 for the words
-                    // entering the window, syn1neg for the centers to come.
-                    self.prefetch(pos + window + AHEAD, pos + AHEAD);
-                    let b = shrink_window(window, &mut self.rng);
-                    let (lo, hi) = (pos.saturating_sub(b), (pos + b).min(n - 1));
-                    self.context.clear();
-                    self.context.extend_from_slice(&self.sentence[lo..pos]);
-                    self.context.extend_from_slice(&self.sentence[pos + 1..=hi]);
+                    self.gather_context(pos, n);
                     if self.context.is_empty() {
                         continue;
                     }
@@ -289,13 +302,10 @@ impl<'a, O: OutputLayer> Worker<'a, O> {
                     // context row (see `step::cbow` for why).
                     loss += f64::from(step::cbow(
                         &mut self.out,
-                        self.syn0,
-                        self.syn1,
+                        &mut self.input,
                         &self.context,
                         self.sentence[pos] as usize,
                         alpha,
-                        &mut self.neu1,
-                        &mut self.neu1e,
                         &mut self.rng,
                     ));
                     pairs += 1;

@@ -404,11 +404,13 @@ fn settings(cfg: &TrainConfig) -> [(&'static str, String); 15] {
         Loss::HierarchicalSoftmax => "hs",
         Loss::FullSoftmax => "softmax",
     };
+    // The spellings of the first checkpoint format (still accepted by
+    // `--init`), so that existing checkpoints keep matching.
     let init = match cfg.init {
         Init::TwoOverD => "two-over-d",
-        Init::Gensim => "gensim",
-        Init::Word2vecC => "word2vec",
-        Init::SqrtDim => "sqrt-dim",
+        Init::OneOverD => "gensim",
+        Init::HalfOverD => "word2vec",
+        Init::OneOverSqrtD => "sqrt-dim",
     };
     [
         ("model", model.into()),
