@@ -33,12 +33,15 @@ _MODEL_VERSION = 1
 
 
 def _unitvec(vec):
-    """vec / ||vec||₂ in vec's dtype (zero vectors are returned unchanged)."""
+    """vec / ||vec||₂ in vec's dtype, zero vectors unchanged: the norm and the
+    scaling in float64 (``vec64 * (1 / ||vec64||)``), then cast back, which
+    is gensim's unitvec (float64 BLAS nrm2 and scal) to the float32 bit."""
     vec = np.asarray(vec)
-    n = float(np.linalg.norm(vec)) if vec.size else 0.0
-    if n > 0.0:
-        return (vec / n).astype(vec.dtype)
-    return vec
+    if vec.size == 0:
+        return vec
+    v64 = vec.astype(np.float64)
+    n = float(np.sqrt(np.dot(v64, v64)))
+    return (v64 * (1.0 / n)).astype(vec.dtype) if n > 0.0 else vec
 
 
 def _ensure_list(value):
