@@ -73,6 +73,13 @@ const NOT_RUN: &[(&str, &str)] = &[
          docs/loss.csv, docs/words.png and docs/words.svg; checked: the example and its \
          features",
     ),
+    (
+        "pip install ./python",
+        "builds the Python extension (a release build through maturin) and installs it into \
+         the current Python; CI runs the same line in its venv, then the pytest suite, which \
+         runs the README's Python quick start; checked: python/pyproject.toml and the line \
+         in `.ci/run`",
+    ),
 ];
 
 // ---------------------------------------------------------------------------
@@ -344,6 +351,22 @@ fn feature_closure(m: &Manifest, features: &[String]) -> Result<BTreeSet<String>
         }
     }
     Ok(done)
+}
+
+/// Checks a `pip install DIR` command that is not run: DIR holds a
+/// `pyproject.toml`, and CI runs the same install.
+fn check_pip(words: &[String]) -> Result<(), String> {
+    let [_, install, dir] = words else {
+        return Err("expected `pip install DIR`".into());
+    };
+    if install != "install" || !Path::new(ROOT).join(dir).join("pyproject.toml").is_file() {
+        return Err(format!("{dir} has no pyproject.toml"));
+    }
+    let ci = fs::read_to_string(Path::new(ROOT).join(".ci/run")).map_err(|e| e.to_string())?;
+    if !ci.contains(&format!("pip install {dir}")) {
+        return Err(format!(".ci/run does not run `pip install {dir}`"));
+    }
+    Ok(())
 }
 
 /// Checks a `cargo …` command that is not run against Cargo.toml and CI:
@@ -640,6 +663,7 @@ fn every_readme_command_works_verbatim() {
             let checked = match words.first().map(String::as_str) {
                 Some("cargo") => check_cargo(&manifest, &c.code, words),
                 Some("w2v") => Ok(()),
+                Some("pip") => check_pip(words),
                 other => Err(format!("this test has no check for {other:?}")),
             };
             if let Err(e) = checked {

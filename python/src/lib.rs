@@ -1,0 +1,285 @@
+//! `tiny_word2vec._native`: the Rust half of the Python package.
+//!
+//! It trains (through the library's `Trainer`, with the GIL released), reads
+//! and writes word2vec vector files, and hands the weights to numpy. The
+//! gensim-style classes live in the package's Python code
+//! (`tiny_word2vec/__init__.py`), which calls these functions.
+//!
+//! Arrays: a trained `syn0` (`V×D` row-major `Vec<f32>`) is moved into a
+//! numpy array without a copy (`IntoPyArray` takes over the allocation), so
+//! `model.wv.vectors` is the very memory the trainer wrote.
+#![forbid(unsafe_code)]
+
+use numpy::ndarray::Array2;
+use numpy::{IntoPyArray, PyArray2, PyReadonlyArray2, PyUntypedArrayMethods};
+use pyo3::exceptions::{PyFileNotFoundError, PyOSError, PyValueError};
+use pyo3::prelude::*;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+use tiny_word2vec::prelude::*;
+use tiny_word2vec::train::Init;
+
+/// A library error as a Python exception: I/O problems as `OSError`
+/// (`FileNotFoundError` for a missing file), everything else `ValueError`,
+/// with the library's message (which names the file, line or setting).
+fn to_py(e: HostError) -> PyErr {
+    let msg = e.to_string();
+    match &e {
+        HostError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+            PyFileNotFoundError::new_err(msg)
+        }
+        HostError::Io { .. } | HostError::Path { .. } => PyOSError::new_err(msg),
+        _ => PyValueError::new_err(msg),
+    }
+}
+
+/// `(words, (V, D) float32 array)`, taking over `data` without a copy.
+fn to_arrays(
+    py: Python<'_>,
+    words: Vec<String>,
+    dim: usize,
+    data: Vec<f32>,
+) -> PyResult<(Vec<String>, Bound<'_, PyArray2<f32>>)> {
+    let rows = data.len().checked_div(dim).unwrap_or(0);
+    let array = Array2::from_shape_vec((rows, dim), data)
+        .map_err(|e| PyValueError::new_err(e.to_string()))?;
+    Ok((words, array.into_pyarray(py)))
+}
+
+/// The settings of one training run, as the Python side passes them.
+#[derive(Clone, Debug)]
+struct Settings {
+    sg: bool,
+    hs: bool,
+    negative: usize,
+    dim: usize,
+    window: usize,
+    min_count: u64,
+    max_vocab: Option<usize>,
+    sample: f64,
+    alpha: f32,
+    epochs: usize,
+    threads: usize,
+    seed: u64,
+    init: Init,
+}
+
+impl Settings {
+    fn config(&self) -> TrainConfig {
+        TrainConfig {
+            architecture: if self.sg {
+                Architecture::SkipGram
+            } else {
+                Architecture::Cbow
+            },
+            loss: if self.hs {
+                Loss::HierarchicalSoftmax
+            } else {
+                Loss::NegativeSampling
+            },
+            dim: self.dim,
+            window: self.window,
+            negative: self.negative,
+            min_count: self.min_count,
+            max_vocab: self.max_vocab,
+            sample: self.sample,
+            alpha: self.alpha,
+            epochs: self.epochs,
+            threads: self.threads,
+            seed: self.seed,
+            init: self.init,
+            ..TrainConfig::default()
+        }
+    }
+}
+
+fn parse_init(name: &str) -> PyResult<Init> {
+    Ok(match name {
+        "two-over-d" => Init::TwoOverD,
+        "gensim" => Init::Gensim,
+        "word2vec" => Init::Word2vecC,
+        "sqrt-dim" => Init::SqrtDim,
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "init must be 'two-over-d', 'gensim', 'word2vec' or 'sqrt-dim', not {other:?}"
+            )));
+        }
+    })
+}
+
+/// What `train` returns: words, counts, syn0 (V, D), syn1 (rows, D), and
+/// the summary as a tuple (words, trained_words, pairs, seconds, avg_loss,
+/// loss_sum, threads).
+type Trained<'py> = (
+    Vec<String>,
+    Vec<u64>,
+    Bound<'py, PyArray2<f32>>,
+    Bound<'py, PyArray2<f32>>,
+    (u64, u64, u64, f64, f64, f64, usize),
+);
+
+/// Trains on the corpus file `corpus` (streamed by the Rust reader, one
+/// sentence per line) and returns the model; see [`Trained`].
+///
+/// `progress(fraction, words, total_words, alpha, loss, words_per_sec)` is
+/// called at most every `report_delay` seconds from the training call's
+/// thread, holding the GIL only for the call; the GIL is released otherwise.
+/// Pending signals are checked at every progress tick (every 10,000 words
+/// per thread at most every 5 ms): a `KeyboardInterrupt` (Ctrl-C) raised
+/// there is re-raised when training returns, and the model is dropped.
+#[pyfunction]
+#[pyo3(signature = (corpus, *, sg, hs, negative, vector_size, window, min_count, max_vocab,
+    sample, alpha, epochs, workers, seed, init, progress=None, report_delay=1.0))]
+#[allow(clippy::too_many_arguments)]
+fn train<'py>(
+    py: Python<'py>,
+    corpus: PathBuf,
+    sg: bool,
+    hs: bool,
+    negative: usize,
+    vector_size: usize,
+    window: usize,
+    min_count: u64,
+    max_vocab: Option<usize>,
+    sample: f64,
+    alpha: f32,
+    epochs: usize,
+    workers: usize,
+    seed: u64,
+    init: &str,
+    progress: Option<Py<PyAny>>,
+    report_delay: f64,
+) -> PyResult<Trained<'py>> {
+    let settings = Settings {
+        sg,
+        hs,
+        negative,
+        dim: vector_size,
+        window,
+        min_count,
+        max_vocab,
+        sample,
+        alpha,
+        epochs,
+        threads: workers,
+        seed,
+        init: parse_init(init)?,
+    };
+    let delay = Duration::from_secs_f64(report_delay.max(0.0));
+    let (result, pending) = py.detach(move || {
+        let mut pending: Option<PyErr> = None;
+        let mut last = Instant::now();
+        let observe = |p: &Progress| {
+            let due = last.elapsed() >= delay || p.words >= p.total_words;
+            if pending.is_some() || !due {
+                return;
+            }
+            last = Instant::now();
+            Python::attach(|py| {
+                if let Err(e) = py.check_signals() {
+                    pending = Some(e);
+                    return;
+                }
+                if let Some(cb) = &progress {
+                    let args = (
+                        p.fraction(),
+                        p.words,
+                        p.total_words,
+                        p.alpha,
+                        p.loss,
+                        p.words_per_sec(),
+                    );
+                    if let Err(e) = cb.call1(py, args) {
+                        pending = Some(e);
+                    }
+                }
+            });
+        };
+        let result = Trainer::new(settings.config())
+            .progress(observe)
+            .train_file(&corpus);
+        (result, pending)
+    });
+    if let Some(e) = pending {
+        return Err(e);
+    }
+    let (model, summary) = result.map_err(to_py)?;
+    let counts = model.vocab.counts().to_vec();
+    let words = model.vocab.words().to_vec();
+    let dim = model.dim;
+    let syn1_rows = model.syn1.len().checked_div(dim).unwrap_or(0);
+    let syn1 = Array2::from_shape_vec((syn1_rows, dim), model.syn1)
+        .map_err(|e| PyValueError::new_err(e.to_string()))?
+        .into_pyarray(py);
+    let (words, syn0) = to_arrays(py, words, dim, model.syn0)?;
+    let loss_sum = summary.avg_loss * summary.pairs as f64;
+    Ok((
+        words,
+        counts,
+        syn0,
+        syn1,
+        (
+            summary.words,
+            summary.trained_words,
+            summary.pairs,
+            summary.seconds,
+            summary.avg_loss,
+            loss_sum,
+            summary.threads,
+        ),
+    ))
+}
+
+/// Reads a word2vec vector file: `binary=None` detects the format from the
+/// file, `True`/`False` forces binary/text. Returns `(words, (V, D) array)`.
+#[pyfunction]
+#[pyo3(signature = (path, binary=None))]
+fn load_vectors(
+    py: Python<'_>,
+    path: PathBuf,
+    binary: Option<bool>,
+) -> PyResult<(Vec<String>, Bound<'_, PyArray2<f32>>)> {
+    let loaded = py.detach(|| match binary {
+        None => Vectors::load(&path),
+        Some(true) => Vectors::load_format(&path, VectorFormat::Binary),
+        Some(false) => Vectors::load_format(&path, VectorFormat::Text),
+    });
+    let v = loaded.map_err(to_py)?;
+    let (words, dim) = (v.words().to_vec(), v.dim());
+    to_arrays(py, words, dim, v.data().to_vec())
+}
+
+/// Writes `words` with the rows of `vectors` ((V, D) float32, C-contiguous)
+/// as a word2vec text or binary file, atomically (a temporary file renamed
+/// over the target).
+#[pyfunction]
+#[pyo3(signature = (path, words, vectors, binary=false))]
+fn save_vectors(
+    py: Python<'_>,
+    path: PathBuf,
+    words: Vec<String>,
+    vectors: PyReadonlyArray2<'_, f32>,
+    binary: bool,
+) -> PyResult<()> {
+    let dim = vectors.shape()[1];
+    let data = vectors
+        .as_slice()
+        .map_err(|_| PyValueError::new_err("vectors must be a C-contiguous (V, D) float32 array"))?
+        .to_vec();
+    let v = Vectors::new(words, dim, data).map_err(to_py)?;
+    let format = if binary {
+        VectorFormat::Binary
+    } else {
+        VectorFormat::Text
+    };
+    py.detach(|| v.save(&path, format)).map_err(to_py)
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(train, m)?)?;
+    m.add_function(wrap_pyfunction!(load_vectors, m)?)?;
+    m.add_function(wrap_pyfunction!(save_vectors, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

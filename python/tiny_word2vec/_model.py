@@ -1,0 +1,223 @@
+"""Word2Vec: gensim 4's constructor on the tiny-word2vec trainer."""
+
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Iterator
+
+import numpy as np
+
+from . import _MODEL_FORMAT, _MODEL_VERSION, REAL, KeyedVectors, _native
+
+logger = logging.getLogger("tiny_word2vec")
+
+_INITS = ("two-over-d", "gensim", "word2vec", "sqrt-dim")
+
+
+def _unsupported(name, why):
+    raise NotImplementedError(f"Word2Vec: {name} {why}")
+
+
+def _write_sentences(sentences, fh):
+    """Writes each sentence as one line of space-joined tokens; returns the
+    number of sentences. Tokens are checked: a token must be a non-empty str
+    without whitespace (the corpus reader splits on whitespace)."""
+    if isinstance(sentences, (str, bytes)):
+        raise TypeError("sentences must be an iterable of token lists, not a string")
+    if isinstance(sentences, Iterator):
+        raise TypeError(
+            "sentences is a one-shot iterator or generator; pass a restartable iterable "
+            "(a list, or an object whose __iter__ starts over), as gensim requires")
+    n = 0
+    for sentence in sentences:
+        if isinstance(sentence, (str, bytes)):
+            raise TypeError(f"sentence #{n} is a string, not a list of tokens")
+        tokens = list(sentence)
+        for tok in tokens:
+            if not isinstance(tok, str):
+                raise TypeError(f"sentence #{n}: token {tok!r} is not a str")
+            if not tok or tok.split() != [tok]:
+                raise ValueError(f"sentence #{n}: token {tok!r} is empty or contains whitespace")
+        fh.write(" ".join(tokens))
+        fh.write("\n")
+        n += 1
+    return n
+
+
+class Word2Vec:
+    """Trains word2vec with gensim 4's parameter names and defaults.
+
+    Differences, each an error rather than a silent change: ``min_alpha``
+    defaults to None, meaning the engine's floor ``alpha * 1e-4`` (the
+    learning rate decays linearly from alpha to it); another value raises
+    NotImplementedError. ``max_final_vocab`` keeps the N most frequent words
+    (gensim raises min_count until the vocabulary fits, which may keep fewer).
+    Tokens are lowercased, in ``sentences`` as in ``corpus_file`` (the corpus
+    reader's rule); sentences are cut every 1000 words (gensim: 10000).
+    ``init`` (not in gensim) picks the range of the initial vectors, ±2/D by
+    default ("gensim" gives gensim's ±1/D).
+    """
+
+    def __init__(self, sentences=None, corpus_file=None, vector_size=100, alpha=0.025, window=5,
+                 min_count=5, max_vocab_size=None, sample=1e-3, seed=1, workers=3,
+                 min_alpha=None, sg=0, hs=0, negative=5, ns_exponent=0.75, cbow_mean=1,
+                 hashfxn=hash, epochs=5, null_word=0, trim_rule=None, sorted_vocab=1,
+                 batch_words=10000, compute_loss=False, callbacks=(), comment=None,
+                 max_final_vocab=None, shrink_windows=True, init="two-over-d"):
+        self._check(max_vocab_size, min_alpha, alpha, ns_exponent, cbow_mean, hashfxn,
+                    null_word, trim_rule, sorted_vocab, callbacks, shrink_windows, hs, negative,
+                    init)
+        self.vector_size, self.alpha, self.window = int(vector_size), float(alpha), int(window)
+        self.min_count, self.sample, self.seed = int(min_count), float(sample), int(seed)
+        self.workers, self.sg, self.hs, self.negative = int(workers), int(sg), int(hs), int(negative)
+        self.epochs, self.max_final_vocab, self.init = int(epochs), max_final_vocab, init
+        self.min_alpha = self.alpha * 1e-4
+        self.ns_exponent, self.cbow_mean, self.compute_loss = 0.75, 1, compute_loss
+        self.comment, self.batch_words = comment, batch_words
+        self.wv = KeyedVectors(self.vector_size)
+        self.counts = np.zeros(0, dtype=np.uint64)
+        self.syn1 = np.zeros((0, self.vector_size), dtype=REAL)
+        self._summary = None
+        if sentences is not None and corpus_file is not None:
+            raise TypeError("Word2Vec: pass sentences or corpus_file, not both")
+        if corpus_file is not None:
+            self._train_file(os.fspath(corpus_file))
+        elif sentences is not None:
+            self._train_sentences(sentences)
+
+    @staticmethod
+    def _check(max_vocab_size, min_alpha, alpha, ns_exponent, cbow_mean, hashfxn, null_word,
+               trim_rule, sorted_vocab, callbacks, shrink_windows, hs, negative, init):
+        if max_vocab_size is not None:
+            _unsupported("max_vocab_size", "(pruning while counting) is not supported; "
+                         "use max_final_vocab")
+        if min_alpha is not None and abs(min_alpha - alpha * 1e-4) > 1e-12:
+            _unsupported("min_alpha", f"must be None or alpha * 1e-4 (the engine decays to "
+                         f"{alpha * 1e-4:g}), not {min_alpha!r}")
+        if ns_exponent != 0.75:
+            _unsupported("ns_exponent", "other than 0.75 is not supported")
+        if cbow_mean != 1:
+            _unsupported("cbow_mean", "=0 (sum of context vectors) is not supported")
+        if hashfxn is not hash:
+            _unsupported("hashfxn", "is not supported (initial vectors come from the seed)")
+        if null_word:
+            _unsupported("null_word", "is not supported")
+        if trim_rule is not None:
+            _unsupported("trim_rule", "is not supported")
+        if not sorted_vocab:
+            _unsupported("sorted_vocab", "=0 is not supported (the vocabulary is sorted by count)")
+        if callbacks:
+            _unsupported("callbacks", "are not supported; progress goes to logging")
+        if not shrink_windows:
+            _unsupported("shrink_windows", "=False is not supported")
+        if hs and negative:
+            _unsupported("hs=1 with negative>0", "(both output layers at once) is not supported; "
+                         "pass negative=0 with hs=1")
+        if not hs and not negative:
+            raise ValueError("Word2Vec: hs=0 needs negative > 0")
+        if init not in _INITS:
+            raise ValueError(f"Word2Vec: init must be one of {_INITS}, not {init!r}")
+
+    # --- training -------------------------------------------------------------
+    def build_vocab(self, *args, **kwargs):
+        raise NotImplementedError(
+            "Word2Vec.build_vocab: pass sentences or corpus_file to the constructor")
+
+    def train(self, *args, **kwargs):
+        raise NotImplementedError(
+            "Word2Vec.train: continued training is not supported yet; pass sentences or "
+            "corpus_file to the constructor")
+
+    def _progress(self, fraction, words, total, alpha, loss, wps):
+        logger.info("EPOCH PROGRESS: %.2f%% words, %.0f words/s, alpha %.6f, loss %.4f",
+                    100.0 * fraction, wps, alpha, loss)
+
+    def _train_file(self, path):
+        logger.info("training on %s: %s", path, self._describe())
+        words, counts, syn0, syn1, summary = _native.train(
+            path, sg=bool(self.sg), hs=bool(self.hs), negative=self.negative,
+            vector_size=self.vector_size, window=self.window, min_count=self.min_count,
+            max_vocab=self.max_final_vocab, sample=self.sample, alpha=self.alpha,
+            epochs=self.epochs, workers=self.workers, seed=self.seed, init=self.init,
+            progress=self._progress)
+        self.wv = KeyedVectors._from(words, syn0)
+        self.counts = np.asarray(counts, dtype=np.uint64)
+        self.syn1 = syn1
+        keys = ("words", "trained_words", "pairs", "seconds", "avg_loss", "loss_sum", "threads")
+        self._summary = dict(zip(keys, summary))
+        s = self._summary
+        logger.info("trained %d words (%d after subsampling, %d predictions) in %.2f s on %d "
+                    "threads: %.0f words/s, average loss %.4f", s["words"], s["trained_words"],
+                    s["pairs"], s["seconds"], s["threads"], s["words"] / max(s["seconds"], 1e-9),
+                    s["avg_loss"])
+
+    def _train_sentences(self, sentences):
+        fd, path = tempfile.mkstemp(prefix="tiny-word2vec-", suffix=".txt")
+        try:
+            with os.fdopen(fd, "w", encoding="utf8") as fh:
+                _write_sentences(sentences, fh)
+            self._train_file(path)
+        finally:
+            os.unlink(path)
+
+    def _describe(self):
+        return (f"{'skip-gram' if self.sg else 'CBOW'}, "
+                f"{'hierarchical softmax' if self.hs else f'negative sampling K={self.negative}'}, "
+                f"D={self.vector_size}, window={self.window}, min_count={self.min_count}, "
+                f"sample={self.sample}, alpha={self.alpha}, epochs={self.epochs}, "
+                f"workers={self.workers}, seed={self.seed}")
+
+    def get_latest_training_loss(self):
+        """The sum of the loss over every prediction of the last training run
+        (skip-gram: one per (center, outside) pair; CBOW: one per window), as
+        the trainer computed it; ``summary()["avg_loss"]`` is its mean."""
+        return 0.0 if self._summary is None else float(self._summary["loss_sum"])
+
+    def summary(self):
+        """The trainer's summary of the last run (a dict), or None."""
+        return None if self._summary is None else dict(self._summary)
+
+    # --- persistence ----------------------------------------------------------
+    _PARAMS = ("vector_size", "alpha", "window", "min_count", "sample", "seed", "workers", "sg",
+               "hs", "negative", "epochs", "max_final_vocab", "init")
+
+    def save(self, fname):
+        """Writes the whole model (settings, vocabulary with counts, syn0, the
+        output weights, the last summary) as an uncompressed numpy .npz archive
+        with a ``format`` entry ``tiny-word2vec-model`` version 1, through a
+        temporary file renamed over fname (no half-written file)."""
+        fname = os.fspath(fname)
+        meta = {"format": _MODEL_FORMAT, "version": _MODEL_VERSION,
+                "params": {k: getattr(self, k) for k in self._PARAMS},
+                "summary": self._summary}
+        d = os.path.dirname(os.path.abspath(fname))
+        fd, tmp = tempfile.mkstemp(prefix=".tiny-word2vec-", suffix=".tmp", dir=d)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                np.savez(fh, meta=np.array(json.dumps(meta)),
+                         words=np.array(self.wv.index_to_key, dtype=object),
+                         counts=self.counts, syn0=self.wv.vectors, syn1=self.syn1)
+            os.replace(tmp, fname)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+
+    @classmethod
+    def load(cls, fname):
+        """Reads a file written by save()."""
+        with np.load(os.fspath(fname), allow_pickle=True) as z:
+            meta = json.loads(str(z["meta"]))
+            if meta.get("format") != _MODEL_FORMAT or meta.get("version") != _MODEL_VERSION:
+                raise ValueError(f"{fname}: not a {_MODEL_FORMAT} file of version {_MODEL_VERSION}")
+            model = cls(**meta["params"])
+            model.wv = KeyedVectors._from([str(w) for w in z["words"]],
+                                          np.ascontiguousarray(z["syn0"], dtype=REAL))
+            model.counts, model.syn1 = z["counts"], z["syn1"]
+            model._summary = meta["summary"]
+        return model
+
+    def __str__(self):
+        return (f"Word2Vec<vocab={len(self.wv)}, vector_size={self.vector_size}, "
+                f"alpha={self.alpha}>")
