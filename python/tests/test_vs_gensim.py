@@ -88,7 +88,7 @@ def test_evaluate_word_analogies(both):
 
 def test_evaluate_word_pairs(both):
     ours, theirs = both
-    path = str(eval_file("wordsim353.tsv", "wordsim353.tsv"))
+    path = str(eval_file("wordsim353.tsv", "word_pairs.tsv"))
     for kw in [{}, {"restrict_vocab": 1000}, {"dummy4unknown": True}, {"case_insensitive": False}]:
         (p1, sp1, oov1), (p2, sp2, oov2) = ours.evaluate_word_pairs(path, **kw), theirs.evaluate_word_pairs(path, **kw)
         assert abs(p1[0] - p2[0]) <= TOL and abs(p1[1] - p2[1]) <= TOL
