@@ -20,6 +20,7 @@ pub(crate) mod prefetch;
 pub mod sampling;
 pub mod sgns;
 pub mod step;
+pub mod subword;
 pub mod topk;
 
 pub use error::Error;
