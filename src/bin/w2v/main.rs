@@ -3,7 +3,8 @@
 #![forbid(unsafe_code)]
 //!
 //! `main.rs` only dispatches; each subcommand group has its file: [`args`]
-//! (the flags), [`train`], [`query`] (`similar`, `analogy`), [`eval`],
+//! (the flags), [`train`], [`query`] (`similar`, `analogy`; [`subword`] for
+//! fastText models), [`eval`],
 //! [`export`] (`export`, `convert`) and [`plot`] (`plot`, `plot-loss`).
 
 mod args;
@@ -11,6 +12,7 @@ mod eval;
 mod export;
 mod plot;
 mod query;
+mod subword;
 mod train;
 
 pub(crate) use args::Cli;
