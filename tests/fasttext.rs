@@ -63,7 +63,9 @@ fn fasttext() -> Command {
 }
 
 fn python() -> Command {
-    Command::new(std::env::var("W2V_TEST_FASTTEXT_PYTHON").unwrap_or_else(|_| "/usr/bin/python3".into()))
+    Command::new(
+        std::env::var("W2V_TEST_FASTTEXT_PYTHON").unwrap_or_else(|_| "/usr/bin/python3".into()),
+    )
 }
 
 /// Trains `fasttext skipgram` on data/moby-dick.txt into `out.bin`.

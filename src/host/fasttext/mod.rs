@@ -189,8 +189,8 @@ impl SubwordVectors {
         params: SubwordParams,
         args: Option<FastTextArgs>,
     ) -> Result<Self, HostError> {
-        let rows = words.len() + params.bucket() as usize;
-        if dim == 0 || input.len() != rows * dim {
+        let rows = words.len().saturating_add(params.bucket() as usize);
+        if dim == 0 || Some(input.len()) != rows.checked_mul(dim) {
             return Err(HostError::Invalid(format!(
                 "subword vectors: {} floats do not form {} word rows and {} n-gram rows of dimension {dim}",
                 input.len(),

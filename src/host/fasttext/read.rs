@@ -244,10 +244,18 @@ fn read_dictionary<R: BufRead>(
         at,
         -1..=i64::from(i32::MAX),
     )?;
-    // An entry takes at least 10 bytes (NUL, count, type).
+    // An entry takes at least 10 bytes (NUL, count, type); without the
+    // file's size, reserve for at most 2^16 entries and grow as they arrive.
     input.fits("the dictionary entries", 10 * size as u64)?;
-    let mut words = Vec::with_capacity(nwords);
-    let mut labels = Vec::with_capacity(nlabels);
+    let reserve = |n: usize| {
+        if input.size.is_some() {
+            n
+        } else {
+            n.min(1 << 16)
+        }
+    };
+    let mut words = Vec::with_capacity(reserve(nwords));
+    let mut labels = Vec::with_capacity(reserve(nlabels));
     let mut bytes = Vec::new();
     for index in 0..size {
         let word = read_entry_word(input, index, &mut bytes)?;

@@ -442,6 +442,14 @@ fn huge_claims_fail_before_allocating() {
         e.to_string().contains("the dictionary entries at byte 92"),
         "{e}"
     );
+    // Without the size: read entry by entry until the bytes run out.
+    let e = SubwordVectors::read(&b[..100], None)
+        .map(|_| ())
+        .unwrap_err();
+    assert!(
+        matches!(e, FastTextError::Truncated { offset: 95, .. }),
+        "{e}"
+    );
 }
 
 #[test]
