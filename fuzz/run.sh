@@ -3,7 +3,7 @@
 #
 # Usage: fuzz/run.sh [SECONDS_PER_TARGET=60] [TARGET...]
 # Targets: tokenizer, vocab, text_reader, binary_reader, blob_open, cli, cli_run, eval_file,
-# loss_log, checkpoint.
+# loss_log, checkpoint, fasttext.
 # The corpus grows under fuzz/corpus/<target>/ (seeded from fuzz/seeds/<target>/
 # when present); crashes land in fuzz/artifacts/<target>/ and fail the script.
 # Prints one summary line per target: executions, corpus size, crashes.

@@ -336,20 +336,28 @@ fn bad_vector_and_evaluation_files_and_queries_are_reported() {
         &run(&["similar", "--vectors", &cut, "--vectors-format", "bin", "a"]),
         ":2: truncated: word \"b\" has 1 of its 2 floats",
     );
-    // A device blob as --vectors: named, with the command that wrote it.
+    // A blob or a fastText model as --vectors says what it is (a fastText
+    // model is read as one when the format is detected: here, truncated).
     let blob = arg(d.join("m.blob"));
     assert_ok(&run(&["export", "--vectors", &good, "--out", &blob]));
-    let want = "m.blob: this is a tiny-word2vec device blob (written by `w2v export`), not a vector file; pass the vector file it was exported from";
-    assert_fails(&run(&["similar", "--vectors", &blob, "king"]), want);
-    let forced = [
-        "similar",
-        "--vectors",
-        &blob,
-        "--vectors-format",
-        "bin",
-        "king",
-    ];
-    assert_fails(&run(&forced), want);
+    let mut ft = 793_712_314i32.to_le_bytes().to_vec();
+    ft.extend_from_slice(&[12, 0, 0, 0, b'\n', 0xff]);
+    let ft = arg(d.write("m.bin", ft));
+    let blob_is = "m.blob: this is a tiny-word2vec device blob (written by `w2v export`), not a vector file; pass the vector file it was exported from";
+    for (p, auto, forced) in [
+        (&blob, blob_is, blob_is),
+        (
+            &ft,
+            "m.bin: truncated: args.dim at byte 8 needs 4 bytes, the file ends first",
+            "m.bin: this is a fastText binary model, not a word2vec vector file; read it with the automatic format detection",
+        ),
+    ] {
+        assert_fails(&run(&["similar", "--vectors", p, "king"]), auto);
+        assert_fails(
+            &run(&["similar", "--vectors", p, "--vectors-format", "bin", "king"]),
+            forced,
+        );
+    }
     // Unknown words.
     assert_fails(
         &run(&["similar", "--vectors", &good, "emperor"]),

@@ -5,7 +5,8 @@
 //! Run: `cargo +nightly run --bin make_seeds` from fuzz/.
 //! The checkpoint seeds (fuzz/seeds/checkpoint/) need the crate's private
 //! writer: `W2V_WRITE_FUZZ_SEEDS=1 cargo test --features std --lib
-//! the_checkpoint_fuzz_seeds` from the crate root writes them.
+//! the_checkpoint_fuzz_seeds` from the crate root writes them; likewise the
+//! fastText seeds (fuzz/seeds/fasttext/): `... --lib the_fasttext_fuzz_seeds`.
 
 use tiny_word2vec::blob::{BlobSource, EncodeOptions, encode_source};
 use tiny_word2vec::vectors::Vectors;

@@ -85,6 +85,17 @@ pub enum HostError {
     DuplicateWord(String),
     /// A query word is not in the vocabulary.
     UnknownWord(String),
+    /// A word outside the vocabulary of a subword model has none of its
+    /// character n-grams in the model (`minn..=maxn` gives it none), so it
+    /// has no vector: said explicitly, never a zero vector.
+    NoVector {
+        /// The word.
+        word: String,
+        /// The model's shortest n-gram length.
+        minn: u32,
+        /// The model's longest n-gram length.
+        maxn: u32,
+    },
     /// Two sets of vectors, or a vector and a model, differ in dimension.
     DimensionMismatch {
         /// The dimension expected.
@@ -369,6 +380,11 @@ impl fmt::Display for HostError {
             HostError::EmptyVocabulary => f.write_str("nothing to train: the vocabulary is empty"),
             HostError::DuplicateWord(w) => write!(f, "duplicate word {w:?}"),
             HostError::UnknownWord(w) => write!(f, "word not in vocabulary: {w:?}"),
+            HostError::NoVector { word, minn, maxn } => write!(
+                f,
+                "{word:?} is not in the vocabulary and has no character n-grams in this model \
+                 (minn {minn}, maxn {maxn}), so it has no vector"
+            ),
             HostError::DimensionMismatch { expected, got } => {
                 write!(f, "dimension mismatch: expected {expected}, got {got}")
             }
@@ -485,7 +501,7 @@ impl fmt::Display for ForeignFormat {
                 "this is a tiny-word2vec device blob, not a vector file; pass the vector file it was exported from"
             }
             ForeignFormat::FastTextBinary => {
-                "this is a fastText binary model, not a word2vec vector file; use the .vec file fastText writes next to it"
+                "this is a fastText binary model, not a word2vec vector file; read it with the automatic format detection"
             }
         })
     }

@@ -9,6 +9,7 @@ pub mod atomic;
 pub mod blob;
 pub mod corpus;
 pub mod eval;
+pub mod fasttext;
 mod file_kind;
 pub mod gradcheck;
 pub(crate) mod host_error;

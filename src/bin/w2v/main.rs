@@ -3,7 +3,8 @@
 #![forbid(unsafe_code)]
 //!
 //! `main.rs` only dispatches; each subcommand group has its file: [`args`]
-//! (the flags), [`train`], [`query`] (`similar`, `analogy`), [`eval`],
+//! (the flags), [`train`], [`query`] (`similar`, `analogy`; [`subword`] for
+//! fastText models), [`eval`],
 //! [`export`] (`export`, `convert`) and [`plot`] (`plot`, `plot-loss`);
 //! [`report`] words the library's errors for the command line (the flags
 //! to change).
@@ -14,6 +15,7 @@ mod export;
 mod plot;
 mod query;
 mod report;
+mod subword;
 mod train;
 
 pub(crate) use args::Cli;

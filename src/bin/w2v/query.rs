@@ -6,6 +6,9 @@ use std::io::Write;
 use tiny_word2vec::HostError;
 
 pub(crate) fn similar(a: SimilarArgs) -> Result<(), HostError> {
+    if let Some(m) = super::subword::open(&a.vectors)? {
+        return super::subword::similar(&m, &a);
+    }
     let v = a.vectors.load()?.normalized();
     // Check every word first, so an unknown word fails before any output.
     for w in &a.words {
@@ -27,6 +30,9 @@ pub(crate) fn similar(a: SimilarArgs) -> Result<(), HostError> {
 }
 
 pub(crate) fn analogy(a: AnalogyArgs) -> Result<(), HostError> {
+    if let Some(m) = super::subword::open(&a.vectors)? {
+        return super::subword::analogy(&m, &a);
+    }
     let v = a.vectors.load()?;
     let k = a.k.min(v.len());
     let mut out = std::io::stdout().lock();

@@ -24,17 +24,27 @@ pub enum VectorFormat {
     /// word2vec binary: `V D\n` header, then per word `word`, a space, `D`
     /// little-endian `f32`s and a newline (gensim omits the newline).
     Binary,
+    /// fastText's `.bin` model (read only): loading it gives the
+    /// vocabulary's subword vectors; [`crate::fasttext::SubwordVectors`]
+    /// also answers words outside the vocabulary.
+    FastText,
 }
 
 impl Vectors {
     /// Writes `path` in `format` (atomically; see [`crate::host::atomic`]).
     ///
     /// # Errors
-    /// [`HostError::Io`].
+    /// [`HostError::Io`]; [`HostError::Invalid`] for [`VectorFormat::FastText`]
+    /// (not written).
     pub fn save(&self, path: &Path, format: VectorFormat) -> Result<(), HostError> {
         match format {
             VectorFormat::Text => self.save_text(path),
             VectorFormat::Binary => self.save_binary(path),
+            VectorFormat::FastText => Err(HostError::InvalidArgument {
+                function: "Vectors::save",
+                problem: "fastText .bin models are read, not written: save as text or binary"
+                    .into(),
+            }),
         }
     }
 
@@ -51,7 +61,7 @@ impl Vectors {
     pub fn load(path: &Path) -> Result<Self, HostError> {
         let guess = VectorFormat::detect(path)?;
         match Self::load_format(path, guess) {
-            Err(first @ HostError::Format { .. }) => {
+            Err(first @ HostError::Format { .. }) if guess != VectorFormat::FastText => {
                 Self::load_whole(path, guess).map_err(|_| first)
             }
             result => result,
@@ -66,7 +76,7 @@ impl Vectors {
     /// rejected if its row separators do not.
     pub(super) fn load_whole(path: &Path, tried: VectorFormat) -> Result<Self, HostError> {
         match tried {
-            VectorFormat::Binary => Self::load_text(path),
+            VectorFormat::Binary | VectorFormat::FastText => Self::load_text(path),
             VectorFormat::Text => {
                 let file = std::fs::File::open(path).map_err(|e| HostError::io(path, e))?;
                 let file_len = file.metadata().map(|m| m.len()).ok();
@@ -84,6 +94,9 @@ impl Vectors {
         match format {
             VectorFormat::Text => Self::load_text(path),
             VectorFormat::Binary => Self::load_binary(path),
+            VectorFormat::FastText => {
+                crate::host::fasttext::SubwordVectors::load(path).map(|s| s.into_word_vectors())
+            }
         }
     }
 }
@@ -96,16 +109,21 @@ impl VectorFormat {
     /// a line only by a fluke (for realistic `D`, never): use
     /// [`Vectors::load_format`] to force a format.
     ///
+    /// A fastText `.bin` model is recognised by its magic number.
+    ///
     /// # Errors
     /// [`HostError::Io`] if the file cannot be read;
-    /// [`HostError::ForeignFormat`] if it is a tiny-word2vec blob or a
-    /// fastText `.bin` model (by their magic numbers).
+    /// [`HostError::ForeignFormat`] if it is a tiny-word2vec blob (by its
+    /// magic number); a fastText `.bin` model is [`VectorFormat::FastText`].
     pub fn detect(path: &Path) -> Result<Self, HostError> {
         let file = std::fs::File::open(path).map_err(|e| HostError::io(path, e))?;
         let mut head = Vec::new();
         file.take(1 << 16)
             .read_to_end(&mut head)
             .map_err(|e| HostError::io(path, e))?;
+        if head.starts_with(&FASTTEXT_MAGIC.to_le_bytes()) {
+            return Ok(VectorFormat::FastText);
+        }
         if let Some(format) = foreign_format(&head) {
             return Err(HostError::ForeignFormat {
                 path: path.into(),
@@ -161,7 +179,7 @@ impl VectorFormat {
 }
 
 /// The magic int32 at offset 0 of a fastText `.bin` model (little-endian).
-pub(super) const FASTTEXT_MAGIC: i32 = 793_712_314;
+pub(super) const FASTTEXT_MAGIC: i32 = crate::host::fasttext::MAGIC;
 
 /// What a file starting with `head` is, when it is a known binary model
 /// rather than a word-vector file.

@@ -12,6 +12,7 @@ mod binary;
 mod format;
 mod text;
 
+pub(crate) use format::MAX_PREALLOC_FLOATS;
 pub use format::{MAX_DIM, VectorFormat};
 
 /// `V` words with a `D`-dimensional vector each (gensim's `KeyedVectors`).
@@ -179,22 +180,6 @@ pub(crate) fn analogy_query(a: &[f32], b: &[f32], c: &[f32]) -> Vec<f32> {
 }
 
 impl Vectors {
-    /// Unit-length versions of rows `a`, `b`, `c` for an analogy query.
-    fn unit_rows(&self, words: [&str; 3]) -> Result<([usize; 3], [Vec<f32>; 3]), HostError> {
-        let mut idx = [0usize; 3];
-        for (i, w) in words.iter().enumerate() {
-            idx[i] = self
-                .index_of(w)
-                .ok_or_else(|| HostError::UnknownWord((*w).into()))?;
-        }
-        let unit = |i: usize| {
-            let mut r = self.row(i).to_vec();
-            normalize(&mut r);
-            r
-        };
-        Ok((idx, [unit(idx[0]), unit(idx[1]), unit(idx[2])]))
-    }
-
     /// Answers `a : b :: c : ?` ("man is to king as woman is to ?"): the `k`
     /// best words by `method`, excluding `a`, `b` and `c`, best first, with
     /// their scores (for 3CosAdd the cosine with the unit-length
@@ -210,11 +195,45 @@ impl Vectors {
         k: usize,
         method: AnalogyMethod,
     ) -> Result<Vec<(String, f32)>, HostError> {
-        let (idx, [ua, ub, uc]) = self.unit_rows([a, b, c])?;
+        let mut idx = [0usize; 3];
+        for (i, w) in [a, b, c].iter().enumerate() {
+            idx[i] = self
+                .index_of(w)
+                .ok_or_else(|| HostError::UnknownWord((*w).into()))?;
+        }
+        let [ia, ib, ic] = idx;
+        self.analogy_of([self.row(ia), self.row(ib), self.row(ic)], &idx, k, method)
+    }
+
+    /// [`Vectors::analogy`] for query vectors `a`, `b`, `c` (`D` floats
+    /// each, of any norm: they are normalised here), skipping the row
+    /// indices in `exclude`.
+    ///
+    /// # Errors
+    /// [`HostError::DimensionMismatch`] if a query vector is not `D` long.
+    pub fn analogy_of(
+        &self,
+        [a, b, c]: [&[f32]; 3],
+        exclude: &[usize],
+        k: usize,
+        method: AnalogyMethod,
+    ) -> Result<Vec<(String, f32)>, HostError> {
+        let unit = |x: &[f32]| {
+            if x.len() != self.dim {
+                return Err(HostError::DimensionMismatch {
+                    expected: self.dim,
+                    got: x.len(),
+                });
+            }
+            let mut r = x.to_vec();
+            normalize(&mut r);
+            Ok(r)
+        };
+        let (ua, ub, uc) = (unit(a)?, unit(b)?, unit(c)?);
         let q = analogy_query(&ua, &ub, &uc);
         let mut unit_row = vec![0.0; self.dim];
         Ok(self.best(k, |i| {
-            if idx.contains(&i) {
+            if exclude.contains(&i) {
                 return None;
             }
             // |row| in f32 when that is exact, else the f64-normalised row.
