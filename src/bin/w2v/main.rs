@@ -4,11 +4,13 @@
 //!
 //! `main.rs` only dispatches; each subcommand group has its file: [`args`]
 //! (the flags), [`train`], [`query`] (`similar`, `analogy`), [`eval`],
-//! [`export`] (`export`, `convert`) and [`plot`] (`plot`, `plot-loss`).
+//! [`export`] (`export`, `convert`), [`plot`] (`plot`, `plot-loss`) and
+//! [`phrases`].
 
 mod args;
 mod eval;
 mod export;
+mod phrases;
 mod plot;
 mod query;
 mod train;
@@ -53,6 +55,7 @@ pub(crate) fn run(cli: Cli) -> Result<(), HostError> {
         Command::Export(a) => export::export(a),
         Command::Plot(a) => plot::plot(a),
         Command::PlotLoss(a) => plot::plot_loss(a),
+        Command::Phrases(a) => phrases::phrases(a),
     }
 }
 

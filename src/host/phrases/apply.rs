@@ -319,20 +319,22 @@ pub fn write_phrased(
 
 /// Writes the phrases of `models` to `path` (atomically; `-` is standard
 /// output), tab-separated after a `#` header line:
-/// `pass  phrase  count_a  count_b  count_ab  score`, each pass's phrases by
-/// descending score; `phrase` is the joined token (`new_york`), `score` the
-/// shortest decimal that reads back as the same `f64`.
+/// `pass  a  b  count_a  count_b  count_ab  score`, each pass's phrases by
+/// descending score. The phrase token is `a_b`; its two words are listed
+/// apart because a pass-2 token such as `new_york_times` could be
+/// `new_york times` or `new york_times`. `score` is the shortest decimal that
+/// reads back as the same `f64`.
 ///
 /// # Errors
 /// As [`write_atomic`].
 pub fn save_phrases(path: &Path, models: &[Phrases]) -> Result<(), HostError> {
     write_atomic(path, |w| {
-        writeln!(w, "# pass\tphrase\tcount_a\tcount_b\tcount_ab\tscore")?;
+        writeln!(w, "# pass\ta\tb\tcount_a\tcount_b\tcount_ab\tscore")?;
         for (pass, m) in models.iter().enumerate() {
             for (a, b, s) in m.phrases() {
                 writeln!(
                     w,
-                    "{}\t{a}{DELIMITER}{b}\t{}\t{}\t{}\t{}",
+                    "{}\t{a}\t{b}\t{}\t{}\t{}\t{}",
                     pass + 1,
                     s.count_a,
                     s.count_b,

@@ -115,6 +115,9 @@ pub const DELIMITER: char = '_';
 /// The largest [`PhrasesConfig::max_vocab`] (word ids are 32-bit).
 pub const MAX_MAX_VOCAB: usize = 1 << 31;
 
+/// The most passes [`learn_passes`] makes.
+pub const MAX_PASSES: usize = 16;
+
 /// How a bigram is scored; see the [module docs](self#the-scores).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Scorer {
@@ -444,8 +447,12 @@ impl Phrases {
 /// corpus through the models of passes `1..k` (so pass 2 finds trigrams
 /// and four-word phrases), all with `config`.
 ///
+/// A pass after one that found no phrase would read the same tokens again,
+/// so its model is that one's (an empty copy), without reading the file.
+///
 /// # Errors
-/// As [`Phrases::learn_file`]; [`HostError::Invalid`] for 0 passes.
+/// As [`Phrases::learn_file`]; [`HostError::Invalid`] for `passes` outside
+/// `1..=`[`MAX_PASSES`].
 pub fn learn_passes(
     path: &Path,
     config: &PhrasesConfig,
@@ -464,14 +471,17 @@ pub fn learn_passes_with(
     passes: usize,
     mut done: impl FnMut(usize, &Phrases),
 ) -> Result<Vec<Phrases>, HostError> {
-    if passes == 0 {
-        return Err(HostError::Invalid(
-            "phrases: passes must be at least 1".into(),
-        ));
+    if !(1..=MAX_PASSES).contains(&passes) {
+        return Err(HostError::Invalid(format!(
+            "phrases: passes must be between 1 and {MAX_PASSES}, not {passes}"
+        )));
     }
     let mut models: Vec<Phrases> = Vec::with_capacity(passes);
     for pass in 1..=passes {
-        let m = Phrases::learn_file(path, config, &models)?;
+        let m = match models.last() {
+            Some(last) if last.is_empty() => last.clone(),
+            _ => Phrases::learn_file(path, config, &models)?,
+        };
         done(pass, &m);
         models.push(m);
     }

@@ -359,10 +359,10 @@ fn saved_phrases_list_every_pass() {
     save_phrases(&p, &models).unwrap();
     assert_eq!(
         std::fs::read_to_string(&p).unwrap(),
-        "# pass\tphrase\tcount_a\tcount_b\tcount_ab\tscore\n\
-         1\tnew_york\t4\t4\t4\t7.125\n\
-         1\tyork_times\t4\t4\t4\t7.125\n\
-         2\tnew_york_times\t4\t4\t4\t6.375\n"
+        "# pass\ta\tb\tcount_a\tcount_b\tcount_ab\tscore\n\
+         1\tnew\tyork\t4\t4\t4\t7.125\n\
+         1\tyork\ttimes\t4\t4\t4\t7.125\n\
+         2\tnew_york\ttimes\t4\t4\t4\t6.375\n"
     );
 }
 
