@@ -42,13 +42,14 @@
 //! (word2vec text and binary formats, nearest neighbours, analogies),
 //! [`eval`] (analogy accuracy, word-pair Spearman), [`loss_log`] (training
 //! loss as CSV), [`gradcheck`] (the gradient-check harness), [`atomic`]
-//! (crash-safe file output), and the blob encoder (`blob::encode`,
+//! (crash-safe file output), [`phrases`] (bigram detection and joining, as
+//! word2phrase and gensim's `Phrases`), and the blob encoder (`blob::encode`,
 //! `blob::encode_model`, `blob::write_blob`). The training threads share the
 //! weights lock-free through the trainer's private `hogwild` module; it and
 //! the core's cache-line prefetch hint are the crate's only `unsafe` code.
 //!
 //! ## The `w2v` binary (feature `cli`)
-//! `w2v train | similar | analogy | eval | convert | export | plot | plot-loss`,
+//! `w2v train | similar | analogy | eval | convert | export | plot | plot-loss | phrases`,
 //! with word2vec C's flags (`src/bin/w2v/`: `main.rs` dispatches, one file
 //! per subcommand group); see the README.
 //!

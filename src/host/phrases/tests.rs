@@ -219,7 +219,7 @@ fn pruning_never_leaves_a_bigram_without_its_words() {
         x ^= x << 17;
         let w = &words[((x % 30) * (x % 7) / 7) as usize];
         c.push(w);
-        if x % 17 == 0 {
+        if x.is_multiple_of(17) {
             c.end_sentence();
         }
         assert!(c.entries() <= 42, "step {step}: {} entries", c.entries());
