@@ -57,7 +57,8 @@
 //! (word2vec text and binary formats, nearest neighbours, analogies),
 //! [`eval`] (analogy accuracy, word-pair Spearman), [`loss_log`] (training
 //! loss as CSV), [`gradcheck`] (the gradient-check harness), [`atomic`]
-//! (crash-safe file output), and the blob encoder (`blob::encode`,
+//! (crash-safe file output), [`phrases`] (bigram detection and joining, as
+//! word2phrase and gensim's `Phrases`), and the blob encoder (`blob::encode`,
 //! `blob::encode_model`, `blob::write_blob`). Its errors are one type,
 //! [`HostError`], whose variants carry their context as fields (the path,
 //! line, word or setting, typed parts such as [`PathProblem`] and
@@ -69,7 +70,7 @@
 //! the core's cache-line prefetch hint are the crate's only `unsafe` code.
 //!
 //! ## The `w2v` binary (feature `cli`)
-//! `w2v train | similar | analogy | eval | convert | export | plot | plot-loss`,
+//! `w2v train | similar | analogy | eval | convert | export | plot | plot-loss | phrases`,
 //! with word2vec C's flags (`src/bin/w2v/`: `main.rs` dispatches, one file
 //! per subcommand group); see the README.
 //!
@@ -170,5 +171,5 @@ pub use crate::host::plot;
 #[cfg(feature = "std")]
 pub use crate::host::{
     FileRole, ForeignFormat, HostError, PathProblem, ResumeMismatch, SettingDiff, Size, atomic,
-    corpus, eval, fasttext, gradcheck, loss_log, outputs, train, vectors, vocab,
+    corpus, eval, fasttext, gradcheck, loss_log, outputs, phrases, train, vectors, vocab,
 };

@@ -241,6 +241,9 @@ pub enum FileRole {
     Corpus,
     /// A training checkpoint.
     Checkpoint,
+    /// The corpus of phrase detection (read once per pass, then again to
+    /// write the result).
+    PhraseCorpus,
 }
 
 /// A known model file that is not a word-vector file
@@ -470,6 +473,13 @@ impl fmt::Display for PathProblem {
                 role: FileRole::Checkpoint,
                 kind,
             } => write!(f, "the checkpoint is {kind}, not a regular file"),
+            PathProblem::NotRegularFile {
+                role: FileRole::PhraseCorpus,
+                kind,
+            } => write!(
+                f,
+                "the corpus is {kind}; phrase detection reads it once per pass and again to write the result, so it must be a regular file: save the text to a file first"
+            ),
             PathProblem::Unwritable { kind } => write!(
                 f,
                 "is {kind}, not a regular file, character device or FIFO; refusing to write there"

@@ -16,6 +16,7 @@ pub(crate) mod host_error;
 pub(crate) mod lines;
 pub mod loss_log;
 pub mod outputs;
+pub mod phrases;
 #[cfg(feature = "plot")]
 pub mod plot;
 #[cfg(test)]

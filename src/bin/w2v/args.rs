@@ -40,6 +40,8 @@ pub(crate) enum Command {
     Plot(PlotArgs),
     /// Draw a loss log written by `w2v train --loss-log` as PNG or SVG.
     PlotLoss(PlotLossArgs),
+    /// Join frequent bigrams of a corpus into phrases (`new york` → `new_york`), as word2phrase.
+    Phrases(PhrasesArgs),
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -339,4 +341,53 @@ pub(crate) struct PlotLossArgs {
     /// Output image; the extension picks the format (.png or .svg).
     #[arg(long, value_name = "FILE", default_value = "loss.png")]
     pub(crate) out: PathBuf,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(crate) enum ScorerArg {
+    /// (count(a b) − min_count) · N / (count(a) · count(b)), N the corpus words (word2phrase).
+    Default,
+    /// Normalised pointwise mutual information, in [−1, 1] (gensim's npmi).
+    Npmi,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct PhrasesArgs {
+    /// Corpus: UTF-8 text as for `w2v train` (lowercased, one sentence per line or one long
+    /// line). A regular file: it is read once per pass and once more to write.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) input: PathBuf,
+    /// Where to write the corpus with its phrases joined by `_`: the tokens as training sees
+    /// them, one space apart, the input's line breaks kept; `-` is standard output. A file is
+    /// replaced atomically; it may not be the input.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) output: PathBuf,
+    /// δ: the default score discounts bigram counts by it; NPMI ignores rarer bigrams.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub(crate) min_count: u64,
+    /// A bigram scoring above T is joined. Default: 100 for --scorer default (word2phrase's),
+    /// 0.5 for npmi.
+    #[arg(long, value_name = "T")]
+    pub(crate) threshold: Option<f64>,
+    /// How bigrams are scored.
+    #[arg(long, value_enum, default_value_t = ScorerArg::Default)]
+    pub(crate) scorer: ScorerArg,
+    /// Passes: each joins bigrams of the previous pass's output, so 2 also finds phrases of
+    /// three and four words (new_york_times). At most 16.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub(crate) passes: usize,
+    /// Memory bound: whenever more than N distinct unigrams and bigrams are counted, every one
+    /// seen at most m times is dropped, m = 1 the first time, then 2, … (word2phrase's rule).
+    #[arg(long, default_value_t = 40_000_000, value_name = "N")]
+    pub(crate) max_vocab: usize,
+    /// Also write the phrases found, tab-separated: pass, a, b, count_a, count_b, count_ab, score
+    /// (the phrase a_b; its words apart, as pass 2 joins tokens that may hold `_` already).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) save_phrases: Option<PathBuf>,
+    /// Trim punctuation from word edges, as `w2v train --strip-punctuation`.
+    #[arg(long)]
+    pub(crate) strip_punctuation: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub(crate) quiet: bool,
 }

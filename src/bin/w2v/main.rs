@@ -4,14 +4,14 @@
 //!
 //! `main.rs` only dispatches; each subcommand group has its file: [`args`]
 //! (the flags), [`train`], [`query`] (`similar`, `analogy`; [`subword`] for
-//! fastText models), [`eval`],
-//! [`export`] (`export`, `convert`) and [`plot`] (`plot`, `plot-loss`);
-//! [`report`] words the library's errors for the command line (the flags
-//! to change).
+//! fastText models), [`eval`], [`export`] (`export`, `convert`), [`plot`]
+//! (`plot`, `plot-loss`) and [`phrases`]; [`report`] words the library's
+//! errors for the command line (the flags to change).
 
 mod args;
 mod eval;
 mod export;
+mod phrases;
 mod plot;
 mod query;
 mod report;
@@ -59,6 +59,7 @@ pub(crate) fn run(cli: Cli) -> Result<(), CliError> {
         Command::Export(a) => Ok(export::export(a)?),
         Command::Plot(a) => Ok(plot::plot(a)?),
         Command::PlotLoss(a) => plot::plot_loss(a),
+        Command::Phrases(a) => Ok(phrases::phrases(a)?),
     }
 }
 
