@@ -170,8 +170,8 @@ impl SubwordVectors {
     /// word's vector.
     ///
     /// # Errors
-    /// [`HostError::Invalid`] if the length is not `(V + bucket)·D`, `D = 0`,
-    /// or a word repeats.
+    /// [`HostError::InvalidArgument`] if the length is not `(V + bucket)·D`
+    /// or `D = 0`; [`HostError::DuplicateWord`] if a word repeats.
     pub fn new(
         words: Vec<String>,
         dim: usize,
@@ -244,8 +244,8 @@ impl SubwordVectors {
 
     /// Reads a fastText `.bin` model from `r`. `size` (the input's length,
     /// when known) bounds every size field before anything is allocated;
-    /// without it at most [`MAX_PREALLOC_FLOATS`](crate::vectors::MAX_PREALLOC_FLOATS)
-    /// floats are reserved ahead of the data.
+    /// without it at most 2²⁴ floats (the vector readers' preallocation bound)
+    /// are reserved ahead of the data.
     ///
     /// # Errors
     /// [`FastTextError`]: not a fastText model, an unknown version, a
@@ -360,7 +360,7 @@ impl SubwordVectors {
     /// `word`'s vector was built.
     ///
     /// # Errors
-    /// [`HostError::Invalid`] if `word` has no vector ([`Lookup::NoVector`]).
+    /// [`HostError::NoVector`] if `word` has no vector ([`Lookup::NoVector`]).
     pub fn most_similar(&self, word: &str, k: usize) -> Result<(Scored, Lookup), HostError> {
         let (q, how) = self.query(word)?;
         let exclude: Vec<usize> = self.words.index_of(word).into_iter().collect();
@@ -372,7 +372,7 @@ impl SubwordVectors {
     /// minus `a`, `b` and `c`; and how each query word's vector was built.
     ///
     /// # Errors
-    /// [`HostError::Invalid`] naming the first word with no vector.
+    /// [`HostError::NoVector`] naming the first word with no vector.
     pub fn analogy(
         &self,
         [a, b, c]: [&str; 3],

@@ -287,7 +287,7 @@ impl Phrases {
     /// Scores every bigram of `counts` and keeps those above the threshold.
     ///
     /// # Errors
-    /// [`HostError::Invalid`] if `config` is invalid ([`PhrasesConfig::validate`]).
+    /// [`HostError::InvalidSetting`] if `config` is invalid ([`PhrasesConfig::validate`]).
     pub fn from_counts(counts: &PhraseCounts, config: &PhrasesConfig) -> Result<Self, HostError> {
         config.validate()?;
         let names = counts.words_by_id();
@@ -454,7 +454,7 @@ impl Phrases {
 /// so its model is that one's (an empty copy), without reading the file.
 ///
 /// # Errors
-/// As [`Phrases::learn_file`]; [`HostError::Invalid`] for `passes` outside
+/// As [`Phrases::learn_file`]; [`HostError::InvalidSetting`] for `passes` outside
 /// `1..=`[`MAX_PASSES`].
 pub fn learn_passes(
     path: &Path,

@@ -34,7 +34,7 @@ impl Vectors {
     /// Writes `path` in `format` (atomically; see [`crate::host::atomic`]).
     ///
     /// # Errors
-    /// [`HostError::Io`]; [`HostError::Invalid`] for [`VectorFormat::FastText`]
+    /// [`HostError::Io`]; [`HostError::InvalidArgument`] for [`VectorFormat::FastText`]
     /// (not written).
     pub fn save(&self, path: &Path, format: VectorFormat) -> Result<(), HostError> {
         match format {
