@@ -95,13 +95,14 @@ impl Settings {
 
 fn parse_init(name: &str) -> PyResult<Init> {
     Ok(match name {
+        // The CLI's `--init` values, old names accepted as there.
         "two-over-d" => Init::TwoOverD,
-        "gensim" => Init::Gensim,
-        "word2vec" => Init::Word2vecC,
-        "sqrt-dim" => Init::SqrtDim,
+        "one-over-d" | "gensim" => Init::OneOverD,
+        "half-over-d" | "word2vec" => Init::HalfOverD,
+        "one-over-sqrt-d" | "sqrt-dim" => Init::OneOverSqrtD,
         other => {
             return Err(PyValueError::new_err(format!(
-                "init must be 'two-over-d', 'gensim', 'word2vec' or 'sqrt-dim', not {other:?}"
+                "init must be 'two-over-d', 'one-over-d' (gensim), 'half-over-d' (word2vec) or 'one-over-sqrt-d', not {other:?}"
             )));
         }
     })

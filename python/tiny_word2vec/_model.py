@@ -12,7 +12,7 @@ from . import _MODEL_FORMAT, _MODEL_VERSION, REAL, KeyedVectors, _native
 
 logger = logging.getLogger("tiny_word2vec")
 
-_INITS = ("two-over-d", "gensim", "word2vec", "sqrt-dim")
+_INITS = ("two-over-d", "one-over-d", "half-over-d", "one-over-sqrt-d", "gensim", "word2vec", "sqrt-dim")
 
 
 def _unsupported(name, why):
