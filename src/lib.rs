@@ -88,5 +88,5 @@ pub mod blob {
 pub use crate::host::plot;
 #[cfg(feature = "std")]
 pub use crate::host::{
-    HostError, atomic, corpus, eval, gradcheck, loss_log, outputs, train, vectors, vocab,
+    HostError, atomic, corpus, eval, gradcheck, input, loss_log, outputs, train, vectors, vocab,
 };

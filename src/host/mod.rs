@@ -12,12 +12,14 @@ pub mod eval;
 mod file_kind;
 pub mod gradcheck;
 pub(crate) mod host_error;
+pub mod input;
 pub(crate) mod lines;
 pub mod loss_log;
 pub mod outputs;
 #[cfg(feature = "plot")]
 pub mod plot;
 pub mod train;
+pub(crate) mod unicode;
 pub mod vectors;
 pub mod vocab;
 
