@@ -6,16 +6,18 @@
 //! (the flags), [`train`], [`query`] (`similar`, `analogy`), [`eval`],
 //! [`export`] (`export`, `convert`) and [`plot`] (`plot`, `plot-loss`).
 
+mod aliases;
 mod args;
 mod eval;
 mod export;
 mod plot;
+mod progress;
 mod query;
 mod train;
 
 pub(crate) use args::Cli;
 use args::Command;
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use std::path::Path;
 use std::process::ExitCode;
 use tiny_word2vec::HostError;
@@ -23,7 +25,17 @@ use tiny_word2vec::atomic::STDOUT;
 use tiny_word2vec::outputs::{Named, check_outputs};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(hint) = aliases::single_dash_hint(&argv) {
+        let sub = argv.get(1).and_then(|s| s.to_str());
+        usage_error(sub, clap::error::ErrorKind::UnknownArgument, hint);
+    }
+    let cli = Cli::parse_from(argv);
+    if let Command::Train(a) = &cli.command
+        && let Err(msg) = a.resolve()
+    {
+        usage_error(Some("train"), clap::error::ErrorKind::ArgumentConflict, msg);
+    }
     // On Ctrl-C (SIGINT), SIGTERM or SIGHUP: remove the temporary files of
     // any atomic write in progress, so an interrupted run leaves nothing
     // half-written behind, then exit as a shell expects (128 + SIGINT).
@@ -40,6 +52,15 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Exits with clap's usage error `msg` (status 2), showing the usage of
+/// subcommand `sub` if there is one of that name.
+fn usage_error(sub: Option<&str>, kind: clap::error::ErrorKind, msg: String) -> ! {
+    let mut cmd = Cli::command();
+    cmd.build();
+    let sub = sub.and_then(|s| cmd.find_subcommand(s)).cloned();
+    sub.unwrap_or(cmd).error(kind, msg).exit()
 }
 
 /// Runs one parsed command (also called by the CLI fuzz target).
@@ -89,7 +110,6 @@ pub(crate) fn is_broken_pipe(e: &HostError) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn cli_definition_is_consistent() {
