@@ -59,8 +59,9 @@
 #![doc = include_str!("math.md")]
 #![no_std]
 #![deny(missing_docs)]
-// The only unsafe code: the Hogwild sharing in `host::train::hogwild` and the
-// prefetch hint in `core::prefetch` (see there).
+// The only unsafe code: the Hogwild sharing in `host::train::hogwild`, the
+// prefetch hint in `core::prefetch` and the memory map in `host::mmap` (see
+// there).
 #![deny(unsafe_code)]
 
 #[cfg(any(test, feature = "std"))]
@@ -81,12 +82,16 @@ pub mod blob {
     #[cfg(feature = "std")]
     pub use crate::host::blob::{
         AlignedBlob, BlobSource, EncodeOptions, encode, encode_model, encode_source, write_blob,
+        write_blob_rows,
     };
 }
 
+#[cfg(feature = "mmap")]
+pub use crate::host::mmap;
 #[cfg(feature = "plot")]
 pub use crate::host::plot;
 #[cfg(feature = "std")]
 pub use crate::host::{
-    HostError, atomic, corpus, eval, gradcheck, input, loss_log, outputs, train, vectors, vocab,
+    HostError, atomic, corpus, eval, gradcheck, input, loss_log, outputs, scan, train, vectors,
+    vocab,
 };

@@ -15,9 +15,14 @@ pub(crate) mod host_error;
 pub mod input;
 pub(crate) mod lines;
 pub mod loss_log;
+// The memory maps: the crate's third `unsafe` (one call, documented there).
+#[cfg(feature = "mmap")]
+#[allow(unsafe_code)]
+pub mod mmap;
 pub mod outputs;
 #[cfg(feature = "plot")]
 pub mod plot;
+pub mod scan;
 pub mod train;
 pub(crate) mod unicode;
 pub mod vectors;

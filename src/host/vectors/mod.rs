@@ -1,18 +1,23 @@
 //! Word vectors with their vocabulary, the word2vec text format, and
 //! cosine-similarity queries (feature `std`).
 #![forbid(unsafe_code)]
-use crate::core::kernels::{dot, norm_sq, scale};
+use crate::core::kernels::{norm_sq, scale};
 use crate::host::HostError;
 use std::collections::HashMap;
 use std::format;
 use std::prelude::rust_2024::*;
-use std::vec;
 
 mod binary;
 mod format;
+#[cfg(feature = "mmap")]
+mod mapped;
+pub(crate) mod score;
 mod text;
 
-pub use format::{MAX_DIM, MAX_PREALLOC_FLOATS, VectorFormat};
+pub use crate::host::unicode::UnicodeErrors;
+pub use format::{MAX_DIM, MAX_PREALLOC_FLOATS, ReadOptions, VectorFormat};
+#[cfg(feature = "mmap")]
+pub use mapped::MappedBinary;
 pub use text::max_text_line;
 
 /// `V` words with a `D`-dimensional vector each (gensim's `KeyedVectors`).
@@ -118,24 +123,16 @@ impl Vectors {
     /// The `k` words whose vectors are most cosine-similar to `query`,
     /// skipping the row indices in `exclude`, best first.
     pub fn nearest_to(&self, query: &[f32], k: usize, exclude: &[usize]) -> Vec<(String, f32)> {
-        let qn = safe_norm_sq(query).map(f32::sqrt);
-        let k = k.min(self.len()); // an absurd k allocates nothing
-        let mut best: Vec<(f32, usize)> = Vec::with_capacity(k + 1);
+        let qn = score::query_norm(query);
+        let mut best = score::Best::new(k.min(self.len())); // an absurd k allocates nothing
         for (i, row) in self.data.chunks_exact(self.dim).enumerate() {
             if exclude.contains(&i) {
                 continue;
             }
-            let sim = match (qn, safe_norm_sq(row)) {
-                (Some(qn), Some(n2)) => dot(row, query) / (n2.sqrt() * qn),
-                _ => cosine_f64(row, query),
-            };
-            if best.len() < k || best.last().is_some_and(|&(s, _)| sim > s) {
-                let pos = best.partition_point(|&(s, _)| s >= sim);
-                best.insert(pos, (sim, i));
-                best.truncate(k);
-            }
+            best.offer(score::cosine_to(row, query, qn), || i);
         }
-        best.into_iter()
+        best.items
+            .into_iter()
             .map(|(s, i)| (self.words[i].clone(), s))
             .collect()
     }
@@ -153,24 +150,16 @@ pub enum AnalogyMethod {
     Mul,
 }
 
-/// ε of 3CosMul (Levy & Goldberg 2014).
-const COSMUL_EPS: f32 = 1e-3;
-
 impl Vectors {
-    /// Unit-length versions of rows `a`, `b`, `c` for an analogy query.
-    fn unit_rows(&self, words: [&str; 3]) -> Result<([usize; 3], [Vec<f32>; 3]), HostError> {
+    /// The rows of `a`, `b`, `c` for an analogy query.
+    fn rows_of(&self, words: [&str; 3]) -> Result<[usize; 3], HostError> {
         let mut idx = [0usize; 3];
         for (i, w) in words.iter().enumerate() {
             idx[i] = self
                 .index_of(w)
                 .ok_or_else(|| HostError::UnknownWord((*w).into()))?;
         }
-        let unit = |i: usize| {
-            let mut r = self.row(i).to_vec();
-            normalize(&mut r);
-            r
-        };
-        Ok((idx, [unit(idx[0]), unit(idx[1]), unit(idx[2])]))
+        Ok(idx)
     }
 
     /// Answers `a : b :: c : ?` ("man is to king as woman is to ?"): the `k`
@@ -188,47 +177,19 @@ impl Vectors {
         k: usize,
         method: AnalogyMethod,
     ) -> Result<Vec<(String, f32)>, HostError> {
-        let (idx, [ua, ub, uc]) = self.unit_rows([a, b, c])?;
-        let mut q: Vec<f32> = ub
-            .iter()
-            .zip(&ua)
-            .zip(&uc)
-            .map(|((b, a), c)| b - a + c)
-            .collect();
-        normalize(&mut q);
-        let k = k.min(self.len()); // an absurd k allocates nothing
-        let mut best: Vec<(f32, usize)> = Vec::with_capacity(k + 1);
-        let mut unit_row = vec![0.0; self.dim];
+        let idx = self.rows_of([a, b, c])?;
+        let mut scorer = score::AnalogyScorer::new(idx.map(|i| self.row(i)), method);
+        let mut best = score::Best::new(k.min(self.len())); // an absurd k allocates nothing
         for (i, row) in self.data.chunks_exact(self.dim).enumerate() {
             if idx.contains(&i) {
                 continue;
             }
-            // |row| in f32 when that is exact, else the f64-normalised row.
-            let (row, n) = match safe_norm_sq(row) {
-                Some(n2) => (row, n2.sqrt()),
-                None => {
-                    unit_row.copy_from_slice(row);
-                    normalize(&mut unit_row);
-                    if unit_row.iter().all(|&x| x == 0.0) {
-                        continue;
-                    }
-                    (&unit_row[..], 1.0)
-                }
-            };
-            let score = match method {
-                AnalogyMethod::Add => dot(row, &q) / n,
-                AnalogyMethod::Mul => {
-                    let cos = |u: &[f32]| (1.0 + dot(row, u) / n) / 2.0;
-                    cos(&ub) * cos(&uc) / (cos(&ua) + COSMUL_EPS)
-                }
-            };
-            if best.len() < k || best.last().is_some_and(|&(s, _)| score > s) {
-                let pos = best.partition_point(|&(s, _)| s >= score);
-                best.insert(pos, (score, i));
-                best.truncate(k);
+            if let Some(s) = scorer.score(row) {
+                best.offer(s, || i);
             }
         }
         Ok(best
+            .items
             .into_iter()
             .map(|(s, i)| (self.words[i].clone(), s))
             .collect())
@@ -238,7 +199,7 @@ impl Vectors {
 /// `|x|²` in f32 when that is exact enough to divide by: finite and not
 /// below f32's normal range (components above ~1.8·10¹⁹ overflow it, below
 /// ~10⁻¹⁹ underflow it).
-fn safe_norm_sq(x: &[f32]) -> Option<f32> {
+pub(crate) fn safe_norm_sq(x: &[f32]) -> Option<f32> {
     let n2 = norm_sq(x);
     (n2.is_finite() && n2 >= f32::MIN_POSITIVE).then_some(n2)
 }
@@ -252,7 +213,7 @@ fn norm_f64(x: &[f32]) -> f64 {
 }
 
 /// Cosine similarity in f64 (0 if either side is zero).
-fn cosine_f64(a: &[f32], b: &[f32]) -> f32 {
+pub(crate) fn cosine_f64(a: &[f32], b: &[f32]) -> f32 {
     let d = norm_f64(a) * norm_f64(b);
     if d > 0.0 {
         let dot: f64 = a
