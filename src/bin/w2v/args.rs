@@ -2,9 +2,8 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
-use tiny_word2vec::HostError;
 use tiny_word2vec::corpus::UnicodeErrors;
-use tiny_word2vec::vectors::{AnalogyMethod, VectorFormat, Vectors};
+use tiny_word2vec::vectors::{AnalogyMethod, VectorFormat};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -263,22 +262,22 @@ pub(crate) struct TrainArgs {
 
 #[derive(Args, Debug)]
 pub(crate) struct VectorsArg {
-    /// Vector file (word2vec text or binary format, e.g. from `w2v train`, word2vec C or gensim).
+    /// Vector file: word2vec text or binary format (e.g. from `w2v train`, word2vec C, gensim,
+    /// fastText's .vec), or a blob from `w2v export`. Binary files and blobs are memory-mapped
+    /// and queried in place: a multi-GB file answers without being loaded.
     #[arg(long, value_name = "FILE")]
     pub(crate) vectors: PathBuf,
-    /// Format of --vectors.
+    /// Format of --vectors (a blob is recognised by its magic number whatever this says).
     #[arg(long = "vectors-format", value_enum, default_value_t = InFormat::Auto)]
     pub(crate) vectors_format: InFormat,
-}
-
-impl VectorsArg {
-    pub(crate) fn load(&self) -> Result<Vectors, HostError> {
-        match self.vectors_format {
-            InFormat::Auto => Vectors::load(&self.vectors),
-            InFormat::Text => Vectors::load_text(&self.vectors),
-            InFormat::Bin => Vectors::load_binary(&self.vectors),
-        }
-    }
+    /// Read only the first N vectors (gensim's `limit`): the N most frequent words in files from
+    /// w2v, word2vec C, gensim and fastText.
+    #[arg(long, value_name = "N")]
+    pub(crate) limit: Option<usize>,
+    /// Words of --vectors that are not UTF-8 (word2vec C cuts long words inside a character):
+    /// an error (strict), or replaced with U+FFFD, or their bad bytes dropped.
+    #[arg(long, value_enum, default_value_t = UnicodeErrorsArg::Strict)]
+    pub(crate) unicode_errors: UnicodeErrorsArg,
 }
 
 #[derive(Args, Debug)]
@@ -337,18 +336,21 @@ pub(crate) struct EvalArgs {
     /// Threads for the analogy search. Default: all available cores.
     #[arg(long, value_name = "N")]
     pub(crate) threads: Option<usize>,
+    /// Print the results as one JSON object (for scripts) instead of prose.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 #[derive(Args, Debug)]
 pub(crate) struct ConvertArgs {
     #[command(flatten)]
     pub(crate) vectors: VectorsArg,
-    /// Output file (written atomically).
+    /// Output file (written atomically); `-` is standard output.
     #[arg(long, value_name = "FILE")]
     pub(crate) output: PathBuf,
-    /// Output format.
+    /// Output format. Default: bin for an --output ending in .bin, else text.
     #[arg(long, value_enum)]
-    pub(crate) format: Format,
+    pub(crate) format: Option<Format>,
 }
 
 #[derive(Args, Debug)]

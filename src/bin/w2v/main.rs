@@ -13,6 +13,7 @@ mod export;
 mod plot;
 mod progress;
 mod query;
+mod source;
 mod train;
 
 pub(crate) use args::Cli;
@@ -79,11 +80,13 @@ pub(crate) fn run(cli: Cli) -> Result<(), HostError> {
 
 /// Prints a status line: to standard output, unless the command's output
 /// goes there (`-`), then to standard error.
+/// A closed standard output does not fail the command for a status line.
 pub(crate) fn status(out: &Path, line: String) {
+    use std::io::Write;
     if out.as_os_str() == STDOUT {
         eprintln!("{line}");
     } else {
-        println!("{line}");
+        let _ = writeln!(std::io::stdout(), "{line}");
     }
 }
 
