@@ -565,10 +565,14 @@ fn eval_inputs_and_foreign_vector_files_fail_clearly() {
     let s = stdout(&o);
     assert!(!s.contains("NaN"), "{s}");
     assert!(
-        s.contains("  s                                n/a  (0 / 0, 2 skipped)"),
+        s.contains("  s                            n/a (0 of 2 questions answerable)"),
         "{s}"
     );
-    assert!(s.contains("semantic accuracy: n/a  (0 / 0)"), "{s}");
+    assert!(
+        s.contains("semantic accuracy: n/a (0 of 2 questions answerable)"),
+        "{s}"
+    );
+    assert!(s.contains("syntactic accuracy: n/a (0 questions)"), "{s}");
     assert!(
         s.contains("analogy accuracy: n/a  (0 of 2 questions answerable: each has a word outside the first 3 rows"),
         "{s}"

@@ -109,10 +109,9 @@ fn analogy_prose(r: &AnalogyReport, sections: bool) -> String {
     let all = r.overall();
     if all.answered == 0 {
         t.push_str(&format!(
-            "analogy accuracy: {}: each question has a word outside the first {} rows; raise \
-             --restrict or check the file's words\n",
-            empty(&all),
-            r.restrict
+            "analogy accuracy: n/a  (0 of {} questions answerable: each has a word outside \
+             the first {} rows; raise --restrict or check the file's words)\n",
+            all.total, r.restrict
         ));
     } else {
         t.push_str(&format!(

@@ -104,11 +104,13 @@ impl MappedBinary {
             let floats = bytes
                 .get(word_end + 1..word_end + 1 + 4 * dim)
                 .ok_or_else(|| {
-                    fmt_err(
-                        path,
-                        n,
-                        format!("truncated: word {word:?} has fewer than its {dim} floats"),
-                    )
+                    let got = bytes.len() - word_end - 1;
+                    let msg = format!(
+                        "truncated: word {word:?} has {} of its {dim} floats ({got} of {} bytes)",
+                        got / 4,
+                        4 * dim
+                    );
+                    fmt_err(path, n, msg)
                 })?;
             for (x, b) in row.iter_mut().zip(floats.chunks_exact(4)) {
                 *x = f32::from_le_bytes([b[0], b[1], b[2], b[3]]);
