@@ -295,3 +295,85 @@ fn a_word2vec_c_vocabulary_file_loses_its_sentence_marker() {
         "the same vocabulary, the same vectors"
     );
 }
+
+#[test]
+fn a_piped_corpus_resumes_by_its_text() {
+    let d = TempDir::new("in-resume");
+    let c = corpus(&d);
+    let ck = d.join("ck");
+    let whole = d.join("whole.vec");
+    let args = ["--epochs", "2", "--checkpoint", ck.to_str().unwrap()];
+    let mut c2 = w2v();
+    c2.args(["train", "--input", "-", "--output"]).arg(&whole);
+    c2.args([
+        "--dim",
+        "8",
+        "--min-count",
+        "1",
+        "--threads",
+        "1",
+        "--quiet",
+    ]);
+    let o = c2
+        .args(args)
+        .stdin(std::fs::File::open(&c).unwrap())
+        .output()
+        .unwrap();
+    assert_ok(&o);
+    // The checkpoint of the piped text is the compressed file's, and the
+    // plain file's: the fingerprint is of the text.
+    let z = d.join("c.txt.gz");
+    let gz = std::process::Command::new("gzip")
+        .arg("-c")
+        .arg(&c)
+        .output()
+        .unwrap();
+    std::fs::write(&z, &gz.stdout).unwrap();
+    for input in [&z, &c] {
+        let again = d.join("again.vec");
+        let o = w2v()
+            .args(["train", "--input"])
+            .arg(input)
+            .arg("--output")
+            .arg(&again)
+            .args([
+                "--dim",
+                "8",
+                "--min-count",
+                "1",
+                "--threads",
+                "1",
+                "--quiet",
+                "--resume",
+            ])
+            .args(args)
+            .output()
+            .unwrap();
+        assert_ok(&o);
+        assert_eq!(
+            std::fs::read(&again).unwrap(),
+            std::fs::read(&whole).unwrap()
+        );
+    }
+    // Another text is refused.
+    let other = d.join("other.txt");
+    std::fs::write(&other, LINE.repeat(41)).unwrap();
+    let o = w2v()
+        .args(["train", "--input", "-", "--output"])
+        .arg(d.join("x.vec"))
+        .args([
+            "--dim",
+            "8",
+            "--min-count",
+            "1",
+            "--threads",
+            "1",
+            "--quiet",
+            "--resume",
+        ])
+        .args(args)
+        .stdin(std::fs::File::open(&other).unwrap())
+        .output()
+        .unwrap();
+    assert_fails(&o, "the checkpoint was written for a corpus of");
+}
