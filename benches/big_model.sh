@@ -18,7 +18,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 w2v="$(realpath "${1:-$root/target/release/w2v}")"
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/w2v-big.XXXXXX")"
-trap 'rm -rf "$tmp"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
 V=${V:-3000000}
 D=${D:-300}
 WORD=${WORD:-w1000}
@@ -59,27 +59,33 @@ ls -l "$tmp/big.bin"
 "$w2v" export --vectors "$tmp/big.bin" --out "$tmp/big.blob" --int8 >/dev/null
 ls -l "$tmp/big.blob"
 
-# run NAME COMMAND...: seconds and peak RSS (KB) of the second of two runs.
+# run NAME COMMAND...: seconds and peak RSS (KB) of the second of two runs
+# (gensim also prints its own seconds from the load to the answer, without
+# Python's start-up and imports, to stderr).
 run() {
   local name="$1"
   shift
   "$@" >/dev/null 2>&1
-  /usr/bin/time -f '%e %M' -o "$tmp/time" "$@" >"$tmp/out" 2>/dev/null
+  /usr/bin/time -f '%e %M' -o "$tmp/time" "$@" >"$tmp/out" 2>"$tmp/err"
   read -r secs kb <"$tmp/time"
-  printf '| %s | %s | %.2f | %.0f |\n' "$name" "$(head -1 "$tmp/out" | cut -f1)" "$secs" "$((kb / 1024))"
+  local own
+  own="$(tail -1 "$tmp/err" | grep -E '^[0-9.]+$' || echo '–')"
+  printf '| %s | %s | %.2f | %s | %.0f |\n' "$name" "$(head -1 "$tmp/out" | cut -f1)" "$secs" "$own" "$((kb / 1024))"
 }
 
-cat >"$tmp/gensim.py" <<'EOF'
-import sys
+cat >"$tmp/query_gensim.py" <<'EOF'
+import sys, time
 from gensim.models import KeyedVectors
+t0 = time.perf_counter()
 kv = KeyedVectors.load_word2vec_format(sys.argv[1], binary=True)
 for w, s in kv.most_similar(sys.argv[2], topn=10):
     print(f"{w}\t{s:.4f}")
+print(f"{time.perf_counter() - t0:.2f}", file=sys.stderr)
 EOF
 echo
-echo "| tool | first neighbour of $WORD | seconds to the first answer | peak RSS, MB |"
-echo "|---|---|---:|---:|"
-run "gensim load_word2vec_format + most_similar" "$py" "$tmp/gensim.py" "$tmp/big.bin" "$WORD"
+echo "| tool | first neighbour of $WORD | seconds to the first answer | of which load + query | peak RSS, MB |"
+echo "|---|---|---:|---:|---:|"
+run "gensim load_word2vec_format + most_similar" "$py" "$tmp/query_gensim.py" "$tmp/big.bin" "$WORD"
 run "w2v similar on the .bin (mapped)" "$w2v" similar --vectors "$tmp/big.bin" "$WORD"
 run "w2v similar on the int8 blob (mapped)" "$w2v" similar --vectors "$tmp/big.blob" "$WORD"
 echo
