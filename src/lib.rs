@@ -36,16 +36,21 @@
 //!   working set copied out of a blob.
 //!
 //! ## The host side (`src/host/`, feature `std`)
+//! [`input`] (a corpus from a file, standard input, a pipe or a gzip, xz or
+//! zstd stream; feature `compress` for the latter),
 //! [`corpus`] (streaming tokenizer, per-thread byte ranges), [`vocab`],
 //! [`train`] (the multi-threaded streaming trainer: skip-gram and CBOW with
 //! negative sampling, hierarchical softmax or full softmax), [`vectors`]
-//! (word2vec text and binary formats, nearest neighbours, analogies),
+//! (word2vec text and binary formats, nearest neighbours, analogies; a
+//! memory-mapped binary file with feature `mmap`), [`scan`] (queries
+//! streamed over rows never all in memory: a mapped file, a blob),
 //! [`eval`] (analogy accuracy, word-pair Spearman), [`loss_log`] (training
 //! loss as CSV), [`gradcheck`] (the gradient-check harness), [`atomic`]
 //! (crash-safe file output), and the blob encoder (`blob::encode`,
-//! `blob::encode_model`, `blob::write_blob`). The training threads share the
-//! weights lock-free through the trainer's private `hogwild` module; it and
-//! the core's cache-line prefetch hint are the crate's only `unsafe` code.
+//! `blob::encode_model`, `blob::write_blob`, `blob::write_blob_rows`). The
+//! training threads share the weights lock-free through the trainer's
+//! private `hogwild` module; it, the core's cache-line prefetch hint and the
+//! memory map (`mmap`, feature `mmap`) are the crate's only `unsafe` code.
 //!
 //! ## The `w2v` binary (feature `cli`)
 //! `w2v train | similar | analogy | eval | convert | export | plot | plot-loss`,

@@ -90,26 +90,73 @@ impl<'a> BlobRows<'a> {
 
     /// The `k` rows nearest to `q`'s by cosine, with the no_std core's
     /// kernels on the rows in place (int8 rows: exact integer dot products),
-    /// best first.
+    /// best first (ties: the lower row first). Large blobs are scanned by
+    /// one thread per core, each over its share of the rows; the result is
+    /// the same.
     pub fn most_similar(&self, q: &Found, k: usize) -> Vec<(String, f32)> {
-        let dim = self.blob.dim();
-        let mut out = vec![(0u32, 0.0f32); k.min(self.rows)];
-        let n = match self.blob.input() {
-            Embeddings::F32(v) => EmbeddingView::new(&v.as_flat()[..self.rows * dim], dim)
-                .map(|v| v.nearest_to(&q.vector, Some(q.row), &mut out)),
-            Embeddings::I8(v) => {
-                let (data, scales) = (&v.as_flat()[..self.rows * dim], &v.scales()[..self.rows]);
-                let query = v.row(q.row).map(|(r, _)| r).unwrap_or(&[]);
-                QuantizedView::new(data, scales, dim)
-                    .map(|v| v.nearest_to(query, Some(q.row), &mut out))
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        self.most_similar_in(q, k, cores.min(8).min(self.rows / SCAN_PART + 1))
+    }
+
+    /// [`BlobRows::most_similar`] with the rows split into `parts`.
+    pub(crate) fn most_similar_in(&self, q: &Found, k: usize, parts: usize) -> Vec<(String, f32)> {
+        let step = self.rows.div_ceil(parts.max(1)).max(1);
+        let ranges: Vec<(usize, usize)> = (0..self.rows)
+            .step_by(step)
+            .map(|a| (a, (a + step).min(self.rows)))
+            .collect();
+        let mut best: Vec<(u32, f32)> = std::thread::scope(|s| {
+            let running: Vec<_> = ranges
+                .iter()
+                .skip(1)
+                .map(|&r| {
+                    std::thread::Builder::new()
+                        .spawn_scoped(s, move || self.nearest_in(q, k, r))
+                        .map_err(|_| r)
+                })
+                .collect();
+            let mut all = ranges
+                .first()
+                .map_or(Vec::new(), |&r| self.nearest_in(q, k, r));
+            for h in running {
+                // A thread that could not start, or failed, is done here.
+                all.extend(match h {
+                    Ok(h) => h.join().unwrap_or_default(),
+                    Err(r) => self.nearest_in(q, k, r),
+                });
             }
-        };
-        out.truncate(n.unwrap_or(0));
-        out.into_iter()
+            all
+        });
+        best.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        best.truncate(k);
+        best.into_iter()
             .map(|(i, s)| (self.blob.word(i as usize).unwrap_or("").to_owned(), s))
             .collect()
     }
+
+    /// The `k` rows of `a..b` nearest to `q`'s, as `(row, cosine)`.
+    fn nearest_in(&self, q: &Found, k: usize, (a, b): (usize, usize)) -> Vec<(u32, f32)> {
+        let dim = self.blob.dim();
+        let mut out = vec![(0u32, 0.0f32); k.min(b - a)];
+        let exclude = q.row.checked_sub(a).filter(|&i| i < b - a);
+        let n = match self.blob.input() {
+            Embeddings::F32(v) => EmbeddingView::new(&v.as_flat()[a * dim..b * dim], dim)
+                .map(|v| v.nearest_to(&q.vector, exclude, &mut out)),
+            Embeddings::I8(v) => {
+                let (data, scales) = (&v.as_flat()[a * dim..b * dim], &v.scales()[a..b]);
+                let query = v.row(q.row).map(|(r, _)| r).unwrap_or(&[]);
+                QuantizedView::new(data, scales, dim)
+                    .map(|v| v.nearest_to(query, exclude, &mut out))
+            }
+        };
+        out.truncate(n.unwrap_or(0));
+        out.iter_mut().for_each(|(i, _)| *i += a as u32);
+        out
+    }
 }
+
+/// Rows per thread below which a blob is scanned by one thread.
+const SCAN_PART: usize = 200_000;
 
 impl Rows for BlobRows<'_> {
     fn dim(&self) -> usize {

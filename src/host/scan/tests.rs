@@ -186,6 +186,9 @@ fn blob_rows_answer_as_the_vectors_they_encode() {
         for ((_, a), (_, b)) in got.iter().zip(&want) {
             assert!((a - b).abs() < if int8 { 0.05 } else { 1e-5 }, "{a} {b}");
         }
+        for parts in [2, 3, 7, 40, 100] {
+            assert_eq!(rows.most_similar_in(&q, 5, parts), got, "{parts} parts");
+        }
         let streamed = most_similar(&rows, &[&q], 5).unwrap().remove(0);
         assert_eq!(words(&streamed).len(), 5);
         assert!(
