@@ -75,6 +75,7 @@ impl TrainArgs {
                 return Err("--hs 0 contradicts --loss hs; give one of them".into());
             }
             (Some(l), Some(0)) => l,
+            (None, Some(0)) => LossArg::Ns,
             (l, hs) => one_of(
                 ("loss", l),
                 ("hs", hs.map(|h| (h, LossArg::Hs))),
