@@ -4,8 +4,8 @@
 # then side by side, in one run: gensim's
 # KeyedVectors.load_word2vec_format(..., binary=True) + most_similar, and
 # `w2v similar` on the .bin (memory-mapped) and on an int8 blob of it
-# (`w2v export --int8`, streamed). For each: seconds to the first answer
-# and peak RSS (`/usr/bin/time -f '%e %M'`).
+# (`w2v export --int8`, streamed). For each: seconds to the first answer,
+# CPU seconds (user + system) and peak RSS (`/usr/bin/time -f '%e %M %U %S'`).
 #
 #   bash benches/big_model.sh [W2V] [PYTHON]
 #
@@ -66,11 +66,12 @@ run() {
   local name="$1"
   shift
   "$@" >/dev/null 2>&1
-  /usr/bin/time -f '%e %M' -o "$tmp/time" "$@" >"$tmp/out" 2>"$tmp/err"
-  read -r secs kb <"$tmp/time"
+  /usr/bin/time -f '%e %M %U %S' -o "$tmp/time" "$@" >"$tmp/out" 2>"$tmp/err"
+  read -r secs kb user sys <"$tmp/time"
   local own
   own="$(tail -1 "$tmp/err" | grep -E '^[0-9.]+$' || echo '–')"
-  printf '| %s | %s | %.2f | %s | %.0f |\n' "$name" "$(head -1 "$tmp/out" | cut -f1)" "$secs" "$own" "$((kb / 1024))"
+  printf '| %s | %s | %.2f | %s | %.2f | %.0f |\n' "$name" "$(head -1 "$tmp/out" | cut -f1)" \
+    "$secs" "$own" "$(awk "BEGIN { print $user + $sys }")" "$((kb / 1024))"
 }
 
 cat >"$tmp/query_gensim.py" <<'EOF'
@@ -83,8 +84,8 @@ for w, s in kv.most_similar(sys.argv[2], topn=10):
 print(f"{time.perf_counter() - t0:.2f}", file=sys.stderr)
 EOF
 echo
-echo "| tool | first neighbour of $WORD | seconds to the first answer | of which load + query | peak RSS, MB |"
-echo "|---|---|---:|---:|---:|"
+echo "| tool | first neighbour of $WORD | seconds to the first answer | of which load + query | CPU seconds | peak RSS, MB |"
+echo "|---|---|---:|---:|---:|---:|"
 run "gensim load_word2vec_format + most_similar" "$py" "$tmp/query_gensim.py" "$tmp/big.bin" "$WORD"
 run "w2v similar on the .bin (mapped)" "$w2v" similar --vectors "$tmp/big.bin" "$WORD"
 run "w2v similar on the int8 blob (mapped)" "$w2v" similar --vectors "$tmp/big.blob" "$WORD"
