@@ -43,8 +43,10 @@ train() {
   shift 3
   # Defaults first: clap takes a flag once, so a case overrides through
   # DIM and EPOCHS.
+  # --strip-punctuation: the default since issue 16, a flag before it; both
+  # binaries then tokenize alike.
   "$bin" train --input "$input" --output "$out" --quiet --dim "${DIM:-16}" \
-    --epochs "${EPOCHS:-2}" --min-count 2 "$@"
+    --epochs "${EPOCHS:-2}" --min-count 2 --strip-punctuation "$@"
 }
 
 # compare NAME FILE_A FILE_B

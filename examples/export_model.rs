@@ -25,7 +25,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 use tiny_word2vec::blob::{AlignedBlob, Blob, EncodeOptions, encode, encode_model, write_blob};
-use tiny_word2vec::corpus::Tokenizer;
 use tiny_word2vec::train::{TrainConfig, Trainer};
 use tiny_word2vec::vectors::Vectors;
 
@@ -126,9 +125,6 @@ fn run() -> Result<bool, Box<dyn std::error::Error>> {
                 dim: args.dim,
                 epochs: args.epochs,
                 seed: 1,
-                tokenizer: Tokenizer {
-                    strip_punctuation: true,
-                },
                 ..TrainConfig::default()
             };
             println!(

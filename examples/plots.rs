@@ -10,7 +10,6 @@
 //! `OUT_DIR/loss.png` (`OUT_DIR` defaults to `docs`).
 
 use std::path::PathBuf;
-use tiny_word2vec::corpus::Tokenizer;
 use tiny_word2vec::loss_log::{LossLog, read_loss_log};
 use tiny_word2vec::plot::{default_words, plot_loss, plot_words};
 use tiny_word2vec::train::{TrainConfig, Trainer};
@@ -30,12 +29,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let corpus = PathBuf::from(args.next().unwrap_or_else(|| "data/moby-dick.txt".into()));
     let out = PathBuf::from(args.next().unwrap_or_else(|| "docs".into()));
     std::fs::create_dir_all(&out)?;
-    // The quick start's settings: Moby-Dick is prose, so strip punctuation.
+    // The quick start's settings (the default model: skip-gram, punctuation
+    // stripped), 10 epochs.
     let cfg = TrainConfig {
         epochs: 10,
-        tokenizer: Tokenizer {
-            strip_punctuation: true,
-        },
         ..TrainConfig::default()
     };
     let csv = out.join("loss.csv");

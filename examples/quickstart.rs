@@ -6,7 +6,6 @@
 //! ```
 
 use std::path::PathBuf;
-use tiny_word2vec::corpus::Tokenizer;
 use tiny_word2vec::train::{TrainConfig, Trainer};
 
 fn main() {
@@ -20,13 +19,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let corpus = PathBuf::from(args.next().unwrap_or_else(|| "data/moby-dick.txt".into()));
     let out = PathBuf::from(args.next().unwrap_or_else(|| "out/moby-dick.vec".into()));
-    // Moby-Dick is ordinary prose: strip the punctuation glued to words.
-    let tokenizer = Tokenizer {
-        strip_punctuation: true,
-    };
+    // The default model (skip-gram; punctuation glued to words stripped, as
+    // Moby-Dick is ordinary prose), 10 epochs.
     let cfg = TrainConfig {
         epochs: 10,
-        tokenizer,
         ..TrainConfig::default()
     };
     println!(

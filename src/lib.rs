@@ -48,26 +48,31 @@
 //!   blob.
 //!
 //! ## The host side (`src/host/`, feature `std`)
+//! [`input`] (a corpus from a file, standard input, a pipe or a gzip, xz or
+//! zstd stream; feature `compress` for the latter),
 //! [`corpus`] (streaming tokenizer, per-thread byte ranges), [`vocab`],
 //! [`train`] (the multi-threaded streaming trainer: skip-gram and CBOW with
 //! negative sampling, hierarchical softmax or full softmax; its one entry
 //! point is [`Trainer`](train::Trainer): `Trainer::new(cfg)`, optionally
 //! `.vocab(v)`, `.progress(observer)`, `.checkpointing(c)`, then
 //! `.train_file(path)`), [`vectors`]
-//! (word2vec text and binary formats, nearest neighbours, analogies),
+//! (word2vec text and binary formats, nearest neighbours, analogies; a
+//! memory-mapped binary file with feature `mmap`), [`scan`] (queries
+//! streamed over rows never all in memory: a mapped file, a blob),
 //! [`eval`] (analogy accuracy, word-pair Spearman), [`loss_log`] (training
 //! loss as CSV), [`gradcheck`] (the gradient-check harness), [`atomic`]
 //! (crash-safe file output), [`phrases`] (bigram detection and joining, as
 //! word2phrase and gensim's `Phrases`), and the blob encoder (`blob::encode`,
-//! `blob::encode_model`, `blob::write_blob`). Its errors are one type,
-//! [`HostError`], whose variants carry their context as fields (the path,
-//! line, word or setting, typed parts such as [`PathProblem`] and
-//! [`ResumeMismatch`]) and name no command-line flag: the `w2v` binary adds
-//! those when it reports one.
+//! `blob::encode_model`, `blob::write_blob`, `blob::write_blob_rows`). Its
+//! errors are one type, [`HostError`], whose variants carry their context as
+//! fields (the path, line, word or setting, typed parts such as
+//! [`PathProblem`] and [`ResumeMismatch`]) and name no command-line flag: the
+//! `w2v` binary adds those when it reports one.
 //!
-//! [`prelude`] brings in, with one `use`, what the README's API tour uses. The training threads share the
-//! weights lock-free through the trainer's private `hogwild` module; it and
-//! the core's cache-line prefetch hint are the crate's only `unsafe` code.
+//! [`prelude`] brings in, with one `use`, what the README's API tour uses. The
+//! training threads share the weights lock-free through the trainer's private
+//! `hogwild` module; it, the core's cache-line prefetch hint and the memory
+//! map (`mmap`, feature `mmap`) are the crate's only `unsafe` code.
 //!
 //! ## The `w2v` binary (feature `cli`)
 //! `w2v train | similar | analogy | eval | convert | export | plot | plot-loss | phrases`,
@@ -81,8 +86,9 @@
 #![doc = include_str!("math.md")]
 #![no_std]
 #![deny(missing_docs)]
-// The only unsafe code: the Hogwild sharing in `host::train::hogwild` and the
-// prefetch hint in `core::prefetch` (see there).
+// The only unsafe code: the Hogwild sharing in `host::train::hogwild`, the
+// prefetch hint in `core::prefetch` and the memory map in `host::mmap` (see
+// there).
 #![deny(unsafe_code)]
 
 #[cfg(any(test, feature = "std"))]
@@ -104,6 +110,7 @@ pub mod blob {
     #[cfg(feature = "std")]
     pub use crate::host::blob::{
         AlignedBlob, BlobSource, EncodeOptions, encode, encode_model, encode_source, write_blob,
+        write_blob_rows,
     };
 }
 
@@ -166,10 +173,13 @@ pub mod prelude {
     pub use crate::host::vectors::{AnalogyMethod, VectorFormat, Vectors};
 }
 
+#[cfg(feature = "mmap")]
+pub use crate::host::mmap;
 #[cfg(feature = "plot")]
 pub use crate::host::plot;
 #[cfg(feature = "std")]
 pub use crate::host::{
     FileRole, ForeignFormat, HostError, PathProblem, ResumeMismatch, SettingDiff, Size, atomic,
-    corpus, eval, fasttext, gradcheck, loss_log, outputs, phrases, train, vectors, vocab,
+    corpus, eval, fasttext, gradcheck, input, loss_log, outputs, phrases, scan, train, vectors,
+    vocab,
 };

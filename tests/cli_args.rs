@@ -127,8 +127,10 @@ struct Fixture {
 }
 
 impl Fixture {
-    fn new() -> Self {
-        let dir = TempDir::new("cli-args");
+    /// A fixture in its own directory `tag` (two tests of this file run at
+    /// once, and a shared directory would be removed under the other).
+    fn new(tag: &str) -> Self {
+        let dir = TempDir::new(tag);
         let line = "the whale swam in the sea and the ship sailed on the sea\n";
         std::fs::write(dir.join("c.txt"), line.repeat(20)).unwrap();
         let o = w2v()
@@ -240,7 +242,7 @@ fn command(args: &[String]) -> std::process::Command {
 
 #[test]
 fn arbitrary_numbers_for_every_flag_never_crash() {
-    let fx = Fixture::new();
+    let fx = Fixture::new("cli-args-any");
     let stopped = std::cell::Cell::new(0usize);
     let runs = std::cell::Cell::new(0usize);
     let cfg = ProptestConfig {
@@ -266,7 +268,7 @@ fn arbitrary_numbers_for_every_flag_never_crash() {
 
 #[test]
 fn the_size_arguments_of_the_issue_are_refused_or_capped() {
-    let fx = Fixture::new();
+    let fx = Fixture::new("cli-args-sizes");
     // Refused by the settings check, before anything is allocated.
     for (flag, v, want) in [
         ("--window", "4294967296", "--window must be at most 1000"),

@@ -386,13 +386,25 @@ fn stale_temporaries_are_removed_and_an_interrupted_write_leaves_none() {
 }
 
 #[test]
-fn a_corpus_that_is_not_a_regular_file_is_explained() {
+fn a_fifo_corpus_is_read_and_a_directory_explained() {
     let d = TempDir::new("files-fifo-corpus");
     let fifo = d.join("corpus");
     mkfifo(&fifo);
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            let line = "the whale swam in the sea and the ship sailed on the sea\n";
+            std::fs::write(fifo, line.repeat(50)).unwrap();
+        })
+    };
     let o = train(&fifo, &d.join("o.vec")).output().unwrap();
-    assert_fails(&o, "the corpus is a pipe (FIFO)");
-    assert!(stderr(&o).contains("save the text to a file first"));
+    writer.join().unwrap();
+    assert_ok(&o);
+    assert!(
+        std::fs::read_to_string(d.join("o.vec"))
+            .unwrap()
+            .starts_with("9 8\n")
+    );
     let o = train(d.path(), &d.join("o.vec")).output().unwrap();
     assert_fails(&o, "the corpus is a directory");
 }

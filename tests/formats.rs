@@ -156,7 +156,10 @@ proptest! {
     #[test]
     fn tokenizer_gives_tokens_or_an_error_never_a_panic(bytes in prop::collection::vec(any::<u8>(), 0..2048), strip: bool) {
         let mut words = 0usize;
-        let r = Tokenizer { strip_punctuation: strip }.tokenize(&bytes[..], name(), |t| {
+        let r = Tokenizer {
+            strip_punctuation: strip,
+            ..Tokenizer::default()
+        }.tokenize(&bytes[..], name(), |t| {
             if let Token::Word(w) = t {
                 assert!(!w.is_empty() && !w.chars().any(char::is_whitespace), "{w:?}");
                 words += 1;

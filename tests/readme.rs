@@ -600,11 +600,27 @@ fn check_w2v_results(words: &[String], dir: &Path, ran: &Ran) -> Result<(), Stri
             ("stderr", " words/s, average loss "),
         ]);
     }
+    // `--json`: one JSON object with the same parts.
+    let json = has("--json");
     if sub == "eval" && has("--analogy") {
-        want.push(("stdout", "analogy accuracy: "));
+        want.push((
+            "stdout",
+            if json {
+                "\"analogy\": {"
+            } else {
+                "analogy accuracy: "
+            },
+        ));
     }
     if sub == "eval" && has("--wordsim") {
-        want.push(("stdout", "wordsim spearman: "));
+        want.push((
+            "stdout",
+            if json {
+                "\"wordsim\": {"
+            } else {
+                "wordsim spearman: "
+            },
+        ));
     }
     if matches!(sub, "similar" | "analogy") && ran.stdout.trim().is_empty() {
         return Err("no output on stdout".into());

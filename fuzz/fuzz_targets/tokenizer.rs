@@ -9,7 +9,10 @@ use tiny_word2vec::corpus::{Token, Tokenizer};
 
 fuzz_target!(|data: &[u8]| {
     for strip_punctuation in [false, true] {
-        let t = Tokenizer { strip_punctuation };
+        let t = Tokenizer {
+            strip_punctuation,
+            ..Tokenizer::default()
+        };
         let _ = t.tokenize(data, Path::new("fuzz"), |tok| {
             if let Token::Word(w) = tok {
                 assert!(!w.is_empty());

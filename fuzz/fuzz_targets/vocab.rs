@@ -19,6 +19,7 @@ fuzz_target!(|data: &[u8]| {
     let max_vocab = (knobs & 0x70 != 0).then_some(usize::from((knobs >> 4) & 7));
     let tokenizer = Tokenizer {
         strip_punctuation: knobs & 0x80 != 0,
+        ..Tokenizer::default()
     };
     let mut counts: HashMap<String, u64> = HashMap::new();
     let mut tokens = 0u64;

@@ -86,7 +86,7 @@ impl Dtype {
 pub struct Aligned<T: ?Sized>(pub T);
 
 /// FNV-1a, 32-bit, continued from `h` over `bytes`.
-const fn fnv1a(mut h: u32, bytes: &[u8]) -> u32 {
+pub(crate) const fn fnv1a(mut h: u32, bytes: &[u8]) -> u32 {
     let mut i = 0;
     while i < bytes.len() {
         h ^= bytes[i] as u32;
@@ -97,7 +97,7 @@ const fn fnv1a(mut h: u32, bytes: &[u8]) -> u32 {
 }
 
 /// The FNV-1a offset basis.
-const FNV_BASIS: u32 = 0x811c_9dc5;
+pub(crate) const FNV_BASIS: u32 = 0x811c_9dc5;
 
 /// The checksum of a blob whose header is `header` and body `body` (bytes
 /// `96..`), as stored at header offset 92.
@@ -204,11 +204,12 @@ fn embeddings<'a>(
     rows: &'a [u8],
     scales: &'a [u8],
     dim: usize,
+    full: bool,
 ) -> Result<Embeddings<'a>, Error> {
     Ok(match dtype {
         Dtype::F32 => {
             let data: &[f32] = cast(rows)?;
-            if !data.iter().all(|x| x.is_finite()) {
+            if full && !data.iter().all(|x| x.is_finite()) {
                 return Err(Error::Blob(BlobError::NonFiniteRow));
             }
             Embeddings::F32(EmbeddingView::new(data, dim)?)
@@ -391,8 +392,8 @@ struct Header<'a> {
 impl<'a> Header<'a> {
     /// Checks magic, version, element type, flags, `V`, `D`, the total
     /// length against `bytes`, the header length, the reserved field and
-    /// the checksum.
-    fn parse(bytes: &'a [u8]) -> Result<Self, Error> {
+    /// the checksum (unless `full` is false).
+    fn parse(bytes: &'a [u8], full: bool) -> Result<Self, Error> {
         if cfg!(target_endian = "big") {
             return Err(Error::Blob(BlobError::BigEndian));
         }
@@ -435,7 +436,7 @@ impl<'a> Header<'a> {
         if u32_at(header, H_RESERVED) != 0 {
             return Err(Error::Blob(BlobError::Reserved));
         }
-        if checksum(header, &bytes[HEADER_LEN..]) != u32_at(header, H_CHECKSUM) {
+        if full && checksum(header, &bytes[HEADER_LEN..]) != u32_at(header, H_CHECKSUM) {
             return Err(Error::Blob(BlobError::Checksum));
         }
         Ok(Header {
@@ -526,7 +527,29 @@ impl<'a> Blob<'a> {
     /// fails; [`Error::Shape`] or [`Error::Invalid`] from building the row
     /// views (which the layout checks make unreachable).
     pub fn open(bytes: &'a [u8]) -> Result<Self, Error> {
-        let header = Header::parse(bytes)?;
+        Self::open_checking(bytes, true)
+    }
+
+    /// Opens a blob with every check that keeps the accessors in bounds
+    /// (the header's fields and the total length, the layout and padding,
+    /// alignment, word offsets, UTF-8 words), but without the three checks
+    /// of the contents that read the whole blob: the checksum, finite `f32`
+    /// rows and the order of the sorted index. For a large blob read in
+    /// place from a memory map, where [`Blob::open`] would read every page
+    /// before the first query: `O(V)` instead of `O(size)`. A damaged blob
+    /// then gives wrong answers (a NaN row is never a neighbour; a disordered
+    /// index misses words), never a panic or an out-of-bounds read.
+    ///
+    /// # Errors
+    /// As [`Blob::open`], except [`BlobError::Checksum`],
+    /// [`BlobError::NonFiniteRow`] and [`BlobError::SortedOrder`].
+    pub fn open_unverified(bytes: &'a [u8]) -> Result<Self, Error> {
+        Self::open_checking(bytes, false)
+    }
+
+    /// [`Blob::open`] (`full`) or [`Blob::open_unverified`].
+    fn open_checking(bytes: &'a [u8], full: bool) -> Result<Self, Error> {
+        let header = Header::parse(bytes, full)?;
         let layout = header.check_layout(bytes)?;
         let section = |i: usize| {
             let (off, len) = layout.sections[i];
@@ -534,13 +557,14 @@ impl<'a> Blob<'a> {
         };
         let (dtype, dim, flags) = (header.dtype, header.dim, header.flags);
 
-        let input = embeddings(dtype, section(S_ROWS), section(S_SCALES), dim)?;
+        let input = embeddings(dtype, section(S_ROWS), section(S_SCALES), dim, full)?;
         let output = if flags & FLAG_OUTPUT != 0 {
             Some(embeddings(
                 dtype,
                 section(S_OUT_ROWS),
                 section(S_OUT_SCALES),
                 dim,
+                full,
             )?)
         } else {
             None
@@ -565,7 +589,9 @@ impl<'a> Blob<'a> {
             words,
             sorted,
         };
-        blob.check_sorted()?;
+        if full {
+            blob.check_sorted()?;
+        }
         Ok(blob)
     }
 

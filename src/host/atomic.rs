@@ -204,11 +204,13 @@ pub fn remove_temporaries() {
 /// Temporaries being written by this process.
 static IN_PROGRESS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
-/// Registers a temporary in [`IN_PROGRESS`] for its lifetime.
-struct Registered(PathBuf);
+/// Registers a temporary in [`IN_PROGRESS`] for its lifetime (also a
+/// spooled corpus, `crate::host::input`).
+#[derive(Debug)]
+pub(crate) struct Registered(PathBuf);
 
 impl Registered {
-    fn new(tmp: &Path) -> Self {
+    pub(crate) fn new(tmp: &Path) -> Self {
         IN_PROGRESS
             .lock()
             .unwrap_or_else(|p| p.into_inner())

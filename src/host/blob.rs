@@ -321,6 +321,19 @@ fn write_header(
     flags: u8,
     (v, dim): (usize, usize),
 ) {
+    let mut header = header_bytes(layout, dtype, flags, (v, dim));
+    let sum = checksum(&header, &out[HEADER_LEN..]);
+    header[92..96].copy_from_slice(&sum.to_le_bytes());
+    out[..HEADER_LEN].copy_from_slice(&header);
+}
+
+/// The header of a blob with `layout`, its checksum field still zero.
+fn header_bytes(
+    layout: &Layout,
+    dtype: Dtype,
+    flags: u8,
+    (v, dim): (usize, usize),
+) -> [u8; HEADER_LEN] {
     let mut header = [0u8; HEADER_LEN];
     header[..4].copy_from_slice(&MAGIC);
     header[4..6].copy_from_slice(&VERSION.to_le_bytes());
@@ -334,9 +347,7 @@ fn write_header(
         header[24 + 8 * i..28 + 8 * i].copy_from_slice(&(off as u32).to_le_bytes());
         header[28 + 8 * i..32 + 8 * i].copy_from_slice(&(len as u32).to_le_bytes());
     }
-    let sum = checksum(&header, &out[HEADER_LEN..]);
-    header[92..96].copy_from_slice(&sum.to_le_bytes());
-    out[..HEADER_LEN].copy_from_slice(&header);
+    header
 }
 
 /// Writes `blob` to `path` atomically (see [`crate::host::atomic`]).
@@ -394,6 +405,9 @@ impl AlignedBlob {
         Blob::open(self.as_bytes())
     }
 }
+
+mod stream;
+pub use stream::write_blob_rows;
 
 #[cfg(test)]
 mod tests;

@@ -1,12 +1,15 @@
 //! Streaming corpus tokenizer (feature `std`).
 //!
 //! Reads any UTF-8 text in fixed-size chunks (so a 400 MB one-line text8-style
-//! file never sits in memory whole), splits on whitespace, lowercases, and
-//! reports a newline as the end of a sentence, like word2vec.c's `</s>`.
-//! Invalid UTF-8 is an error naming the byte offset of the first bad byte.
+//! file never sits in memory whole), splits on whitespace, lowercases (unless
+//! [`Tokenizer::lowercase`] is off), and reports a newline as the end of a
+//! sentence, like word2vec.c's `</s>`. Invalid UTF-8 is an error naming the
+//! byte offset of the first bad byte, unless [`Tokenizer::unicode_errors`]
+//! says to repair it.
 #![forbid(unsafe_code)]
 
 use crate::host::HostError;
+pub use crate::host::unicode::UnicodeErrors;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -36,14 +39,32 @@ pub enum Token<'a> {
     TooLong,
 }
 
-/// Tokenizer options.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// Tokenizer options. The default is word2vec C's splitting (whitespace
+/// only), lowercased, with invalid UTF-8 an error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Tokenizer {
     /// Trim leading and trailing non-alphanumeric characters from each word
     /// (`"whale,"` → `"whale"`, `"whale's"` stays), dropping words that are
     /// all punctuation. Off by default, as in word2vec C, which splits on
-    /// whitespace only.
+    /// whitespace only ([`TrainConfig`](crate::host::train::TrainConfig)'s
+    /// default turns it on).
     pub strip_punctuation: bool,
+    /// Lowercase every word with Unicode case rules (the default). Off keeps
+    /// the case (for names, or GoogleNews-style cased vectors).
+    pub lowercase: bool,
+    /// What to do with a token that is not UTF-8: an error (the default),
+    /// or repair it ([`UnicodeErrors`]).
+    pub unicode_errors: UnicodeErrors,
+}
+
+impl Default for Tokenizer {
+    fn default() -> Self {
+        Self {
+            strip_punctuation: false,
+            lowercase: true,
+            unicode_errors: UnicodeErrors::Strict,
+        }
+    }
 }
 
 impl Tokenizer {
@@ -277,10 +298,20 @@ fn emit(
     if bytes.len() > MAX_TOKEN_BYTES {
         return Ok(f(Token::TooLong));
     }
-    let s = std::str::from_utf8(bytes).map_err(|e| HostError::InvalidUtf8 {
-        path: PathBuf::from(path),
-        offset: offset + e.valid_up_to() as u64,
-    })?;
+    let repaired;
+    let s = match std::str::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            repaired = opts
+                .unicode_errors
+                .repair(bytes)
+                .ok_or_else(|| HostError::InvalidUtf8 {
+                    path: PathBuf::from(path),
+                    offset: offset + e.valid_up_to() as u64,
+                })?;
+            &repaired
+        }
+    };
     let s = if opts.strip_punctuation {
         s.trim_matches(|c: char| !c.is_alphanumeric())
     } else {
@@ -290,7 +321,7 @@ fn emit(
         return Ok(true);
     }
     if s.is_ascii() {
-        if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        if opts.lowercase && s.bytes().any(|b| b.is_ascii_uppercase()) {
             lower.clear();
             lower.push_str(s);
             lower.make_ascii_lowercase();
@@ -305,6 +336,12 @@ fn emit(
             word
         };
         if word.is_empty() {
+            continue;
+        }
+        if !opts.lowercase {
+            if !f(Token::Word(word)) {
+                return Ok(false);
+            }
             continue;
         }
         lower.clear();
@@ -393,6 +430,7 @@ mod tests {
         let mut out = Vec::new();
         let t = Tokenizer {
             strip_punctuation: true,
+            ..Tokenizer::default()
         };
         t.tokenize(
             "\"Whale,\" the whale's -- whale-ship!\u{00A0}«Été»".as_bytes(),
@@ -405,6 +443,46 @@ mod tests {
         )
         .unwrap();
         assert_eq!(out, ["whale", "the", "whale's", "whale-ship", "été"]);
+    }
+
+    /// The words `t` makes of `bytes`.
+    fn words_with(t: Tokenizer, bytes: &[u8]) -> Result<Vec<String>, HostError> {
+        let mut out = Vec::new();
+        t.tokenize(bytes, Path::new("m"), |t| {
+            if let Token::Word(w) = t {
+                out.push(w.to_string());
+            }
+        })?;
+        Ok(out)
+    }
+
+    #[test]
+    fn case_is_kept_and_invalid_utf8_repaired_on_request() {
+        let cased = Tokenizer {
+            lowercase: false,
+            ..Tokenizer::default()
+        };
+        let text = "The WHALE Été\u{00A0}Ünd".as_bytes();
+        assert_eq!(
+            words_with(cased, text).unwrap(),
+            ["The", "WHALE", "Été", "Ünd"]
+        );
+        // "Caf\xc3" is "Café" cut inside its last character.
+        let bad = b"Caf\xc3 a\xff\xfeb ok";
+        let mode = |unicode_errors, lowercase| Tokenizer {
+            unicode_errors,
+            lowercase,
+            ..Tokenizer::default()
+        };
+        let replace = words_with(mode(UnicodeErrors::Replace, true), bad).unwrap();
+        assert_eq!(replace, ["caf\u{fffd}", "a\u{fffd}\u{fffd}b", "ok"]);
+        let ignore = words_with(mode(UnicodeErrors::Ignore, false), bad).unwrap();
+        assert_eq!(ignore, ["Caf", "ab", "ok"]);
+        // A token of invalid bytes only is dropped by `ignore`.
+        let only = words_with(mode(UnicodeErrors::Ignore, true), b"a \xff\xfe b").unwrap();
+        assert_eq!(only, ["a", "b"]);
+        let e = words_with(mode(UnicodeErrors::Strict, true), bad).unwrap_err();
+        assert!(matches!(e, HostError::InvalidUtf8 { offset: 3, .. }), "{e}");
     }
 
     #[test]

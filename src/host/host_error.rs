@@ -67,6 +67,23 @@ pub enum HostError {
         /// What it is.
         format: ForeignFormat,
     },
+    /// A corpus is compressed in a way this build does not read: bzip2 or
+    /// zip (never), gzip, xz or zstd without the `compress` feature.
+    UnsupportedCompression {
+        /// The corpus.
+        path: PathBuf,
+        /// The compression, and how to decompress it instead.
+        what: String,
+    },
+    /// A compressed corpus is corrupt or cut short.
+    CorruptStream {
+        /// The corpus.
+        path: PathBuf,
+        /// Bytes of text decompressed before the error.
+        text_bytes: u64,
+        /// The decoder's error.
+        source: std::io::Error,
+    },
     /// The corpus has no words at all.
     EmptyCorpus(PathBuf),
     /// Training read the corpus but no word of it is in the vocabulary (a
@@ -85,6 +102,9 @@ pub enum HostError {
     DuplicateWord(String),
     /// A query word is not in the vocabulary.
     UnknownWord(String),
+    /// None of several query words is in the vocabulary (one unknown word of
+    /// several is skipped with a warning; all of them is this error).
+    NoKnownWord(Vec<String>),
     /// A word outside the vocabulary of a subword model has none of its
     /// character n-grams in the model (`minn..=maxn` gives it none), so it
     /// has no vector: said explicitly, never a zero vector.
@@ -206,6 +226,12 @@ pub enum PathProblem {
         /// What it is.
         kind: &'static str,
     },
+    /// A corpus path is `kind`: neither a file nor a stream (a pipe, a FIFO,
+    /// a character device) to read it from.
+    NoCorpusSource {
+        /// What it is.
+        kind: &'static str,
+    },
     /// The directory that would hold the path does not exist.
     MissingDirectory {
         /// That directory.
@@ -244,6 +270,8 @@ pub enum FileRole {
     /// The corpus of phrase detection (read once per pass, then again to
     /// write the result).
     PhraseCorpus,
+    /// A vector file or blob to memory-map.
+    Mapped,
 }
 
 /// A known model file that is not a word-vector file
@@ -365,6 +393,18 @@ impl fmt::Display for HostError {
             HostError::ForeignFormat { path, format } => {
                 write!(f, "{}: {format}", path.display())
             }
+            HostError::UnsupportedCompression { path, what } => {
+                write!(f, "{}: {what}", path.display())
+            }
+            HostError::CorruptStream {
+                path,
+                text_bytes,
+                source,
+            } => write!(
+                f,
+                "{}: the compressed stream is corrupt or cut short after {text_bytes} bytes of text: {source}",
+                path.display()
+            ),
             HostError::EmptyCorpus(path) => {
                 write!(f, "{}: the corpus contains no words", path.display())
             }
@@ -383,6 +423,7 @@ impl fmt::Display for HostError {
             HostError::EmptyVocabulary => f.write_str("nothing to train: the vocabulary is empty"),
             HostError::DuplicateWord(w) => write!(f, "duplicate word {w:?}"),
             HostError::UnknownWord(w) => write!(f, "word not in vocabulary: {w:?}"),
+            HostError::NoKnownWord(ws) => write!(f, "no query word is in the vocabulary: {ws:?}"),
             HostError::NoVector { word, minn, maxn } => write!(
                 f,
                 "{word:?} is not in the vocabulary and has no character n-grams in this model \
@@ -479,6 +520,17 @@ impl fmt::Display for PathProblem {
             } => write!(
                 f,
                 "the corpus is {kind}; phrase detection reads it once per pass and again to write the result, so it must be a regular file: save the text to a file first"
+            ),
+            PathProblem::NoCorpusSource { kind } => write!(
+                f,
+                "the corpus is {kind}; give a text file (plain, gzip, xz or zstd), `-` for standard input, or a pipe"
+            ),
+            PathProblem::NotRegularFile {
+                role: FileRole::Mapped,
+                kind,
+            } => write!(
+                f,
+                "is {kind}, not a regular file, so it cannot be memory-mapped"
             ),
             PathProblem::Unwritable { kind } => write!(
                 f,

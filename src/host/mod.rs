@@ -13,15 +13,22 @@ pub mod fasttext;
 mod file_kind;
 pub mod gradcheck;
 pub(crate) mod host_error;
+pub mod input;
 pub(crate) mod lines;
 pub mod loss_log;
+// The memory maps: the crate's third `unsafe` (one call, documented there).
+#[cfg(feature = "mmap")]
+#[allow(unsafe_code)]
+pub mod mmap;
 pub mod outputs;
 pub mod phrases;
 #[cfg(feature = "plot")]
 pub mod plot;
+pub mod scan;
 #[cfg(test)]
 pub(crate) mod testing;
 pub mod train;
+pub(crate) mod unicode;
 pub mod vectors;
 pub mod vocab;
 

@@ -2,8 +2,8 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
-use tiny_word2vec::HostError;
-use tiny_word2vec::vectors::{AnalogyMethod, VectorFormat, Vectors};
+use tiny_word2vec::corpus::UnicodeErrors;
+use tiny_word2vec::vectors::{AnalogyMethod, VectorFormat};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -44,7 +44,7 @@ pub(crate) enum Command {
     Phrases(PhrasesArgs),
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Format {
     /// word2vec text format: a `V D` line, then `word v1 … vD` per line.
     Text,
@@ -61,7 +61,7 @@ impl From<Format> for VectorFormat {
     }
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub(crate) enum InFormat {
     /// Detect from the file's first row.
     Auto,
@@ -71,7 +71,7 @@ pub(crate) enum InFormat {
     Bin,
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub(crate) enum ModelArg {
     /// Skip-gram: each word predicts its neighbours (better vectors for rare words, slower).
     Skipgram,
@@ -79,7 +79,7 @@ pub(crate) enum ModelArg {
     Cbow,
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub(crate) enum InitArg {
     /// Uniform in ±2/D.
     TwoOverD,
@@ -95,7 +95,7 @@ pub(crate) enum InitArg {
     OneOverSqrtD,
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub(crate) enum LossArg {
     /// Negative sampling (`--negative` noise words from unigram^0.75).
     Ns,
@@ -106,7 +106,7 @@ pub(crate) enum LossArg {
     FullSoftmax,
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub(crate) enum MethodArg {
     /// 3CosAdd: argmax cos(w, B − A + C).
     Add,
@@ -123,35 +123,67 @@ impl From<MethodArg> for AnalogyMethod {
     }
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum UnicodeErrorsArg {
+    /// Invalid UTF-8 is an error naming the byte offset (corpus) or row (vector file).
+    Strict,
+    /// Each invalid sequence becomes U+FFFD.
+    Replace,
+    /// Invalid bytes are dropped.
+    Ignore,
+}
+
+impl From<UnicodeErrorsArg> for UnicodeErrors {
+    fn from(u: UnicodeErrorsArg) -> Self {
+        match u {
+            UnicodeErrorsArg::Strict => UnicodeErrors::Strict,
+            UnicodeErrorsArg::Replace => UnicodeErrors::Replace,
+            UnicodeErrorsArg::Ignore => UnicodeErrors::Ignore,
+        }
+    }
+}
+
 #[derive(Args, Debug)]
 pub(crate) struct TrainArgs {
     /// Training corpus: UTF-8 text, words separated by whitespace, one sentence per line (a single
-    /// long line, as in text8, works too). Words are lowercased. Streamed: any size.
-    #[arg(long, value_name = "FILE")]
+    /// long line, as in text8, works too). `-` is standard input; a pipe, FIFO or a gzip, xz or
+    /// zstd file (recognised by its first bytes) is decompressed and spooled to a temporary file
+    /// in $TMPDIR first. Streamed: any size. (word2vec C: -train)
+    #[arg(long, visible_alias = "train", value_name = "FILE")]
     pub(crate) input: PathBuf,
     /// Where to write the vectors; `-` is standard output. A file is replaced atomically (a failed
     /// run leaves an existing file intact; a symlink is followed), a device or FIFO written in
     /// place. No output may be an input; all are checked before training starts.
     #[arg(long, value_name = "FILE")]
     pub(crate) output: PathBuf,
-    /// Output format (word2vec C: -binary 0|1).
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub(crate) format: Format,
-    /// Architecture (word2vec C: -cbow 1|0). Default CBOW, as word2vec C and gensim.
-    #[arg(long, value_enum, default_value_t = ModelArg::Cbow)]
-    pub(crate) model: ModelArg,
-    /// Output layer (word2vec C: -hs 1 / -negative K).
-    #[arg(long, value_enum, default_value_t = LossArg::Ns)]
-    pub(crate) loss: LossArg,
-    /// Vector dimension (word2vec C: -size).
-    #[arg(long, default_value_t = 100, value_name = "D")]
+    /// Output format. Default: bin for an --output ending in .bin, else text.
+    #[arg(long, value_enum)]
+    pub(crate) format: Option<Format>,
+    /// word2vec C's -binary: 1 is --format bin, 0 --format text.
+    #[arg(long, value_name = "0|1", value_parser = clap::value_parser!(u8).range(0..=1))]
+    pub(crate) binary: Option<u8>,
+    /// Architecture. Default skip-gram (the library's default too; see the README).
+    #[arg(long, value_enum)]
+    pub(crate) model: Option<ModelArg>,
+    /// word2vec C's -cbow: 1 is --model cbow, 0 --model skipgram.
+    #[arg(long, value_name = "0|1", value_parser = clap::value_parser!(u8).range(0..=1))]
+    pub(crate) cbow: Option<u8>,
+    /// Output layer. Default ns.
+    #[arg(long, value_enum)]
+    pub(crate) loss: Option<LossArg>,
+    /// word2vec C's -hs: 1 is --loss hs (with --negative 0 or no --negative; w2v trains one
+    /// output layer), 0 is not hs.
+    #[arg(long, value_name = "0|1", value_parser = clap::value_parser!(u8).range(0..=1))]
+    pub(crate) hs: Option<u8>,
+    /// Vector dimension. (word2vec C: -size)
+    #[arg(long, visible_alias = "size", default_value_t = 100, value_name = "D")]
     pub(crate) dim: usize,
     /// Maximum distance between a word and its context words; each word draws its window from 1..=N.
     #[arg(long, default_value_t = 5, value_name = "N")]
     pub(crate) window: usize,
-    /// Negative samples per prediction, with --loss ns.
-    #[arg(long, default_value_t = 5, value_name = "K")]
-    pub(crate) negative: usize,
+    /// Negative samples per prediction, with --loss ns. Default 5.
+    #[arg(long, value_name = "K")]
+    pub(crate) negative: Option<usize>,
     /// Discard words that occur fewer times than this.
     #[arg(long, default_value_t = 5, value_name = "N")]
     pub(crate) min_count: u64,
@@ -166,8 +198,8 @@ pub(crate) struct TrainArgs {
     /// Default: 0.025 for skip-gram, 0.05 for CBOW (word2vec C).
     #[arg(long, value_name = "A")]
     pub(crate) alpha: Option<f32>,
-    /// Passes over the corpus (word2vec C: -iter).
-    #[arg(long, default_value_t = 5, value_name = "N")]
+    /// Passes over the corpus. (word2vec C: -iter)
+    #[arg(long, visible_alias = "iter", default_value_t = 5, value_name = "N")]
     pub(crate) epochs: usize,
     /// Training threads (lock-free Hogwild; the file is split into N byte ranges).
     /// Default: all available cores. With 1 thread a fixed seed gives bit-identical vectors.
@@ -191,14 +223,31 @@ pub(crate) struct TrainArgs {
     pub(crate) save_vocab: Option<PathBuf>,
     /// Use the vocabulary in FILE (`word count` lines, e.g. from --save-vocab or word2vec C's
     /// -save-vocab) instead of counting the corpus; --min-count and --max-vocab still apply.
+    /// word2vec C's first entry, `</s>` (its count of line ends), is dropped: newlines end
+    /// sentences here and are no word.
     #[arg(long, value_name = "FILE")]
     pub(crate) read_vocab: Option<PathBuf>,
-    /// Trim punctuation from word edges ("whale," → "whale"). Off by default, as word2vec C.
-    #[arg(long)]
+    /// Keep the punctuation glued to words ("whale," stays a word of its own), as word2vec C
+    /// does. By default it is trimmed from word edges ("whale," → "whale"; "whale's" stays).
+    #[arg(long, conflicts_with = "strip_punctuation")]
+    pub(crate) keep_punctuation: bool,
+    /// The default (punctuation trimmed from word edges); kept for scripts that pass it.
+    #[arg(long, hide = true)]
     pub(crate) strip_punctuation: bool,
+    /// Keep the case of words (by default they are lowercased).
+    #[arg(long)]
+    pub(crate) no_lowercase: bool,
+    /// What to do with bytes of the corpus that are not UTF-8: stop with an error naming the
+    /// byte offset (strict), or replace them with U+FFFD or drop them.
+    #[arg(long, value_enum, default_value_t = UnicodeErrorsArg::Strict)]
+    pub(crate) unicode_errors: UnicodeErrorsArg,
     /// No progress bar; only errors.
     #[arg(long, short)]
     pub(crate) quiet: bool,
+    /// When standard error is not a terminal (a log file, nohup, CI), print a progress line
+    /// every SECONDS (percent, epoch, α, loss, words/s) instead of the bar.
+    #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+    pub(crate) progress_every: f64,
     /// Write a CSV loss log (`words,alpha,loss`: words processed, learning rate, mean loss per
     /// pair since the previous row) about every 20,000 words; draw it with `w2v plot-loss`.
     #[arg(long, value_name = "FILE.csv")]
@@ -209,30 +258,31 @@ pub(crate) struct TrainArgs {
     #[arg(long, value_name = "DIR")]
     pub(crate) checkpoint: Option<PathBuf>,
     /// Continue from the checkpoint in `--checkpoint DIR` (if there is one) instead of starting
-    /// over; the other flags and the corpus must be the same. With `--threads 1` the result is
-    /// bit-identical to an uninterrupted run.
+    /// over; the other flags and the corpus must be the same (a piped or compressed corpus is
+    /// compared by its decompressed text). With `--threads 1` the result is bit-identical to an
+    /// uninterrupted run.
     #[arg(long, requires = "checkpoint")]
     pub(crate) resume: bool,
 }
 
 #[derive(Args, Debug)]
 pub(crate) struct VectorsArg {
-    /// Vector file (word2vec text or binary format, e.g. from `w2v train`, word2vec C or gensim).
+    /// Vector file: word2vec text or binary format (e.g. from `w2v train`, word2vec C, gensim,
+    /// fastText's .vec), or a blob from `w2v export`. Binary files and blobs are memory-mapped
+    /// and queried in place: a multi-GB file answers without being loaded.
     #[arg(long, value_name = "FILE")]
     pub(crate) vectors: PathBuf,
-    /// Format of --vectors.
+    /// Format of --vectors (a blob is recognised by its magic number whatever this says).
     #[arg(long = "vectors-format", value_enum, default_value_t = InFormat::Auto)]
     pub(crate) vectors_format: InFormat,
-}
-
-impl VectorsArg {
-    pub(crate) fn load(&self) -> Result<Vectors, HostError> {
-        match self.vectors_format {
-            InFormat::Auto => Vectors::load(&self.vectors),
-            InFormat::Text => Vectors::load_text(&self.vectors),
-            InFormat::Bin => Vectors::load_binary(&self.vectors),
-        }
-    }
+    /// Read only the first N vectors (gensim's `limit`): the N most frequent words in files from
+    /// w2v, word2vec C, gensim and fastText.
+    #[arg(long, value_name = "N")]
+    pub(crate) limit: Option<usize>,
+    /// Words of --vectors that are not UTF-8 (word2vec C cuts long words inside a character):
+    /// an error (strict), or replaced with U+FFFD, or their bad bytes dropped.
+    #[arg(long, value_enum, default_value_t = UnicodeErrorsArg::Strict)]
+    pub(crate) unicode_errors: UnicodeErrorsArg,
 }
 
 #[derive(Args, Debug)]
@@ -291,18 +341,21 @@ pub(crate) struct EvalArgs {
     /// Threads for the analogy search. Default: all available cores.
     #[arg(long, value_name = "N")]
     pub(crate) threads: Option<usize>,
+    /// Print the results as one JSON object (for scripts) instead of prose.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 #[derive(Args, Debug)]
 pub(crate) struct ConvertArgs {
     #[command(flatten)]
     pub(crate) vectors: VectorsArg,
-    /// Output file (written atomically).
+    /// Output file (written atomically); `-` is standard output.
     #[arg(long, value_name = "FILE")]
     pub(crate) output: PathBuf,
-    /// Output format.
+    /// Output format. Default: bin for an --output ending in .bin, else text.
     #[arg(long, value_enum)]
-    pub(crate) format: Format,
+    pub(crate) format: Option<Format>,
 }
 
 #[derive(Args, Debug)]

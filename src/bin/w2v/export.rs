@@ -1,30 +1,38 @@
 //! `w2v export` (the device blob) and `w2v convert` (text ↔ binary).
 
+use super::aliases::format_of;
 use super::args::{ConvertArgs, ExportArgs};
+use super::source::Source;
 use super::{check_output, status};
 use tiny_word2vec::HostError;
-use tiny_word2vec::blob::{EncodeOptions, encode, write_blob};
+use tiny_word2vec::blob::{EncodeOptions, encode, write_blob, write_blob_rows};
 
+/// A mapped word2vec binary file is encoded streaming (its matrix is never
+/// in memory); other inputs are loaded, up to `--max-vocab` rows.
 pub(crate) fn export(a: ExportArgs) -> Result<(), HostError> {
     check_output(("--vectors", &a.vectors.vectors), ("--out", &a.out))?;
-    let v = a.vectors.load()?;
-    let blob = encode(
-        &v,
-        EncodeOptions {
-            int8: a.int8,
-            max_vocab: a.max_vocab,
-        },
-    )?;
-    write_blob(&a.out, &blob)?;
+    let opts = EncodeOptions {
+        int8: a.int8,
+        max_vocab: a.max_vocab,
+    };
+    let (v, dim, bytes) = match a.vectors.open(a.max_vocab)? {
+        Source::Binary(m) => {
+            let (v, bytes) = write_blob_rows(&a.out, &m, opts)?;
+            (v, m.dim(), bytes)
+        }
+        _ => {
+            let v = a.vectors.load(a.max_vocab)?;
+            let blob = encode(&v, opts)?;
+            write_blob(&a.out, &blob)?;
+            (v.len(), v.dim(), blob.len())
+        }
+    };
     status(
         &a.out,
         format!(
-            "wrote {} ({} words × {}, {}, {} bytes)",
+            "wrote {} ({v} words × {dim}, {}, {bytes} bytes)",
             a.out.display(),
-            a.max_vocab.map_or(v.len(), |m| m.min(v.len())),
-            v.dim(),
             if a.int8 { "int8" } else { "f32" },
-            blob.len()
         ),
     );
     Ok(())
@@ -32,8 +40,9 @@ pub(crate) fn export(a: ExportArgs) -> Result<(), HostError> {
 
 pub(crate) fn convert(a: ConvertArgs) -> Result<(), HostError> {
     check_output(("--vectors", &a.vectors.vectors), ("--output", &a.output))?;
-    let v = a.vectors.load()?;
-    v.save(&a.output, a.format.into())?;
+    let v = a.vectors.load(None)?;
+    let format = a.format.unwrap_or_else(|| format_of(&a.output));
+    v.save(&a.output, format.into())?;
     eprintln!(
         "wrote {} vectors of dimension {} to {}",
         v.len(),

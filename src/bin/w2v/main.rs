@@ -8,19 +8,22 @@
 //! (`plot`, `plot-loss`) and [`phrases`]; [`report`] words the library's
 //! errors for the command line (the flags to change).
 
+mod aliases;
 mod args;
 mod eval;
 mod export;
 mod phrases;
 mod plot;
+mod progress;
 mod query;
 mod report;
+mod source;
 mod subword;
 mod train;
 
 pub(crate) use args::Cli;
 use args::Command;
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 pub(crate) use report::CliError;
 use std::path::Path;
 use std::process::ExitCode;
@@ -29,7 +32,17 @@ use tiny_word2vec::atomic::STDOUT;
 use tiny_word2vec::outputs::{Named, check_outputs};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(hint) = aliases::single_dash_hint(&argv) {
+        let sub = argv.get(1).and_then(|s| s.to_str());
+        usage_error(sub, clap::error::ErrorKind::UnknownArgument, hint);
+    }
+    let cli = Cli::parse_from(argv);
+    if let Command::Train(a) = &cli.command
+        && let Err(msg) = a.resolve()
+    {
+        usage_error(Some("train"), clap::error::ErrorKind::ArgumentConflict, msg);
+    }
     // On Ctrl-C (SIGINT), SIGTERM or SIGHUP: remove the temporary files of
     // any atomic write in progress, so an interrupted run leaves nothing
     // half-written behind, then exit as a shell expects (128 + SIGINT).
@@ -46,6 +59,15 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Exits with clap's usage error `msg` (status 2), showing the usage of
+/// subcommand `sub` if there is one of that name.
+fn usage_error(sub: Option<&str>, kind: clap::error::ErrorKind, msg: String) -> ! {
+    let mut cmd = Cli::command();
+    cmd.build();
+    let sub = sub.and_then(|s| cmd.find_subcommand(s)).cloned();
+    sub.unwrap_or(cmd).error(kind, msg).exit()
 }
 
 /// Runs one parsed command (also called by the CLI fuzz target).
@@ -65,11 +87,13 @@ pub(crate) fn run(cli: Cli) -> Result<(), CliError> {
 
 /// Prints a status line: to standard output, unless the command's output
 /// goes there (`-`), then to standard error.
+/// A closed standard output does not fail the command for a status line.
 pub(crate) fn status(out: &Path, line: String) {
+    use std::io::Write;
     if out.as_os_str() == STDOUT {
         eprintln!("{line}");
     } else {
-        println!("{line}");
+        let _ = writeln!(std::io::stdout(), "{line}");
     }
 }
 
@@ -96,7 +120,6 @@ pub(crate) fn is_broken_pipe(e: &HostError) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn cli_definition_is_consistent() {

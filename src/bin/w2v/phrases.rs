@@ -22,6 +22,7 @@ impl PhrasesArgs {
             max_vocab: self.max_vocab,
             tokenizer: Tokenizer {
                 strip_punctuation: self.strip_punctuation,
+                ..Tokenizer::default()
             },
         }
     }

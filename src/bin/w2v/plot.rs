@@ -8,7 +8,7 @@ use tiny_word2vec::plot::{default_words, plot_loss as draw_loss, plot_words};
 
 pub(crate) fn plot(a: PlotArgs) -> Result<(), HostError> {
     check_output(("--vectors", &a.vectors.vectors), ("--out", &a.out))?;
-    let v = a.vectors.load()?;
+    let v = a.vectors.load(None)?;
     let words: Vec<&str> = if a.words.is_empty() {
         default_words(&v)
     } else {

@@ -12,8 +12,10 @@ use tiny_word2vec::vectors::VectorFormat;
 /// The model behind `--vectors`, when it is a fastText `.bin` (and the
 /// format is detected, not forced).
 pub(crate) fn open(v: &VectorsArg) -> Result<Option<SubwordVectors>, HostError> {
+    // Anything else, an unreadable file included, is for `Source::open`
+    // to read or report.
     if !matches!(v.vectors_format, InFormat::Auto)
-        || VectorFormat::detect(&v.vectors)? != VectorFormat::FastText
+        || !matches!(VectorFormat::detect(&v.vectors), Ok(VectorFormat::FastText))
     {
         return Ok(None);
     }

@@ -3,8 +3,10 @@
 
 use super::CliError;
 use super::args::{InitArg, LossArg, ModelArg, TrainArgs};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use tiny_word2vec::corpus::{MAX_TOKEN_BYTES, Tokenizer, check_corpus};
+use super::progress::Reporter;
+use std::path::Path;
+use tiny_word2vec::corpus::{MAX_TOKEN_BYTES, Tokenizer};
+use tiny_word2vec::input::{Compression, Corpus, check_source};
 use tiny_word2vec::loss_log::LossLog;
 use tiny_word2vec::outputs::{Named, check_outputs};
 use tiny_word2vec::train::{
@@ -21,21 +23,27 @@ pub(crate) fn cores() -> usize {
 }
 
 impl TrainArgs {
-    pub(crate) fn config(&self) -> TrainConfig {
-        let architecture = match self.model {
+    /// The training configuration the flags give.
+    ///
+    /// # Errors
+    /// [`HostError::InvalidArgument`] for contradicting word2vec C switches
+    /// (`main` reports them as usage errors before this runs).
+    pub(crate) fn config(&self) -> Result<TrainConfig, HostError> {
+        let r = self.resolve().map_err(usage)?;
+        let architecture = match r.model {
             ModelArg::Skipgram => Architecture::SkipGram,
             ModelArg::Cbow => Architecture::Cbow,
         };
-        TrainConfig {
+        Ok(TrainConfig {
             architecture,
-            loss: match self.loss {
+            loss: match r.loss {
                 LossArg::Ns => Loss::NegativeSampling,
                 LossArg::Hs => Loss::HierarchicalSoftmax,
                 LossArg::FullSoftmax => Loss::FullSoftmax,
             },
             dim: self.dim,
             window: self.window,
-            negative: self.negative,
+            negative: r.negative,
             min_count: self.min_count,
             max_vocab: self.max_vocab,
             sample: self.sample,
@@ -52,10 +60,12 @@ impl TrainArgs {
                 InitArg::OneOverSqrtD => Init::OneOverSqrtD,
             },
             tokenizer: Tokenizer {
-                strip_punctuation: self.strip_punctuation,
+                strip_punctuation: !self.keep_punctuation,
+                lowercase: !self.no_lowercase,
+                unicode_errors: self.unicode_errors.into(),
             },
             shared_negatives: self.shared_negatives,
-        }
+        })
     }
 
     /// Every check that can fail before the run starts: the corpus is a
@@ -63,7 +73,7 @@ impl TrainArgs {
     /// can be written, the checkpoint directory is ready. Returns the
     /// checkpoint settings.
     pub(crate) fn check_files(&self) -> Result<Checkpointing, CliError> {
-        check_corpus(&self.input)?;
+        check_source(&self.input)?;
         let cp = Checkpointing {
             dir: self.checkpoint.clone(),
             resume: self.resume,
@@ -105,28 +115,52 @@ impl TrainArgs {
         Ok(cp)
     }
 
-    pub(crate) fn vocab(&self, cfg: &TrainConfig) -> Result<Vocab, HostError> {
-        match &self.read_vocab {
-            Some(p) => {
-                let loaded = Vocab::load(p)?;
-                let pairs: std::collections::HashMap<String, u64> = loaded
-                    .words()
-                    .iter()
-                    .cloned()
-                    .zip(loaded.counts().iter().copied())
-                    .collect();
-                Vocab::from_counts(pairs, cfg.min_count, cfg.max_vocab)
-            }
-            None => Vocab::build_parallel(
-                &self.input,
+    /// The vocabulary: read with `--read-vocab` (word2vec C's leading
+    /// `</s>` entry dropped, and said so), or counted on `corpus`.
+    pub(crate) fn vocab(
+        &self,
+        corpus: &Path,
+        cfg: &TrainConfig,
+        say: impl Fn(String),
+    ) -> Result<Vocab, HostError> {
+        let Some(p) = &self.read_vocab else {
+            return Vocab::build_parallel(
+                corpus,
                 cfg.tokenizer,
                 cfg.min_count,
                 cfg.max_vocab,
                 cfg.threads,
-            ),
+            );
+        };
+        let loaded = Vocab::load(p)?;
+        let mut pairs: std::collections::HashMap<String, u64> = loaded
+            .words()
+            .iter()
+            .cloned()
+            .zip(loaded.counts().iter().copied())
+            .collect();
+        if loaded.word(0) == Some(SENTENCE_END) {
+            let ends = pairs.remove(SENTENCE_END).unwrap_or_default();
+            say(format!(
+                "{}: dropped the first entry, word2vec C's {SENTENCE_END} ({ends} line ends): \
+                 newlines end sentences here and are no word",
+                p.display()
+            ));
         }
+        Vocab::from_counts(pairs, cfg.min_count, cfg.max_vocab)
     }
 }
+
+/// Contradicting switches as an error (`main` has reported them already).
+fn usage(problem: String) -> HostError {
+    HostError::InvalidArgument {
+        function: "w2v train",
+        problem,
+    }
+}
+
+/// word2vec C's end-of-sentence word, the first entry of its vocabulary files.
+const SENTENCE_END: &str = "</s>";
 
 pub(crate) fn describe(cfg: &TrainConfig) -> String {
     format!(
@@ -156,52 +190,8 @@ pub(crate) fn describe(cfg: &TrainConfig) -> String {
     )
 }
 
-pub(crate) fn progress_bar(quiet: bool, total: u64) -> ProgressBar {
-    let bar = if quiet {
-        ProgressBar::hidden()
-    } else {
-        ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr_with_hz(5))
-    };
-    bar.set_style(
-        ProgressStyle::with_template("{bar:32.cyan/blue} {percent:>3}%  {msg}  eta {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("█▉▊▋▌▍▎▏ "),
-    );
-    bar
-}
-
-/// A count of words per second for humans (`1.23M`, `456k`).
-fn human_rate(x: f64) -> String {
-    if x >= 1e6 {
-        format!("{:.2}M", x / 1e6)
-    } else if x >= 1e3 {
-        format!("{:.0}k", x / 1e3)
-    } else {
-        format!("{x:.0}")
-    }
-}
-
-pub(crate) fn show_progress(bar: &ProgressBar, p: &Progress) {
-    bar.set_position(p.words);
-    let loss = if p.loss.is_finite() {
-        p.loss
-    } else {
-        p.avg_loss
-    };
-    let loss = if loss.is_finite() {
-        format!("{loss:.4}")
-    } else {
-        "–".into()
-    };
-    bar.set_message(format!(
-        "α {:.6}  loss {loss}  {} words/s",
-        p.alpha,
-        human_rate(p.words_per_sec())
-    ));
-}
-
 pub(crate) fn train(a: TrainArgs) -> Result<(), CliError> {
-    let cfg = a.config();
+    let cfg = a.config()?;
     cfg.validate()?;
     let cp = a.check_files()?;
     let say = |s: String| {
@@ -210,7 +200,14 @@ pub(crate) fn train(a: TrainArgs) -> Result<(), CliError> {
         }
     };
     let t0 = std::time::Instant::now();
-    let vocab = a.vocab(&cfg)?;
+    let corpus = Corpus::open(&a.input)?;
+    if corpus.is_spooled() {
+        say(spooled(&corpus, t0.elapsed().as_secs_f64()));
+    }
+    let t0 = std::time::Instant::now();
+    let vocab = a
+        .vocab(corpus.path(), &cfg, say)
+        .map_err(|e| corpus.rename_errors(e))?;
     let skipped = match vocab.skipped_tokens() {
         0 => String::new(),
         1 => format!(", 1 token longer than {MAX_TOKEN_BYTES} bytes skipped"),
@@ -236,7 +233,8 @@ pub(crate) fn train(a: TrainArgs) -> Result<(), CliError> {
         );
     }
     say(describe(&cfg));
-    let bar = progress_bar(a.quiet, vocab.total().saturating_mul(cfg.epochs as u64));
+    let total = vocab.total().saturating_mul(cfg.epochs as u64);
+    let mut progress = Reporter::new(a.quiet, a.progress_every, total, cfg.epochs);
     let mut loss_log = match &a.loss_log {
         Some(p) => Some(LossLog::create(p, LOSS_LOG_EVERY)?),
         None => None,
@@ -245,18 +243,49 @@ pub(crate) fn train(a: TrainArgs) -> Result<(), CliError> {
         if let Some(log) = loss_log.as_mut() {
             log.observe(p);
         }
-        show_progress(&bar, p);
+        progress.show(p, cfg.epochs);
     };
-    let (model, summary) = Trainer::new(cfg)
+    let trained = Trainer::new(cfg.clone())
         .vocab(vocab)
         .progress(observe)
         .checkpointing(cp)
-        .train_file(&a.input)?;
-    bar.finish_and_clear();
+        .train_file(corpus.path());
+    progress.finish();
+    let (model, summary) = trained.map_err(|e| corpus.rename_errors(e))?;
+    drop(corpus); // the spool is no longer needed
     say(summary.to_string());
+    Ok(save(&a, model, loss_log.as_mut(), say)?)
+}
+
+/// What `w2v train` says of a spooled corpus.
+fn spooled(c: &Corpus, secs: f64) -> String {
+    let what = match c.compression() {
+        Compression::None => "text".to_owned(),
+        z => format!("{}-decompressed text", z.name()),
+    };
+    let from = if c.input().as_os_str() == tiny_word2vec::input::STDIN {
+        "standard input".to_owned()
+    } else {
+        c.input().display().to_string()
+    };
+    format!(
+        "read {} bytes of {what} from {from} into {} ({secs:.1} s)",
+        c.len(),
+        c.path().display()
+    )
+}
+
+/// Writes the vectors, then finishes the loss log.
+fn save(
+    a: &TrainArgs,
+    model: tiny_word2vec::train::Model,
+    loss_log: Option<&mut LossLog>,
+    say: impl Fn(String),
+) -> Result<(), HostError> {
     let t1 = std::time::Instant::now();
+    let format = a.resolve().map_err(usage)?.format;
     let vectors = model.into_vectors();
-    vectors.save(&a.output, a.format.into())?;
+    vectors.save(&a.output, format.into())?;
     say(format!(
         "saved {} vectors of dimension {} to {} ({:.1} s)",
         vectors.len(),
@@ -266,7 +295,7 @@ pub(crate) fn train(a: TrainArgs) -> Result<(), CliError> {
     ));
     // The log is a by-product: its failure (a full disk) must not cost the
     // model, which is written first.
-    if let (Some(log), Some(p)) = (loss_log.as_mut(), &a.loss_log) {
+    if let (Some(log), Some(p)) = (loss_log, &a.loss_log) {
         match log.finish() {
             Ok(()) => say(format!("wrote the loss log to {}", p.display())),
             Err(e) => eprintln!("warning: the loss log is incomplete: {e} (the model was saved)"),

@@ -311,6 +311,7 @@ fn files_are_tokenized_as_for_training() {
     let input = d.file("p.txt", b"\"New York,\" said the New-York times.\n");
     let tok = Tokenizer {
         strip_punctuation: true,
+        ..Tokenizer::default()
     };
     write_phrased(&input, &out, &[], tok).unwrap();
     assert_eq!(

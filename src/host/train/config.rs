@@ -112,8 +112,11 @@ impl Init {
 }
 
 /// Training hyperparameters. Defaults are word2vec C's except the
-/// architecture (skip-gram; word2vec C defaults to CBOW), `threads` (1) and
-/// the initialisation ([`Init`]).
+/// architecture (skip-gram; word2vec C defaults to CBOW), `threads` (1), the
+/// initialisation ([`Init`]) and the tokenizer, which strips the punctuation
+/// glued to words (`"whale,"` → `"whale"`). The `w2v` command line has the
+/// same defaults except `threads` (all cores); the README says why this
+/// model.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TrainConfig {
     /// Skip-gram or CBOW.
@@ -143,7 +146,8 @@ pub struct TrainConfig {
     pub seed: u64,
     /// Initial range of the input vectors.
     pub init: Init,
-    /// How the corpus is split into words.
+    /// How the corpus is split into words (default: punctuation stripped,
+    /// lowercased, invalid UTF-8 an error).
     pub tokenizer: Tokenizer,
     /// Skip-gram with negative sampling: one set of K negatives per center
     /// word, shared by all its (center, outside) pairs, with the pairs
@@ -170,7 +174,10 @@ impl Default for TrainConfig {
             threads: 1,
             seed: 1,
             init: Init::TwoOverD,
-            tokenizer: Tokenizer::default(),
+            tokenizer: Tokenizer {
+                strip_punctuation: true,
+                ..Tokenizer::default()
+            },
             shared_negatives: false,
         }
     }

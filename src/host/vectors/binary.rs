@@ -2,10 +2,12 @@
 //! writing.
 
 use super::Vectors;
-use super::format::{MAX_DIM, MAX_PREALLOC_FLOATS, foreign_format, parse_header};
+use super::format::{MAX_DIM, MAX_PREALLOC_FLOATS, ReadOptions, foreign_format, parse_header};
 use crate::host::HostError;
+use crate::host::unicode::UnicodeErrors;
+use std::borrow::Cow;
 use std::format;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, Read, Write};
 use std::path::Path;
 use std::prelude::rust_2024::*;
 use std::vec;
@@ -48,9 +50,11 @@ impl Vectors {
     /// UTF-8, a duplicate word, or data after the last row;
     /// [`HostError::ForeignFormat`] for a blob or a fastText model.
     pub fn load_binary(path: &Path) -> Result<Self, HostError> {
-        let file = std::fs::File::open(path).map_err(|e| HostError::io(path, e))?;
-        let file_len = file.metadata().map(|m| m.len()).ok();
-        Self::read_binary(BufReader::with_capacity(1 << 20, file), path, file_len)
+        Self::load_with(
+            path,
+            Some(super::VectorFormat::Binary),
+            &ReadOptions::default(),
+        )
     }
 
     /// Reads the word2vec binary format from `reader`, as
@@ -65,7 +69,22 @@ impl Vectors {
     /// # Errors
     /// As [`Vectors::load_binary`].
     pub fn read_binary(r: impl BufRead, path: &Path, size: Option<u64>) -> Result<Self, HostError> {
-        Self::read_binary_layout(r, path, size, false)
+        Self::read_binary_layout(r, path, size, (false, &ReadOptions::default()))
+    }
+
+    /// [`Vectors::read_binary`] with `opts`: at most `opts.limit` rows (the
+    /// rest of the input is not read), words that are not UTF-8 repaired as
+    /// `opts.unicode_errors` says.
+    ///
+    /// # Errors
+    /// As [`Vectors::load_binary`].
+    pub fn read_binary_with(
+        r: impl BufRead,
+        path: &Path,
+        size: Option<u64>,
+        opts: &ReadOptions,
+    ) -> Result<Self, HostError> {
+        Self::read_binary_layout(r, path, size, (false, opts))
     }
 
     /// [`Vectors::read_binary`]; with `strict`, the rows must also follow
@@ -77,10 +96,11 @@ impl Vectors {
         mut r: impl BufRead,
         path: &Path,
         size: Option<u64>,
-        strict: bool,
+        (strict, opts): (bool, &ReadOptions),
     ) -> Result<Self, HostError> {
         let io = |e| HostError::io(path, e);
-        let (v, dim) = read_header(&mut r, path)?;
+        let (all, dim) = read_header(&mut r, path)?;
+        let v = opts.limit.map_or(all, |l| all.min(l));
         // Each row takes at least 4·D + 2 bytes: never reserve more rows
         // than the file can hold (a bad header then fails as a truncation).
         let row_min = 4 * dim as u64 + 2;
@@ -113,9 +133,12 @@ impl Vectors {
                     "not exactly word2vec's binary layout".into(),
                 ));
             }
-            let w = read_word(&mut r, path, row, &mut word)?;
-            read_floats(&mut r, path, (row, w), &mut floats, &mut data)?;
-            words.push(w.to_owned());
+            let w = read_word(&mut r, path, row, &mut word, opts.unicode_errors)?;
+            read_floats(&mut r, path, (row, &w), &mut floats, &mut data)?;
+            words.push(w.into_owned());
+        }
+        if v < all {
+            return Self::new(words, dim, data).map_err(|e| fmt_err(path, 0, e.to_string()));
         }
         // Only whitespace may follow the last row.
         let gap = skip_whitespace(&mut r).map_err(io)?;
@@ -138,7 +161,7 @@ impl Vectors {
 }
 
 /// A format error at `row` of `path` (0: the header or the whole file).
-fn fmt_err(path: &Path, row: u64, msg: String) -> HostError {
+pub(super) fn fmt_err(path: &Path, row: u64, msg: String) -> HostError {
     HostError::Format {
         path: path.into(),
         line: row,
@@ -147,7 +170,7 @@ fn fmt_err(path: &Path, row: u64, msg: String) -> HostError {
 }
 
 /// Reads and checks the `V D` header line of a binary file.
-fn read_header(r: &mut impl BufRead, path: &Path) -> Result<(usize, usize), HostError> {
+pub(super) fn read_header(r: &mut impl BufRead, path: &Path) -> Result<(usize, usize), HostError> {
     let mut header = Vec::new();
     (&mut *r)
         .take(256)
@@ -196,7 +219,8 @@ fn read_word<'w>(
     path: &Path,
     row: u64,
     word: &'w mut Vec<u8>,
-) -> Result<&'w str, HostError> {
+    unicode: UnicodeErrors,
+) -> Result<Cow<'w, str>, HostError> {
     word.clear();
     (&mut *r)
         .take(MAX_BINARY_WORD as u64 + 1)
@@ -214,7 +238,16 @@ fn read_word<'w>(
         ));
     }
     word.pop();
-    std::str::from_utf8(word).map_err(|_| fmt_err(path, row, "the word is not valid UTF-8".into()))
+    decode_word(word, unicode)
+        .ok_or_else(|| fmt_err(path, row, "the word is not valid UTF-8".into()))
+}
+
+/// `word` as UTF-8, repaired as `unicode` says (`None`: not UTF-8, strict).
+pub(crate) fn decode_word(word: &[u8], unicode: UnicodeErrors) -> Option<Cow<'_, str>> {
+    match std::str::from_utf8(word) {
+        Ok(w) => Some(Cow::Borrowed(w)),
+        Err(_) => unicode.repair(word).map(Cow::Owned),
+    }
 }
 
 /// Reads the `D` little-endian floats of row `row` (word `w`) through the

@@ -16,6 +16,19 @@ pub const MAX_DIM: usize = 1 << 20;
 /// rows are actually read, when the input's size is unknown.
 pub(crate) const MAX_PREALLOC_FLOATS: usize = 1 << 24;
 
+/// How the readers read a vector file: how many rows, and what to do with
+/// words that are not UTF-8.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Read only the first `limit` rows (gensim's `limit`): the most frequent
+    /// words in files from w2v, word2vec C, gensim and fastText. The rest of
+    /// the file is not read, so it is not checked either.
+    pub limit: Option<usize>,
+    /// Words (binary) or lines (text) that are not UTF-8: an error, or
+    /// repaired. Repairing can make two words equal, which stays an error.
+    pub unicode_errors: crate::host::unicode::UnicodeErrors,
+}
+
 /// A word-vector file format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum VectorFormat {
@@ -59,10 +72,26 @@ impl Vectors {
     /// # Errors
     /// As [`Vectors::load_text`] / [`Vectors::load_binary`].
     pub fn load(path: &Path) -> Result<Self, HostError> {
+        Self::load_with(path, None, &ReadOptions::default())
+    }
+
+    /// Reads `path` in `format`, or detected as [`Vectors::load`] does when
+    /// `format` is `None`, with `opts`.
+    ///
+    /// # Errors
+    /// As [`Vectors::load`].
+    pub fn load_with(
+        path: &Path,
+        format: Option<VectorFormat>,
+        opts: &ReadOptions,
+    ) -> Result<Self, HostError> {
+        if let Some(f) = format {
+            return Self::load_format_with(path, f, opts);
+        }
         let guess = VectorFormat::detect(path)?;
-        match Self::load_format(path, guess) {
+        match Self::load_format_with(path, guess, opts) {
             Err(first @ HostError::Format { .. }) if guess != VectorFormat::FastText => {
-                Self::load_whole(path, guess).map_err(|_| first)
+                Self::load_whole(path, guess, opts).map_err(|_| first)
             }
             result => result,
         }
@@ -74,14 +103,20 @@ impl Vectors {
     /// already: `V` lines of `D` numbers). A corrupt text file whose bytes
     /// happen to line up as binary rows of the same total size is then still
     /// rejected if its row separators do not.
-    pub(super) fn load_whole(path: &Path, tried: VectorFormat) -> Result<Self, HostError> {
+    pub(super) fn load_whole(
+        path: &Path,
+        tried: VectorFormat,
+        opts: &ReadOptions,
+    ) -> Result<Self, HostError> {
         match tried {
-            VectorFormat::Binary | VectorFormat::FastText => Self::load_text(path),
+            VectorFormat::Binary | VectorFormat::FastText => {
+                Self::load_format_with(path, VectorFormat::Text, opts)
+            }
             VectorFormat::Text => {
                 let file = std::fs::File::open(path).map_err(|e| HostError::io(path, e))?;
                 let file_len = file.metadata().map(|m| m.len()).ok();
                 let r = BufReader::with_capacity(1 << 20, file);
-                Self::read_binary_layout(r, path, file_len, true)
+                Self::read_binary_layout(r, path, file_len, (true, opts))
             }
         }
     }
@@ -91,12 +126,23 @@ impl Vectors {
     /// # Errors
     /// As [`Vectors::load_text`] / [`Vectors::load_binary`].
     pub fn load_format(path: &Path, format: VectorFormat) -> Result<Self, HostError> {
+        Self::load_format_with(path, format, &ReadOptions::default())
+    }
+
+    /// [`Vectors::load_format`] with `opts`.
+    fn load_format_with(
+        path: &Path,
+        format: VectorFormat,
+        opts: &ReadOptions,
+    ) -> Result<Self, HostError> {
+        let file = std::fs::File::open(path).map_err(|e| HostError::io(path, e))?;
+        let file_len = file.metadata().map(|m| m.len()).ok();
+        let r = BufReader::with_capacity(1 << 20, file);
         match format {
-            VectorFormat::Text => Self::load_text(path),
-            VectorFormat::Binary => Self::load_binary(path),
-            VectorFormat::FastText => {
-                crate::host::fasttext::SubwordVectors::load(path).map(|s| s.into_word_vectors())
-            }
+            VectorFormat::Text => Self::read_text_with(r, path, file_len, opts),
+            VectorFormat::Binary => Self::read_binary_layout(r, path, file_len, (false, opts)),
+            VectorFormat::FastText => crate::host::fasttext::SubwordVectors::load(path)
+                .map(|s| s.into_word_vectors().truncated(opts.limit)),
         }
     }
 }

@@ -6,14 +6,20 @@ use crate::core::topk::top_k;
 use crate::host::HostError;
 use std::collections::HashMap;
 use std::prelude::rust_2024::*;
-use std::vec;
 
 mod binary;
 mod format;
+#[cfg(feature = "mmap")]
+mod mapped;
+pub(crate) mod score;
 mod text;
 
+pub use crate::host::unicode::UnicodeErrors;
 pub(crate) use format::MAX_PREALLOC_FLOATS;
-pub use format::{MAX_DIM, VectorFormat};
+pub use format::{MAX_DIM, ReadOptions, VectorFormat};
+#[cfg(feature = "mmap")]
+pub use mapped::MappedBinary;
+pub use text::max_text_line;
 
 /// `V` words with a `D`-dimensional vector each (gensim's `KeyedVectors`).
 #[derive(Clone, Debug, PartialEq)]
@@ -51,6 +57,19 @@ impl Vectors {
             dim,
             data,
         })
+    }
+
+    /// The first `limit` rows only (all of them for `None` or a `limit` of
+    /// at least `V`), as gensim's `limit`.
+    pub fn truncated(mut self, limit: Option<usize>) -> Self {
+        let Some(n) = limit.filter(|&n| n < self.words.len()) else {
+            return self;
+        };
+        for w in self.words.drain(n..) {
+            self.index.remove(&w);
+        }
+        self.data.truncate(n * self.dim);
+        self
     }
 
     /// Number of words `V`.

@@ -2,10 +2,10 @@
 
 use super::Vectors;
 use super::binary::MAX_BINARY_WORD;
-use super::format::{MAX_DIM, MAX_PREALLOC_FLOATS, foreign_format, parse_header};
+use super::format::{MAX_DIM, MAX_PREALLOC_FLOATS, ReadOptions, foreign_format, parse_header};
 use crate::host::HostError;
 use std::format;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, Write};
 use std::path::Path;
 use std::prelude::rust_2024::*;
 
@@ -40,9 +40,11 @@ impl Vectors {
     /// non-finite value, a duplicate word, or fewer rows than the header says;
     /// [`HostError::ForeignFormat`] for a blob or a fastText model.
     pub fn load_text(path: &Path) -> Result<Self, HostError> {
-        let file = std::fs::File::open(path).map_err(|e| HostError::io(path, e))?;
-        let file_len = file.metadata().map(|m| m.len()).ok();
-        Self::read_text(BufReader::new(file), path, file_len)
+        Self::load_with(
+            path,
+            Some(super::VectorFormat::Text),
+            &ReadOptions::default(),
+        )
     }
 
     /// Reads the word2vec text format from `reader`, as [`Vectors::load_text`]
@@ -63,6 +65,21 @@ impl Vectors {
         reader: impl BufRead,
         path: &Path,
         size: Option<u64>,
+    ) -> Result<Self, HostError> {
+        Self::read_text_with(reader, path, size, &ReadOptions::default())
+    }
+
+    /// [`Vectors::read_text`] with `opts`: at most `opts.limit` rows (the
+    /// rest of the input is not read), lines that are not UTF-8 repaired as
+    /// `opts.unicode_errors` says.
+    ///
+    /// # Errors
+    /// As [`Vectors::load_text`].
+    pub fn read_text_with(
+        reader: impl BufRead,
+        path: &Path,
+        size: Option<u64>,
+        opts: &ReadOptions,
     ) -> Result<Self, HostError> {
         let mut lines = crate::host::lines::BoundedLines::new(reader, path);
         let mut buf = Vec::new();
@@ -89,6 +106,7 @@ impl Vectors {
                 "header claims dimension {dim}, above the limit {MAX_DIM}"
             )));
         }
+        let (all, v) = (v, opts.limit.map_or(v, |l| v.min(l)));
         // Each value takes at least 2 bytes (digit + space): never reserve
         // more than the input can hold, whatever the header claims.
         let fit = size.map_or(usize::MAX, |len| (len / 2).try_into().unwrap_or(usize::MAX));
@@ -96,9 +114,18 @@ impl Vectors {
         let mut words = Vec::with_capacity(reserve / dim);
         let mut data = Vec::with_capacity(reserve);
         let limit = max_text_line(dim);
-        while lines.read_into(&mut buf, limit, too_long(limit))? {
-            let line = std::str::from_utf8(&buf)
-                .map_err(|_| lines.error("the line is not valid UTF-8"))?;
+        while (words.len() < v || v == all) && lines.read_into(&mut buf, limit, too_long(limit))? {
+            let repaired;
+            let line = match std::str::from_utf8(&buf) {
+                Ok(line) => line,
+                Err(_) => {
+                    repaired = opts
+                        .unicode_errors
+                        .repair(&buf)
+                        .ok_or_else(|| lines.error("the line is not valid UTF-8"))?;
+                    &repaired
+                }
+            };
             if line.trim().is_empty() {
                 continue;
             }
@@ -160,6 +187,6 @@ pub(super) const MAX_HEADER_LINE: u64 = 256;
 
 /// Longest line the text reader accepts for dimension `dim`: a word of up
 /// to 64 KiB plus 64 bytes per value (far above any float's text form).
-pub(crate) fn max_text_line(dim: usize) -> u64 {
+pub fn max_text_line(dim: usize) -> u64 {
     (MAX_BINARY_WORD as u64) + 64 * dim as u64
 }
