@@ -40,6 +40,8 @@
 //! - [`blob`]: the versioned binary model format, opened zero-copy and fully
 //!   validated from `&[u8]` (for example `include_bytes!` into flash), with
 //!   word lookup by binary search.
+//! - [`subword`]: the character n-grams of a word (`<w>`, `minn..=maxn`),
+//!   fastText's n-gram hash and bucket rows, and the mean of those rows.
 //! - [`topk`]: top-k selection into a caller-provided buffer.
 //! - [`finetune`]: skip-gram negative-sampling fine-tuning on a device over
 //!   new sentences, on a RAM working set (`heapless` slots) copied out of a
@@ -91,7 +93,8 @@ mod host;
 
 pub use crate::core::blob::BlobError;
 pub use crate::core::{
-    Error, activation, embedding, finetune, huffman, kernels, loss, nn, sampling, step, topk,
+    Error, activation, embedding, finetune, huffman, kernels, loss, nn, sampling, step, subword,
+    topk,
 };
 
 pub mod blob {

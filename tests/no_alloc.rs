@@ -23,6 +23,7 @@ use tiny_word2vec::sampling::{NOISE_POWER, NoiseDistribution, seeded_rng, unifor
 use tiny_word2vec::step::{
     self, FullSoftmax, Input, NegativeSampling, NegativeSamplingAhead, OutputLayer,
 };
+use tiny_word2vec::subword::{SubwordParams, mean_of_rows};
 use tiny_word2vec::topk::top_k;
 
 struct Counting;
@@ -304,4 +305,21 @@ fn hot_paths_allocate_nothing() {
         }
         nn::forward(shape, &params, &input[..D], &mut work).unwrap()
     });
+    let subwords = SubwordParams::new(3, 6, 101).unwrap();
+    let ngram_table = random(101 * D, 11);
+    let mut subword_vec = vec![0f32; D];
+    zero(
+        "subword n-grams and their mean (subword::mean_of_rows)",
+        || {
+            let n = subwords.ngrams("naïve-whale🐋").map(|g| g.bucket).max();
+            let word_row = &ngram_table[..D];
+            let used = mean_of_rows(
+                Some(word_row),
+                &ngram_table,
+                subwords.ngrams("été"),
+                &mut subword_vec,
+            );
+            (n, used.unwrap())
+        },
+    );
 }

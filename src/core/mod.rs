@@ -19,6 +19,7 @@ pub mod nn;
 pub(crate) mod prefetch;
 pub mod sampling;
 pub mod step;
+pub mod subword;
 pub mod topk;
 
 pub use error::Error;
