@@ -8,7 +8,7 @@ use tiny_word2vec::corpus::{MAX_TOKEN_BYTES, Tokenizer, check_corpus};
 use tiny_word2vec::loss_log::LossLog;
 use tiny_word2vec::outputs::{Named, check_outputs};
 use tiny_word2vec::train::{
-    Architecture, Checkpointing, Init, Loss, Progress, TrainConfig, Trainer,
+    Architecture, Checkpointing, Init, Loss, Progress, SubwordParams, TrainConfig, Trainer,
 };
 use tiny_word2vec::vocab::Vocab;
 use tiny_word2vec::{HostError, PathProblem};
@@ -21,12 +21,17 @@ pub(crate) fn cores() -> usize {
 }
 
 impl TrainArgs {
-    pub(crate) fn config(&self) -> TrainConfig {
+    /// The settings the flags give.
+    ///
+    /// # Errors
+    /// Bad subword settings (`--minn`, `--maxn`, `--bucket`).
+    pub(crate) fn config(&self) -> Result<TrainConfig, HostError> {
         let architecture = match self.model {
             ModelArg::Skipgram => Architecture::SkipGram,
             ModelArg::Cbow => Architecture::Cbow,
         };
-        TrainConfig {
+        let subwords = SubwordParams::new(self.minn, self.maxn, self.bucket)?;
+        Ok(TrainConfig {
             architecture,
             loss: match self.loss {
                 LossArg::Ns => Loss::NegativeSampling,
@@ -55,7 +60,8 @@ impl TrainArgs {
                 strip_punctuation: self.strip_punctuation,
             },
             shared_negatives: self.shared_negatives,
-        }
+            subwords,
+        })
     }
 
     /// Every check that can fail before the run starts: the corpus is a
@@ -201,7 +207,7 @@ pub(crate) fn show_progress(bar: &ProgressBar, p: &Progress) {
 }
 
 pub(crate) fn train(a: TrainArgs) -> Result<(), CliError> {
-    let cfg = a.config();
+    let cfg = a.config()?;
     cfg.validate()?;
     let cp = a.check_files()?;
     let say = |s: String| {
