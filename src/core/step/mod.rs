@@ -188,6 +188,62 @@ pub fn cbow<O: OutputLayer>(
     loss
 }
 
+/// Skip-gram with a subword input (fastText's `skipgram`, Bojanowski et al.
+/// 2017): the center's input vector is the mean `h` of its `rows` of
+/// `input.syn0` (its own row and its n-gram rows, repeats counted), and it
+/// predicts each word of `outside` in turn through `out`.
+///
+/// fastText recomputes `h` from the rows before each prediction, after
+/// adding that prediction's `neu1e` to every listed row. Adding `e` to each
+/// listed occurrence moves the mean by exactly `gain·e`, with
+/// `gain = Σ_r c_r² / |rows|` (`c_r`: how often row `r` is listed; 1 when no
+/// row repeats), so here `h` is carried as `h += gain·neu1e` and the rows
+/// receive the summed `neu1e` of all predictions once at the end: the same
+/// updates in exact arithmetic, the rows read and written once per center
+/// instead of once per pair. Like fastText (and [`cbow`]), `neu1e` is added
+/// undivided to each row.
+///
+/// `input.neu1` holds `h`, `input.neu1e` each step's `neu1e`, `acc` (`D`
+/// floats) their sum. Returns the summed loss; 0 (nothing done) if a row is
+/// outside `syn0` or a buffer is shorter than `D`.
+#[inline]
+pub fn skipgram_subwords<O: OutputLayer>(
+    out: &mut O,
+    (input, acc): (&mut Input<'_>, &mut [f32]),
+    (rows, gain): (&[u32], f32),
+    outside: &[u32],
+    alpha: f32,
+    rng: &mut impl Rng,
+) -> f32 {
+    let Input { syn0, neu1, neu1e } = input;
+    let dim = neu1e.len();
+    let (Some(h), Some(acc)) = (neu1.get_mut(..dim), acc.get_mut(..dim)) else {
+        return 0.0;
+    };
+    if rows.is_empty() || rows.iter().any(|&r| (r as usize + 1) * dim > syn0.len()) {
+        return 0.0;
+    }
+    h.fill(0.0);
+    for &r in rows {
+        let r = r as usize;
+        axpy(1.0, &syn0[r * dim..(r + 1) * dim], h);
+    }
+    scale(1.0 / rows.len() as f32, h);
+    acc.fill(0.0);
+    let mut loss = 0.0;
+    for &target in outside {
+        neu1e.fill(0.0);
+        loss += out.step(h, target as usize, alpha, neu1e, rng);
+        axpy(gain, neu1e, h);
+        axpy(1.0, neu1e, acc);
+    }
+    for &r in rows {
+        let r = r as usize;
+        axpy(1.0, acc, &mut syn0[r * dim..(r + 1) * dim]);
+    }
+    loss
+}
+
 /// Helpers of the step tests.
 #[cfg(test)]
 pub(crate) mod test_support {

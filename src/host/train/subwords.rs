@@ -18,10 +18,16 @@ const END_OF_SENTENCE: &str = "</s>";
 /// are `ids[offsets[w]..offsets[w + 1]]`, its own row `w` first, then
 /// `V + (hash mod bucket)` for each n-gram of `<w>` (repeats kept, as
 /// fastText keeps them).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub(crate) struct WordRows {
     offsets: Vec<usize>,
     ids: Vec<u32>,
+    /// Per word, `Σ_r c_r² / n` over its `n` listed rows (`c_r`: how often
+    /// row `r` is listed): how far its mean moves when `e` is added to each
+    /// listed row, in units of `e` ([`step::skipgram_subwords`]).
+    ///
+    /// [`step::skipgram_subwords`]: crate::core::step::skipgram_subwords
+    gains: Vec<f32>,
     max_len: usize,
 }
 
@@ -42,6 +48,7 @@ impl WordRows {
         let mut offsets = Vec::with_capacity(v + 1);
         let mut ids = Vec::new();
         let mut max_len = 0;
+        let mut gains = Vec::with_capacity(v);
         offsets.push(0);
         for (w, word) in vocab.words().iter().enumerate() {
             let start = ids.len();
@@ -49,12 +56,19 @@ impl WordRows {
             if word != END_OF_SENTENCE {
                 ids.extend(params.ngrams(word).map(|g| v as u32 + g.bucket));
             }
-            max_len = max_len.max(ids.len() - start);
+            let list = &ids[start..];
+            let repeats: usize = list
+                .iter()
+                .map(|r| list.iter().filter(|&q| q == r).count())
+                .sum();
+            gains.push(repeats as f32 / list.len() as f32);
+            max_len = max_len.max(list.len());
             offsets.push(ids.len());
         }
         Ok(Self {
             offsets,
             ids,
+            gains,
             max_len,
         })
     }
@@ -66,6 +80,12 @@ impl WordRows {
             (Some(&a), Some(&b)) => &self.ids[a..b],
             _ => &[],
         }
+    }
+
+    /// Word `w`'s gain (see the field `gains`; 1 when no row repeats).
+    #[inline(always)]
+    pub(crate) fn gain(&self, w: usize) -> f32 {
+        self.gains.get(w).copied().unwrap_or(1.0)
     }
 
     /// The most rows any word has.

@@ -59,6 +59,8 @@ struct Worker<'a, O> {
     context: Vec<u32>,
     /// With subwords, CBOW's input rows: the rows of every context word.
     context_rows: Vec<u32>,
+    /// With subwords, skip-gram's summed `neu1e` of a center (`D` floats).
+    acc: Vec<f32>,
     alpha: f32,
     words: u64,
     unreported: u64,
@@ -92,6 +94,7 @@ impl<'a, O: OutputLayer> Worker<'a, O> {
             context_rows: Vec::with_capacity(
                 2 * ctx.cfg.window * ctx.rows.map_or(0, |r| r.max_len()),
             ),
+            acc: vec![0.0; ctx.cfg.dim],
             alpha: alpha_at(ctx.cfg.alpha, done, ctx.total_words),
             words: stats.words.load(Ordering::Relaxed),
             unreported: 0,
@@ -329,13 +332,13 @@ impl<'a, O: OutputLayer> Worker<'a, O> {
 
     /// [`Worker::train_sentence`] for a subword model (fastText's
     /// `skipgram` and `cbow`): a word's input is the mean of its rows
-    /// (`rows.of(w)`: its own row and its n-gram rows). Skip-gram: for each
-    /// (center, outside) pair, the mean of the center's rows predicts the
-    /// outside word and `neu1e` is added to each of those rows; CBOW: the
-    /// mean of all the rows of all the context words predicts the center.
-    /// Both are [`step::cbow`] over a row list, so `neu1e` is added
-    /// undivided to every row, as fastText does (its gradient is divided by
-    /// the number of inputs only for supervised models).
+    /// (`rows.of(w)`: its own row and its n-gram rows). Skip-gram: the mean
+    /// of the center's rows predicts each outside word in turn
+    /// ([`step::skipgram_subwords`]); CBOW: the mean of all the rows of all
+    /// the context words predicts the center ([`step::cbow`] over the row
+    /// list). `neu1e` is added undivided to every row, as fastText does (its
+    /// gradient is divided by the number of inputs only for supervised
+    /// models).
     fn train_subwords(&mut self, rows: &WordRows, alpha: f32) {
         let n = self.sentence.len();
         let (mut loss, mut pairs) = (0.0f64, 0u64);
@@ -344,14 +347,19 @@ impl<'a, O: OutputLayer> Worker<'a, O> {
             match self.ctx.cfg.architecture {
                 Architecture::SkipGram => {
                     let (lo, hi) = self.open_window(pos, n, false);
-                    for j in (lo..=hi).filter(|&j| j != pos) {
-                        let target = self.sentence[j] as usize;
-                        let input = rows.of(center);
-                        let (out, rng) = (&mut self.out, &mut self.rng);
-                        loss +=
-                            f64::from(step::cbow(out, &mut self.input, input, target, alpha, rng));
-                        pairs += 1;
-                    }
+                    self.context.clear();
+                    self.context.extend_from_slice(&self.sentence[lo..pos]);
+                    self.context.extend_from_slice(&self.sentence[pos + 1..=hi]);
+                    let (out, rng) = (&mut self.out, &mut self.rng);
+                    loss += f64::from(step::skipgram_subwords(
+                        out,
+                        (&mut self.input, &mut self.acc),
+                        (rows.of(center), rows.gain(center)),
+                        &self.context,
+                        alpha,
+                        rng,
+                    ));
+                    pairs += self.context.len() as u64;
                 }
                 Architecture::Cbow => {
                     self.gather_context(pos, n);
