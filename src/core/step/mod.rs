@@ -267,6 +267,64 @@ mod tests {
     use std::vec;
 
     #[test]
+    fn skipgram_subwords_equals_fasttexts_per_pair_updates() {
+        // fastText's order: for each outside word, h = mean of the rows
+        // (recomputed), one step, neu1e added to every listed row. Rows 5 and
+        // 7 are n-gram rows, 5 listed twice (gain = (4 + 1 + 1) / 4).
+        let (v, bucket, dim, alpha) = (6, 3, 5, 0.3);
+        let rows = [2u32, 5, 7, 5];
+        let outside = [0u32, 4, 1];
+        let syn0_0 = matrix(v + bucket, dim, 5);
+        let u0 = matrix(v, dim, 6);
+        // (syn0, syn1neg, loss) after the window: per pair, or fused with `gain`.
+        let run = |fused: Option<(&[u32], f32)>| {
+            let (mut syn0, mut u) = (syn0_0.clone(), u0.clone());
+            let (mut logits, mut neu1e, mut neu1) = (vec![0.0; v], vec![0.0; dim], vec![0.0; dim]);
+            let mut out = FullSoftmax {
+                syn1neg: &mut u,
+                logits: &mut logits,
+            };
+            let mut input = Input {
+                syn0: &mut syn0,
+                neu1: &mut neu1,
+                neu1e: &mut neu1e,
+            };
+            let mut rng = seeded_rng(2);
+            let mut acc = vec![0.0; dim];
+            let loss = match fused {
+                Some(g) => skipgram_subwords(
+                    &mut out,
+                    (&mut input, &mut acc),
+                    g,
+                    &outside,
+                    alpha,
+                    &mut rng,
+                ),
+                None => outside
+                    .iter()
+                    .map(|&o| cbow(&mut out, &mut input, &rows, o as usize, alpha, &mut rng))
+                    .sum(),
+            };
+            (syn0, u, loss)
+        };
+        let (want0, want1, want) = run(None);
+        let (got0, got1, got) = run(Some((&rows, 1.5)));
+        assert!((got - want).abs() < 1e-5, "{got} vs {want}");
+        for (i, (a, b)) in got0.iter().zip(&want0).enumerate() {
+            assert!((a - b).abs() < 1e-5, "syn0[{i}]: {a} vs {b}");
+        }
+        for (a, b) in got1.iter().zip(&want1) {
+            assert!((a - b).abs() < 1e-5);
+        }
+        assert_ne!(got0, syn0_0, "the rows moved");
+        // A wrong gain does not match; a row outside syn0: nothing done.
+        let (wrong, ..) = run(Some((&rows, 1.0)));
+        assert!(wrong.iter().zip(&want0).any(|(a, b)| (a - b).abs() > 1e-4));
+        let (untouched, _, loss) = run(Some((&[2, 99], 1.0)));
+        assert_eq!((untouched, loss), (syn0_0.clone(), 0.0));
+    }
+
+    #[test]
     fn skipgram_and_cbow_apply_neu1e_to_the_input_rows() {
         let (v, dim, alpha) = (5, 4, 0.2);
         let syn0_0 = matrix(v, dim, 3);
