@@ -196,6 +196,11 @@ pub(crate) struct TrainArgs {
     /// Each row costs D floats of memory.
     #[arg(long, default_value_t = 2_000_000, value_name = "N")]
     pub(crate) bucket: u32,
+    /// Also write the whole model (word rows, n-gram rows, output layer, settings) to FILE in
+    /// fastText's .bin layout (format 12), readable by fastText and by `w2v` for out-of-vocabulary
+    /// vectors.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) save_model: Option<PathBuf>,
     /// Also write the vocabulary (`word count` lines, most frequent first) to FILE.
     #[arg(long, value_name = "FILE")]
     pub(crate) save_vocab: Option<PathBuf>,

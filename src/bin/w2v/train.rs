@@ -101,6 +101,11 @@ impl TrainArgs {
                 .map(|p| Named::new("--save-vocab", p)),
         );
         outputs.extend(
+            self.save_model
+                .as_deref()
+                .map(|p| Named::new("--save-model", p)),
+        );
+        outputs.extend(
             self.loss_log
                 .as_deref()
                 .map(|p| Named::new("--loss-log", p)),
@@ -253,6 +258,7 @@ pub(crate) fn train(a: TrainArgs) -> Result<(), CliError> {
         }
         show_progress(&bar, p);
     };
+    let cfg_saved = cfg.clone();
     let (model, summary) = Trainer::new(cfg)
         .vocab(vocab)
         .progress(observe)
@@ -261,6 +267,10 @@ pub(crate) fn train(a: TrainArgs) -> Result<(), CliError> {
     bar.finish_and_clear();
     say(summary.to_string());
     let t1 = std::time::Instant::now();
+    if let Some(p) = &a.save_model {
+        model.save_fasttext(p, &cfg_saved)?;
+        say(format!("saved the model to {}", p.display()));
+    }
     let vectors = model.into_vectors();
     vectors.save(&a.output, a.format.into())?;
     say(format!(

@@ -48,6 +48,7 @@ mod driver;
 pub(crate) mod hogwild;
 mod model;
 mod progress;
+mod save_model;
 mod subwords;
 mod trainer;
 mod worker;
@@ -62,6 +63,7 @@ pub use config::{
 };
 pub use model::Model;
 pub use progress::{Progress, TrainSummary};
+pub use save_model::{FASTTEXT_MAGIC, FASTTEXT_VERSION};
 pub use trainer::Trainer;
 
 #[cfg(test)]
