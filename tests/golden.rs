@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use tiny_word2vec::huffman::{HuffmanTree, MAX_CODE_LENGTH};
 use tiny_word2vec::loss::{
     Grads, Objective, Params, cbow, cross_entropy, full_softmax, hierarchical_softmax,
-    negative_sampling, skipgram,
+    negative_sampling, skipgram, skipgram_subwords,
 };
 use tiny_word2vec::nn::{self, Shape};
 
@@ -255,6 +255,41 @@ fn run_all() -> Vec<(String, f64, f64)> {
         );
     }
 
+    let name = "skipgram_subwords_ns";
+    let c = &all[name];
+    let (v, u, dim) = (c.f32s("v"), c.f32s("u"), c.int("dim"));
+    let (mut gv, mut gu) = (vec![0.0; v.len()], vec![0.0; u.len()]);
+    let (mut h, mut gh) = (vec![0.0; dim], vec![0.0; dim]);
+    let negatives = c.ints("negatives");
+    let j = skipgram_subwords(
+        &c.ints("rows"),
+        &c.ints("outside"),
+        Params {
+            syn0: &v,
+            out: &u,
+            dim,
+        },
+        Objective::NegativeSampling {
+            negatives: &negatives,
+            k: c.int("k"),
+        },
+        Grads {
+            syn0: &mut gv,
+            out: &mut gu,
+        },
+        &mut h,
+        &mut gh,
+    )
+    .unwrap();
+    note(
+        name,
+        &[
+            compare_loss(name, j, c.scalar("loss")),
+            compare(&format!("{name} ∂V"), &gv, c.get("grad_v")),
+            compare(&format!("{name} ∂U"), &gu, c.get("grad_u")),
+        ],
+    );
+
     for name in ["cbow_softmax", "cbow_ns", "cbow_hs"] {
         let c = &all[name];
         let (v, u, dim) = (c.f32s("v"), c.f32s("u"), c.int("dim"));
@@ -348,5 +383,5 @@ fn golden_values_match_numpy() {
              plain per-entry relative error {plain:.2e}"
         );
     }
-    assert_eq!(report.len(), 12, "every golden case ran");
+    assert_eq!(report.len(), 13, "every golden case ran");
 }

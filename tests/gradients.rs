@@ -15,7 +15,7 @@ mod losses;
 
 use losses::{
     LossFn, Out, SHAPES, Tree, Window, cbow_window, classifier, hs_pair, indices, ns_pair, random,
-    skipgram_window, softmax_pair,
+    skipgram_window, softmax_pair, subword_window,
 };
 use tiny_word2vec::activation::{sigmoid, sigmoid_grad};
 use tiny_word2vec::gradcheck::{DEFAULT_TOLERANCE, GradCheck, check_gradient};
@@ -145,6 +145,35 @@ fn cbow_gradients_each_output_layer() {
             check(&name, &mut p, &f);
             // Rows of syn0 not in the context get exactly zero.
             let others = (0..vocab).filter(|w| !context.contains(w));
+            zero_rows(&gradient(&p, &f), dim, others, &name);
+        }
+    }
+}
+
+#[test]
+fn skipgram_subword_gradients_each_output_layer() {
+    for (seed, &(vocab, dim)) in SHAPES.iter().enumerate() {
+        let bucket = 6;
+        let mut rng = seeded_rng(1300 + seed as u64);
+        // The center's own row, then n-gram rows past V with a repeat.
+        let mut rows = vec![vocab - 1];
+        rows.extend(indices(&mut rng, 3, bucket).iter().map(|b| vocab + b));
+        rows.push(rows[1]);
+        let outside = indices(&mut rng, 3, vocab);
+        let negatives = indices(&mut rng, 3 * 4, vocab);
+        let t = Tree::random(vocab, 1400 + seed as u64);
+        let tree = t.tree();
+        for out in [Out::Softmax, Out::Ns(&negatives, 4), Out::Hs(&tree)] {
+            let n = (vocab + bucket + out.rows(vocab)) * dim;
+            let mut p = random(n, 1.0, 1500 + seed as u64);
+            let shape = (vocab, bucket, dim);
+            let f = |q: &[f32], g: Option<&mut [f32]>| {
+                subword_window(q, shape, (&rows, &outside), out, g)
+            };
+            let name = format!("skip-gram subwords {} V={vocab} D={dim}", out.name());
+            check(&name, &mut p, &f);
+            // Rows of syn0 the center does not list get exactly zero.
+            let others = (0..vocab + bucket).filter(|r| !rows.contains(r));
             zero_rows(&gradient(&p, &f), dim, others, &name);
         }
     }

@@ -264,13 +264,14 @@ fn hot_paths_allocate_nothing() {
     );
     let mut ahead = NegativeSamplingAhead::new(ft.output);
     let mut neu1 = vec![0.0f32; D];
+    let mut acc = vec![0.0f32; D];
     let mut inputs = Input {
         syn0: &mut syn0,
         neu1: &mut neu1,
         neu1e: &mut neu1e,
     };
     zero(
-        "the trainer's steps: skip-gram, shared negatives, CBOW (step::*)",
+        "the trainer's steps: skip-gram, shared negatives, CBOW, subword skip-gram (step::*)",
         || {
             let mut loss = 0.0;
             for c in 0..V {
@@ -280,6 +281,16 @@ fn hot_paths_allocate_nothing() {
                     .window_shared(&mut inputs, c, &window, 0.025, &mut rng)
                     .unwrap();
                 loss += step::cbow(&mut ahead, &mut inputs, &window, c, 0.05, &mut rng);
+                // Subword skip-gram: the center's rows (own row and n-gram rows).
+                let rows = [c as u32, ((c + 1) % V) as u32, ((c + 7) % V) as u32];
+                loss += step::skipgram_subwords(
+                    &mut ahead,
+                    (&mut inputs, &mut acc),
+                    (&rows, 1.0),
+                    &window,
+                    0.025,
+                    &mut rng,
+                );
             }
             let mut full = FullSoftmax {
                 syn1neg: &mut grad_u,

@@ -316,6 +316,29 @@ case(
 )
 
 
+# Skip-gram with a subword input (Bojanowski et al. 2017), negative
+# sampling: the center's vector is the mean of its rows of a (V + B)×D
+# syn0 (its own row, then n-gram rows V + b, one listed twice).
+V, B, D, K = 5, 4, 6, 3
+Vm, U = rand(V + B, D), rand(V, D)
+sub_rows = [2, V + 1, V + 3, V + 1]
+sub_outside = [0, 4]
+sub_negs = [[int(t) for t in rng.randint(0, V, size=K)] for _ in sub_outside]
+h = sum(Vm[r] for r in sub_rows) / len(sub_rows)
+J, g_h, g_U = 0.0, np.zeros(D), np.zeros_like(U)
+for o, negs in zip(sub_outside, sub_negs):
+    j, gh, gu = negative_sampling(h, o, negs, U)
+    J, g_h, g_U = J + j, g_h + gh, g_U + gu
+g_V = np.zeros_like(Vm)
+for r in sub_rows:
+    g_V[r] += g_h / len(sub_rows)
+case(
+    "skipgram_subwords_ns", vocab=V, bucket=B, dim=D, rows=sub_rows, outside=sub_outside,
+    k=K, negatives=[n for r in sub_negs for n in r], v=Vm, u=U, loss=J, grad_v=g_V,
+    grad_u=g_U,
+)
+
+
 def fmt(v):
     a = np.asarray(v)
     if a.dtype.kind in "iu":

@@ -230,3 +230,32 @@ pub fn classifier(p: &[f32], shape: Shape, y: usize, grad: Option<&mut [f32]>) -
         nn::loss_and_grad(shape, params, x, y, &mut work, gp, Some(gx)).unwrap()
     })
 }
+
+/// Skip-gram with a subword input: `rows` (of a `(V + bucket)×D` `syn0`)
+/// averaged into the center's vector, predicting `outside`; params =
+/// [syn0 ((V + bucket)×D) | syn1neg (V×D) or syn1 ((V−1)×D)].
+pub fn subword_window(
+    p: &[f32],
+    (vocab, bucket, dim): (usize, usize, usize),
+    (rows, outside): (&[usize], &[usize]),
+    out: Out<'_>,
+    grad: Option<&mut [f32]>,
+) -> f32 {
+    let (v, u) = p.split_at((vocab + bucket) * dim);
+    let mut scratch = vec![0.0; vocab];
+    let (mut h, mut gh) = (vec![0.0; dim], vec![0.0; dim]);
+    with_grad(p, grad, |g| {
+        let (gv, gu) = g.split_at_mut((vocab + bucket) * dim);
+        let params = Params {
+            syn0: v,
+            out: u,
+            dim,
+        };
+        let grads = Grads { syn0: gv, out: gu };
+        let objective = out.objective(&mut scratch);
+        tiny_word2vec::loss::skipgram_subwords(
+            rows, outside, params, objective, grads, &mut h, &mut gh,
+        )
+        .unwrap()
+    })
+}

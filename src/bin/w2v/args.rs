@@ -218,6 +218,23 @@ pub(crate) struct TrainArgs {
     /// quality.
     #[arg(long)]
     pub(crate) shared_negatives: bool,
+    /// Subwords (fastText's model): shortest character n-gram of `<word>` whose hashed row
+    /// joins the word's input vector. 0 with --maxn 0 (the default): a word-only model.
+    /// fastText's subword setting is --minn 3 --maxn 6.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub(crate) minn: u32,
+    /// Subwords: longest character n-gram (at most 64); 0 disables subwords.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub(crate) maxn: u32,
+    /// Subwords: rows of the n-gram hash table (used only with --maxn > 0; at most 100000000).
+    /// Each row costs D floats of memory.
+    #[arg(long, default_value_t = 2_000_000, value_name = "N")]
+    pub(crate) bucket: u32,
+    /// Also write the whole model (word rows, n-gram rows, output layer, settings) to FILE in
+    /// fastText's .bin layout (format 12), readable by fastText and by `w2v` for out-of-vocabulary
+    /// vectors.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) save_model: Option<PathBuf>,
     /// Also write the vocabulary (`word count` lines, most frequent first) to FILE.
     #[arg(long, value_name = "FILE")]
     pub(crate) save_vocab: Option<PathBuf>,

@@ -10,7 +10,7 @@ use tiny_word2vec::input::{Compression, Corpus, check_source};
 use tiny_word2vec::loss_log::LossLog;
 use tiny_word2vec::outputs::{Named, check_outputs};
 use tiny_word2vec::train::{
-    Architecture, Checkpointing, Init, Loss, Progress, TrainConfig, Trainer,
+    Architecture, Checkpointing, Init, Loss, Progress, SubwordParams, TrainConfig, Trainer,
 };
 use tiny_word2vec::vocab::Vocab;
 use tiny_word2vec::{HostError, PathProblem};
@@ -27,13 +27,15 @@ impl TrainArgs {
     ///
     /// # Errors
     /// [`HostError::InvalidArgument`] for contradicting word2vec C switches
-    /// (`main` reports them as usage errors before this runs).
+    /// (`main` reports them as usage errors before this runs); bad subword
+    /// settings (`--minn`, `--maxn`, `--bucket`).
     pub(crate) fn config(&self) -> Result<TrainConfig, HostError> {
         let r = self.resolve().map_err(usage)?;
         let architecture = match r.model {
             ModelArg::Skipgram => Architecture::SkipGram,
             ModelArg::Cbow => Architecture::Cbow,
         };
+        let subwords = SubwordParams::new(self.minn, self.maxn, self.bucket)?;
         Ok(TrainConfig {
             architecture,
             loss: match r.loss {
@@ -65,6 +67,7 @@ impl TrainArgs {
                 unicode_errors: self.unicode_errors.into(),
             },
             shared_negatives: self.shared_negatives,
+            subwords,
         })
     }
 
@@ -103,6 +106,11 @@ impl TrainArgs {
             self.save_vocab
                 .as_deref()
                 .map(|p| Named::new("--save-vocab", p)),
+        );
+        outputs.extend(
+            self.save_model
+                .as_deref()
+                .map(|p| Named::new("--save-model", p)),
         );
         outputs.extend(
             self.loss_log
@@ -254,7 +262,7 @@ pub(crate) fn train(a: TrainArgs) -> Result<(), CliError> {
     let (model, summary) = trained.map_err(|e| corpus.rename_errors(e))?;
     drop(corpus); // the spool is no longer needed
     say(summary.to_string());
-    Ok(save(&a, model, loss_log.as_mut(), say)?)
+    Ok(save(&a, &cfg, model, loss_log.as_mut(), say)?)
 }
 
 /// What `w2v train` says of a spooled corpus.
@@ -275,15 +283,21 @@ fn spooled(c: &Corpus, secs: f64) -> String {
     )
 }
 
-/// Writes the vectors, then finishes the loss log.
+/// Writes the fastText model (`--save-model`) and the vectors, then
+/// finishes the loss log.
 fn save(
     a: &TrainArgs,
+    cfg: &TrainConfig,
     model: tiny_word2vec::train::Model,
     loss_log: Option<&mut LossLog>,
     say: impl Fn(String),
 ) -> Result<(), HostError> {
     let t1 = std::time::Instant::now();
     let format = a.resolve().map_err(usage)?.format;
+    if let Some(p) = &a.save_model {
+        model.save_fasttext(p, cfg)?;
+        say(format!("saved the model to {}", p.display()));
+    }
     let vectors = model.into_vectors();
     vectors.save(&a.output, format.into())?;
     say(format!(

@@ -75,26 +75,41 @@ pub fn cbow(
     scale(1.0 / m, h);
 
     grad_h.fill(0.0);
-    let loss = match objective {
-        Objective::FullSoftmax { scratch } => {
-            full_softmax(h, center, params.out, scratch, grad_h, grads.out)?
-        }
-        Objective::NegativeSampling { negatives, .. } => {
-            ns_terms(h, &[center], negatives, params.out, grad_h, grads.out) as f32
-        }
-        Objective::HierarchicalSoftmax { tree } => {
-            let (code, points) = tree.path(center).ok_or(Error::Index {
-                what: "center word c",
-                index: center,
-                len: tree.len(),
-            })?;
-            hierarchical_softmax(h, code, points, params.out, grad_h, grads.out)?
-        }
-    };
+    let loss = predict(h, center, params.out, objective, grad_h, grads.out)?;
 
     // ∂J/∂v_w = (c_w / m)·∂J/∂h for each context word w.
     for_each_distinct(context, &[], |w, count, _| {
         axpy(count as f32 / m, grad_h, &mut grads.syn0[row(w)]);
     });
     Ok(loss)
+}
+
+/// One prediction of `target` from the hidden vector `h` by the output
+/// layer `objective` names (its negatives: exactly `k`), with output matrix
+/// `out`: returns `J_out(h, target)`, **adds** `∂J/∂h` into `grad_h` and
+/// the output rows' gradients into `grad_out`.
+pub(crate) fn predict(
+    h: &[f32],
+    target: usize,
+    out: &[f32],
+    objective: Objective<'_>,
+    grad_h: &mut [f32],
+    grad_out: &mut [f32],
+) -> Result<f32, Error> {
+    Ok(match objective {
+        Objective::FullSoftmax { scratch } => {
+            full_softmax(h, target, out, scratch, grad_h, grad_out)?
+        }
+        Objective::NegativeSampling { negatives, .. } => {
+            ns_terms(h, &[target], negatives, out, grad_h, grad_out) as f32
+        }
+        Objective::HierarchicalSoftmax { tree } => {
+            let (code, points) = tree.path(target).ok_or(Error::Index {
+                what: "center word c",
+                index: target,
+                len: tree.len(),
+            })?;
+            hierarchical_softmax(h, code, points, out, grad_h, grad_out)?
+        }
+    })
 }

@@ -34,6 +34,7 @@ mod full_softmax;
 mod hierarchical_softmax;
 mod negative_sampling;
 mod skipgram;
+mod subword;
 
 pub use cbow::cbow;
 pub use cross_entropy::cross_entropy;
@@ -41,6 +42,7 @@ pub use full_softmax::full_softmax;
 pub use hierarchical_softmax::hierarchical_softmax;
 pub use negative_sampling::negative_sampling;
 pub use skipgram::skipgram;
+pub use subword::skipgram_subwords;
 
 use crate::core::error::{Error, check_index, check_len, rows_of};
 use crate::core::huffman::HuffmanTree;

@@ -188,6 +188,62 @@ pub fn cbow<O: OutputLayer>(
     loss
 }
 
+/// Skip-gram with a subword input (fastText's `skipgram`, Bojanowski et al.
+/// 2017): the center's input vector is the mean `h` of its `rows` of
+/// `input.syn0` (its own row and its n-gram rows, repeats counted), and it
+/// predicts each word of `outside` in turn through `out`.
+///
+/// fastText recomputes `h` from the rows before each prediction, after
+/// adding that prediction's `neu1e` to every listed row. Adding `e` to each
+/// listed occurrence moves the mean by exactly `gain·e`, with
+/// `gain = Σ_r c_r² / |rows|` (`c_r`: how often row `r` is listed; 1 when no
+/// row repeats), so here `h` is carried as `h += gain·neu1e` and the rows
+/// receive the summed `neu1e` of all predictions once at the end: the same
+/// updates in exact arithmetic, the rows read and written once per center
+/// instead of once per pair. Like fastText (and [`cbow`]), `neu1e` is added
+/// undivided to each row.
+///
+/// `input.neu1` holds `h`, `input.neu1e` each step's `neu1e`, `acc` (`D`
+/// floats) their sum. Returns the summed loss; 0 (nothing done) if a row is
+/// outside `syn0` or a buffer is shorter than `D`.
+#[inline]
+pub fn skipgram_subwords<O: OutputLayer>(
+    out: &mut O,
+    (input, acc): (&mut Input<'_>, &mut [f32]),
+    (rows, gain): (&[u32], f32),
+    outside: &[u32],
+    alpha: f32,
+    rng: &mut impl Rng,
+) -> f32 {
+    let Input { syn0, neu1, neu1e } = input;
+    let dim = neu1e.len();
+    let (Some(h), Some(acc)) = (neu1.get_mut(..dim), acc.get_mut(..dim)) else {
+        return 0.0;
+    };
+    if rows.is_empty() || rows.iter().any(|&r| (r as usize + 1) * dim > syn0.len()) {
+        return 0.0;
+    }
+    h.fill(0.0);
+    for &r in rows {
+        let r = r as usize;
+        axpy(1.0, &syn0[r * dim..(r + 1) * dim], h);
+    }
+    scale(1.0 / rows.len() as f32, h);
+    acc.fill(0.0);
+    let mut loss = 0.0;
+    for &target in outside {
+        neu1e.fill(0.0);
+        loss += out.step(h, target as usize, alpha, neu1e, rng);
+        axpy(gain, neu1e, h);
+        axpy(1.0, neu1e, acc);
+    }
+    for &r in rows {
+        let r = r as usize;
+        axpy(1.0, acc, &mut syn0[r * dim..(r + 1) * dim]);
+    }
+    loss
+}
+
 /// Helpers of the step tests.
 #[cfg(test)]
 pub(crate) mod test_support {
@@ -209,6 +265,64 @@ mod tests {
     use crate::core::sampling::seeded_rng;
     use std::prelude::rust_2024::*;
     use std::vec;
+
+    #[test]
+    fn skipgram_subwords_equals_fasttexts_per_pair_updates() {
+        // fastText's order: for each outside word, h = mean of the rows
+        // (recomputed), one step, neu1e added to every listed row. Rows 5 and
+        // 7 are n-gram rows, 5 listed twice (gain = (4 + 1 + 1) / 4).
+        let (v, bucket, dim, alpha) = (6, 3, 5, 0.3);
+        let rows = [2u32, 5, 7, 5];
+        let outside = [0u32, 4, 1];
+        let syn0_0 = matrix(v + bucket, dim, 5);
+        let u0 = matrix(v, dim, 6);
+        // (syn0, syn1neg, loss) after the window: per pair, or fused with `gain`.
+        let run = |fused: Option<(&[u32], f32)>| {
+            let (mut syn0, mut u) = (syn0_0.clone(), u0.clone());
+            let (mut logits, mut neu1e, mut neu1) = (vec![0.0; v], vec![0.0; dim], vec![0.0; dim]);
+            let mut out = FullSoftmax {
+                syn1neg: &mut u,
+                logits: &mut logits,
+            };
+            let mut input = Input {
+                syn0: &mut syn0,
+                neu1: &mut neu1,
+                neu1e: &mut neu1e,
+            };
+            let mut rng = seeded_rng(2);
+            let mut acc = vec![0.0; dim];
+            let loss = match fused {
+                Some(g) => skipgram_subwords(
+                    &mut out,
+                    (&mut input, &mut acc),
+                    g,
+                    &outside,
+                    alpha,
+                    &mut rng,
+                ),
+                None => outside
+                    .iter()
+                    .map(|&o| cbow(&mut out, &mut input, &rows, o as usize, alpha, &mut rng))
+                    .sum(),
+            };
+            (syn0, u, loss)
+        };
+        let (want0, want1, want) = run(None);
+        let (got0, got1, got) = run(Some((&rows, 1.5)));
+        assert!((got - want).abs() < 1e-5, "{got} vs {want}");
+        for (i, (a, b)) in got0.iter().zip(&want0).enumerate() {
+            assert!((a - b).abs() < 1e-5, "syn0[{i}]: {a} vs {b}");
+        }
+        for (a, b) in got1.iter().zip(&want1) {
+            assert!((a - b).abs() < 1e-5);
+        }
+        assert_ne!(got0, syn0_0, "the rows moved");
+        // A wrong gain does not match; a row outside syn0: nothing done.
+        let (wrong, ..) = run(Some((&rows, 1.0)));
+        assert!(wrong.iter().zip(&want0).any(|(a, b)| (a - b).abs() > 1e-4));
+        let (untouched, _, loss) = run(Some((&[2, 99], 1.0)));
+        assert_eq!((untouched, loss), (syn0_0.clone(), 0.0));
+    }
 
     #[test]
     fn skipgram_and_cbow_apply_neu1e_to_the_input_rows() {

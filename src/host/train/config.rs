@@ -3,9 +3,14 @@
 //! it depends on nothing else of the trainer.
 #![forbid(unsafe_code)]
 
+use crate::core::subword::SubwordParams;
 use crate::host::HostError;
 use crate::host::corpus::Tokenizer;
 use std::prelude::rust_2024::*;
+
+/// Largest subword `bucket` accepted (`syn0` then has `V + bucket` rows of
+/// `D` floats; fastText's default is 2,000,000).
+pub const MAX_BUCKET: u32 = 100_000_000;
 
 /// word2vec.c's `MAX_SENTENCE_LENGTH`: kept tokens per training sentence.
 pub const MAX_SENTENCE: usize = 1000;
@@ -156,6 +161,11 @@ pub struct TrainConfig {
     /// measured in the README. No effect on CBOW, whose negatives are
     /// already drawn once per window. Requires negative sampling.
     pub shared_negatives: bool,
+    /// Character n-grams (Bojanowski et al. 2017, fastText's model): with
+    /// `minn..=maxn` enabled, `syn0` has `V + bucket` rows and a word's
+    /// input vector is the mean of its own row and its n-gram rows. The
+    /// default, [`SubwordParams::NONE`], is the word-only model.
+    pub subwords: SubwordParams,
 }
 
 impl Default for TrainConfig {
@@ -179,6 +189,7 @@ impl Default for TrainConfig {
                 ..Tokenizer::default()
             },
             shared_negatives: false,
+            subwords: SubwordParams::NONE,
         }
     }
 }
@@ -263,6 +274,16 @@ impl TrainConfig {
                 "must be at most 64 with shared negatives",
             ),
             (self.max_vocab == Some(0), "max_vocab", "must be positive"),
+            (
+                self.subwords.bucket() > MAX_BUCKET,
+                "bucket",
+                "must be at most 100000000 (train::MAX_BUCKET)",
+            ),
+            (
+                self.shared_negatives && self.subwords.enabled(),
+                "shared_negatives",
+                "is not available with subwords",
+            ),
         ];
         match checks.iter().find(|(failed, ..)| *failed) {
             Some(&(_, setting, requirement)) => bad(setting, requirement),

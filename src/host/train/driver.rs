@@ -8,6 +8,7 @@ use super::checkpointing::Checkpointing;
 use super::config::{Loss, MAX_WEIGHT, TrainConfig};
 use super::model::Model;
 use super::progress::{MonitorState, Progress, TrainSummary, monitor};
+use super::subwords::WordRows;
 use super::worker::train_thread;
 use crate::core::activation::SigmoidTable;
 use crate::core::huffman::{HuffmanTree, MAX_CODE_LENGTH};
@@ -39,6 +40,12 @@ pub(crate) fn train(
     cp: &Checkpointing,
 ) -> Result<(Model, TrainSummary), HostError> {
     let file_len = crate::host::corpus::check_corpus(path)?;
+    if cfg.subwords.enabled() && cp.dir.is_some() {
+        return Err(HostError::InvalidSetting {
+            setting: "subwords",
+            requirement: "cannot be combined with checkpoints yet",
+        });
+    }
     let (ckpt, resumed) = open_checkpoint(path, file_len, cfg, cp, &vocab)?;
     check_fits(
         match &resumed {
@@ -46,12 +53,13 @@ pub(crate) fn train(
             None => &vocab,
         },
         cfg.dim,
+        cfg.subwords.bucket() as usize,
     )?;
     let mut rng = seeded_rng(cfg.seed);
     let (mut model, first_epoch, resumed_counters) = match resumed {
         Some(ck) => (ck.model, ck.epochs_done, Some(ck.counters)),
         None => (
-            Model::init(vocab, cfg.dim, cfg.loss, cfg.init, &mut rng),
+            Model::init_subwords(vocab, cfg.dim, cfg.loss, cfg.init, cfg.subwords, &mut rng),
             0,
             None,
         ),
@@ -63,6 +71,10 @@ pub(crate) fn train(
         .iter()
         .map(|&c| keep_threshold(c, total, cfg.sample))
         .collect();
+    let rows = match cfg.subwords.enabled() {
+        true => Some(WordRows::build(&model.vocab, cfg.subwords)?),
+        false => None,
+    };
     let table = SigmoidTable::<1000>::new();
     let shared = Shared::new(cfg.threads, resumed_counters.as_ref());
     let ctx = Ctx {
@@ -70,6 +82,7 @@ pub(crate) fn train(
         path: path.to_path_buf(),
         vocab: &model.vocab,
         keep_th: &keep_th,
+        rows: rows.as_ref(),
         ranges: split_ranges(file_len, cfg.threads),
         total_words: total.saturating_mul(cfg.epochs as u64),
         shared: &shared,
@@ -145,11 +158,16 @@ fn open_checkpoint(
 
 /// Refuses an empty vocabulary, and a model that cannot be allocated
 /// instead of aborting.
-fn check_fits(vocab: &Vocab, dim: usize) -> Result<(), HostError> {
+/// `bucket` is the number of subword rows `syn0` has past the `V` words.
+fn check_fits(vocab: &Vocab, dim: usize, bucket: usize) -> Result<(), HostError> {
     if vocab.is_empty() || vocab.total() == 0 {
         return Err(HostError::EmptyVocabulary);
     }
-    let floats = vocab.len().checked_mul(dim).and_then(|n| n.checked_mul(2));
+    let floats = vocab
+        .len()
+        .checked_mul(2)
+        .and_then(|n| n.checked_add(bucket))
+        .and_then(|n| n.checked_mul(dim));
     if floats.is_none_or(|n| Vec::<f32>::new().try_reserve_exact(n).is_err()) {
         return Err(HostError::TooLarge(Size::Model {
             words: vocab.len(),
@@ -284,7 +302,7 @@ where
 /// naming the step and the first word whose vector is not finite.
 pub(crate) fn check_finite(model: &Model, shared: &Shared, sum: &Totals) -> Result<(), HostError> {
     let seen = shared.nonfinite_at.load(Ordering::Relaxed);
-    let dim = model.syn0.len() / model.vocab.len().max(1);
+    let dim = model.dim;
     // A NaN or an infinity, or a finite weight past the divergence bound.
     let bad_row = |m: &[f32]| {
         m.chunks_exact(dim.max(1))
@@ -410,6 +428,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) path: PathBuf,
     pub(crate) vocab: &'a Vocab,
     pub(crate) keep_th: &'a [u32],
+    /// Each word's rows of `syn0` with subwords; `None`: word-only.
+    pub(crate) rows: Option<&'a WordRows>,
     pub(crate) ranges: Vec<(u64, u64)>,
     pub(crate) total_words: u64,
     pub(crate) shared: &'a Shared,

@@ -48,18 +48,22 @@ mod driver;
 pub(crate) mod hogwild;
 mod model;
 mod progress;
+mod save_model;
+mod subwords;
 mod trainer;
 mod worker;
 
 pub(crate) mod checkpoint;
 
+pub use crate::core::subword::SubwordParams;
 pub use checkpointing::{__fuzz_checkpoint, CHECKPOINT_FILE, Checkpointing};
 pub use config::{
-    Architecture, Init, Loss, MAX_NEGATIVE, MAX_SENTENCE, MAX_THREADS, MAX_WEIGHT, MAX_WINDOW,
-    TrainConfig,
+    Architecture, Init, Loss, MAX_BUCKET, MAX_NEGATIVE, MAX_SENTENCE, MAX_THREADS, MAX_WEIGHT,
+    MAX_WINDOW, TrainConfig,
 };
 pub use model::Model;
 pub use progress::{Progress, TrainSummary};
+pub use save_model::{FASTTEXT_MAGIC, FASTTEXT_VERSION};
 pub use trainer::Trainer;
 
 #[cfg(test)]

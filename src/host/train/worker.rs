@@ -4,6 +4,7 @@
 
 use super::config::{Architecture, MAX_SENTENCE};
 use super::driver::{Ctx, ThreadStats, alpha_at};
+use super::subwords::WordRows;
 use crate::core::prefetch::prefetch_row;
 use crate::core::sampling::{XorShiftRng, keep, seeded_rng, shrink_window};
 use crate::core::step::{self, Input, OutputLayer};
@@ -56,6 +57,10 @@ struct Worker<'a, O> {
     probe_head: usize,
     probe_len: usize,
     context: Vec<u32>,
+    /// With subwords, CBOW's input rows: the rows of every context word.
+    context_rows: Vec<u32>,
+    /// With subwords, skip-gram's summed `neu1e` of a center (`D` floats).
+    acc: Vec<f32>,
     alpha: f32,
     words: u64,
     unreported: u64,
@@ -86,6 +91,10 @@ impl<'a, O: OutputLayer> Worker<'a, O> {
             probe_head: 0,
             probe_len: 0,
             context: Vec::with_capacity(2 * ctx.cfg.window),
+            context_rows: Vec::with_capacity(
+                2 * ctx.cfg.window * ctx.rows.map_or(0, |r| r.max_len()),
+            ),
+            acc: vec![0.0; ctx.cfg.dim],
             alpha: alpha_at(ctx.cfg.alpha, done, ctx.total_words),
             words: stats.words.load(Ordering::Relaxed),
             unreported: 0,
@@ -251,6 +260,10 @@ impl<'a, O: OutputLayer> Worker<'a, O> {
         }
         self.kept += n as u64;
         let alpha = self.alpha;
+        if let Some(rows) = self.ctx.rows {
+            self.train_subwords(rows, alpha);
+            return;
+        }
         let mut loss = 0.0f64;
         let mut pairs = 0u64;
         match self.ctx.cfg.architecture {
@@ -308,6 +321,58 @@ impl<'a, O: OutputLayer> Worker<'a, O> {
                         alpha,
                         &mut self.rng,
                     ));
+                    pairs += 1;
+                }
+            }
+        }
+        self.loss += loss;
+        self.pairs += pairs;
+        self.sentence.clear();
+    }
+
+    /// [`Worker::train_sentence`] for a subword model (fastText's
+    /// `skipgram` and `cbow`): a word's input is the mean of its rows
+    /// (`rows.of(w)`: its own row and its n-gram rows). Skip-gram: the mean
+    /// of the center's rows predicts each outside word in turn
+    /// ([`step::skipgram_subwords`]); CBOW: the mean of all the rows of all
+    /// the context words predicts the center ([`step::cbow`] over the row
+    /// list). `neu1e` is added undivided to every row, as fastText does (its
+    /// gradient is divided by the number of inputs only for supervised
+    /// models).
+    fn train_subwords(&mut self, rows: &WordRows, alpha: f32) {
+        let n = self.sentence.len();
+        let (mut loss, mut pairs) = (0.0f64, 0u64);
+        for pos in 0..n {
+            let center = self.sentence[pos] as usize;
+            match self.ctx.cfg.architecture {
+                Architecture::SkipGram => {
+                    let (lo, hi) = self.open_window(pos, n, false);
+                    self.context.clear();
+                    self.context.extend_from_slice(&self.sentence[lo..pos]);
+                    self.context.extend_from_slice(&self.sentence[pos + 1..=hi]);
+                    let (out, rng) = (&mut self.out, &mut self.rng);
+                    loss += f64::from(step::skipgram_subwords(
+                        out,
+                        (&mut self.input, &mut self.acc),
+                        (rows.of(center), rows.gain(center)),
+                        &self.context,
+                        alpha,
+                        rng,
+                    ));
+                    pairs += self.context.len() as u64;
+                }
+                Architecture::Cbow => {
+                    self.gather_context(pos, n);
+                    self.context_rows.clear();
+                    for &c in &self.context {
+                        self.context_rows.extend_from_slice(rows.of(c as usize));
+                    }
+                    if self.context_rows.is_empty() {
+                        continue;
+                    }
+                    let (out, rng) = (&mut self.out, &mut self.rng);
+                    let input = &self.context_rows;
+                    loss += f64::from(step::cbow(out, &mut self.input, input, center, alpha, rng));
                     pairs += 1;
                 }
             }

@@ -347,6 +347,7 @@ pub(crate) fn parse(
             loss: cfg.loss,
             syn0,
             syn1,
+            subwords: crate::core::subword::SubwordParams::NONE,
         },
         counters,
     })
