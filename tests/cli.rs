@@ -445,3 +445,55 @@ fn renamed_values_are_aliases() {
         }
     }
 }
+
+/// `w2v eval` on a subword model (`--save-model`): the standard scores,
+/// which skip words outside the vocabulary, then the scores with those
+/// words' vectors filled in from their character n-grams.
+#[test]
+fn eval_of_a_subword_model_scores_both_ways() {
+    let d = TempDir::new("cli-eval-oov");
+    let c = corpus(&d);
+    let (vec, bin) = (arg(d.join("m.vec")), arg(d.join("m.bin")));
+    let sub = [
+        "--minn",
+        "3",
+        "--maxn",
+        "6",
+        "--bucket",
+        "1000",
+        "--save-model",
+        &bin,
+    ];
+    assert_ok(&train(&c, &vec, &sub));
+    let q = arg(d.write("q.txt", ": s\np a r c\np a r zz\n"));
+    let ws = arg(d.write("ws.tsv", "p\tq\t5\nr\ts\t3\na\tc\t1\nzz\tp\t2\n"));
+    let o = run(&["eval", "--vectors", &bin, "--analogy", &q, "--wordsim", &ws]);
+    assert_ok(&o);
+    let s = stdout(&o);
+    let (standard, filled) = s.split_once("== with subword vectors").expect(&s);
+    assert!(standard.contains("/ 1 answered, 1 of 2 skipped"), "{s}");
+    assert!(standard.contains("3 pairs, 1 skipped as OOV"), "{s}");
+    assert!(
+        filled.starts_with(" for the words skipped above (1 filled from their character n-grams)"),
+        "{s}"
+    );
+    assert!(filled.contains("/ 2 answered, 0 of 2 skipped"), "{s}");
+    assert!(filled.contains("4 pairs, 0 skipped as OOV"), "{s}");
+    let o = run(&["eval", "--json", "--vectors", &bin, "--analogy", &q]);
+    assert_ok(&o);
+    let j: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(j["analogy"]["overall"]["answered"], 1);
+    assert_eq!(j["with_subword_vectors"]["oov_filled"], 1);
+    assert_eq!(
+        j["with_subword_vectors"]["analogy"]["overall"]["answered"],
+        2
+    );
+    // The word vectors alone (the .vec) have no second score.
+    let o = run(&["eval", "--vectors", &vec, "--analogy", &q]);
+    assert_ok(&o);
+    assert!(
+        !stdout(&o).contains("with subword vectors"),
+        "{}",
+        stdout(&o)
+    );
+}

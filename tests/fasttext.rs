@@ -511,3 +511,92 @@ fn without_subwords(dir: &TempDir) {
     );
     assert!(o.stdout.is_empty());
 }
+
+/// The other direction: a model `w2v train --minn 3 --maxn 6 --save-model`
+/// writes is a fastText model. fastText reads it, and its vectors for
+/// vocabulary and out-of-vocabulary words are ours (`print-word-vectors`
+/// within its printed precision, the Python module to 1e-5), and the
+/// vocabulary rows of the `.vec` written beside it are those vectors too.
+#[test]
+fn fasttext_reads_the_subword_models_w2v_trains() {
+    if fasttext().arg("--help").output().is_err() {
+        return skip("the fasttext command is not installed");
+    }
+    let dir = TempDir::new("fasttext-ours");
+    let (vec, bin) = (dir.join("ours.vec"), dir.join("ours.bin"));
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/moby-dick.txt");
+    let o = w2v()
+        .args(["train", "--quiet", "--input"])
+        .arg(&corpus)
+        .arg("--output")
+        .arg(&vec)
+        .arg("--save-model")
+        .arg(&bin)
+        .args(["--minn", "3", "--maxn", "6", "--bucket", "20000"])
+        .args([
+            "--dim",
+            "20",
+            "--epochs",
+            "1",
+            "--min-count",
+            "3",
+            "--threads",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let m = SubwordVectors::load(&bin).unwrap();
+    assert_eq!(
+        (m.params().minn(), m.params().maxn(), m.params().bucket()),
+        (3, 6, 20_000)
+    );
+    // The corpus is lowercased by `w2v train`: its vocabulary words are.
+    let in_vocab = ["whale", "ahab", "the", "a"];
+    let oov = ["whalez", "ahabian", "naïve", "harpooneering", "日本語"];
+    for w in in_vocab {
+        assert!(
+            matches!(ours(&m, w).1, Lookup::InVocabulary { ngrams } if ngrams > 0),
+            "{w}"
+        );
+    }
+    for w in oov {
+        assert!(
+            matches!(ours(&m, w).1, Lookup::OutOfVocabulary { .. }),
+            "{w}"
+        );
+    }
+    let all: Vec<&str> = in_vocab.iter().chain(&oov).copied().collect();
+    let printed = parse_rows(&run_fasttext(
+        &["print-word-vectors"],
+        &bin,
+        &all.join("\n"),
+    ));
+    let e_in = compare(&m, &in_vocab, &printed, print_tolerance);
+    let e_oov = compare(&m, &oov, &printed, print_tolerance);
+    eprintln!(
+        "fastText on our model, print-word-vectors: max |error| {e_in:.2e} in vocabulary, {e_oov:.2e} out of it"
+    );
+    if let Some(py) = python_run(PY_VECTORS, &bin, &all.join("\n")) {
+        let py = parse_python_vectors(&py, all.len());
+        let exact: HashMap<String, Vec<f64>> = all
+            .iter()
+            .zip(&py)
+            .map(|(w, (v, _))| (w.to_string(), v.clone()))
+            .collect();
+        let e = compare(&m, &all, &exact, |_| 1e-5);
+        eprintln!("fastText on our model, get_word_vector: max |error| {e:.2e}");
+    }
+    // The .vec: each vocabulary word's row is its subword vector.
+    let text = std::fs::read_to_string(&vec).unwrap();
+    let rows = parse_rows(text.split_once('\n').unwrap().1);
+    for w in in_vocab {
+        let (v, _) = ours(&m, w);
+        for (a, b) in v.iter().zip(&rows[w]) {
+            assert!(
+                (f64::from(*a) - b).abs() <= 1e-6 + 1e-6 * b.abs(),
+                "{w}: {a} vs {b}"
+            );
+        }
+    }
+}

@@ -13,6 +13,9 @@
 //!   `a`, `b` and `c`; accuracy is correct / answered;
 //! - Spearman's ρ is Pearson's correlation of the ranks, ties getting their
 //!   average rank (as `scipy.stats.spearmanr`).
+//!
+//! For a subword model, [`fill_oov`] gives the words the standard evaluation
+//! skips vectors from their character n-grams, for a second score.
 #![forbid(unsafe_code)]
 
 use crate::core::kernels::{cosine_robust, dot, normalize_rows};
@@ -500,6 +503,9 @@ pub fn pearson(x: &[f64], y: &[f64]) -> f64 {
 pub fn spearman(x: &[f64], y: &[f64]) -> f64 {
     pearson(&average_ranks(x), &average_ranks(y))
 }
+
+mod oov;
+pub use oov::{evaluation_words, fill_oov};
 
 #[cfg(test)]
 mod tests;

@@ -5,13 +5,18 @@ use super::stdout_error;
 use super::train::cores;
 use serde_json::{Value, json};
 use std::io::Write;
+use std::path::Path;
 use tiny_word2vec::HostError;
 use tiny_word2vec::eval::{
-    AnalogyReport, SectionScore, WordSimReport, evaluate_analogies, evaluate_word_pairs,
+    AnalogyQuestions, AnalogyReport, SectionScore, WordPair, WordSimReport, evaluation_words,
+    fill_oov, parse_analogies, parse_word_pairs, score_analogies, score_word_pairs,
 };
+use tiny_word2vec::fasttext::{Lookup, SubwordVectors};
+use tiny_word2vec::vectors::Vectors;
 
 pub(crate) fn eval(a: EvalArgs) -> Result<(), HostError> {
     let t0 = std::time::Instant::now();
+    let model = super::subword::open(&a.vectors)?;
     // Only the first --restrict (analogies) and --ws-restrict (pairs) rows
     // take part: a big file is read no further.
     let need = [
@@ -21,22 +26,28 @@ pub(crate) fn eval(a: EvalArgs) -> Result<(), HostError> {
     .into_iter()
     .flatten()
     .max();
-    let v = a.vectors.load(need)?;
-    let analogies = match &a.analogy {
-        Some(q) => Some(evaluate_analogies(
-            &v,
-            q,
-            a.restrict,
-            a.method.into(),
-            a.threads.unwrap_or_else(cores),
-        )?),
+    let loaded;
+    let v = match &model {
+        Some(m) => m.word_vectors(),
+        None => {
+            loaded = a.vectors.load(need)?;
+            &loaded
+        }
+    };
+    let questions = a.analogy.as_deref().map(read_analogies).transpose()?;
+    let pairs = a.wordsim.as_deref().map(read_pairs).transpose()?;
+    let standard = score(
+        &a,
+        v,
+        questions.as_ref(),
+        pairs.as_deref(),
+        (a.restrict, a.ws_restrict),
+    )?;
+    // A subword model answers the skipped words too: the second score.
+    let filled = match &model {
+        Some(m) => Some(score_filled(&a, m, questions.as_ref(), pairs.as_deref())?),
         None => None,
     };
-    let pairs = match &a.wordsim {
-        Some(p) => Some(evaluate_word_pairs(&v, p, a.ws_restrict)?),
-        None => None,
-    };
-    let mut out = std::io::stdout().lock();
     let head = format!(
         "{}  ({} words x {})",
         a.vectors.vectors.display(),
@@ -49,31 +60,113 @@ pub(crate) fn eval(a: EvalArgs) -> Result<(), HostError> {
             "words": v.len(),
             "dim": v.dim(),
         });
-        if let Some(r) = &analogies {
-            j["analogy"] = analogy_json(r);
-        }
-        if let Some(r) = &pairs {
-            j["wordsim"] = wordsim_json(r, a.ws_restrict);
+        scores_json(&mut j, &standard, a.ws_restrict);
+        if let Some((f, n)) = &filled {
+            let mut o = json!({ "oov_filled": n });
+            scores_json(&mut o, f, a.ws_restrict);
+            j["with_subword_vectors"] = o;
         }
         format!("{j:#}\n")
     } else {
         let mut t = format!("== {head}\n");
-        if let Some(r) = &analogies {
-            t.push_str(&analogy_prose(r, a.sections));
-        }
-        if let Some(r) = &pairs {
+        t.push_str(&scores_prose(&standard, a.sections));
+        if let Some((f, n)) = &filled {
             t.push_str(&format!(
-                "wordsim spearman: {:.4}  (pearson {:.4}, {} pairs, {} skipped as OOV)\n",
-                r.spearman, r.pearson, r.pairs, r.oov
+                "== with subword vectors for the words skipped above ({n} filled from their character n-grams)\n"
             ));
+            t.push_str(&scores_prose(f, a.sections));
         }
         t
     };
+    let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
         .map_err(stdout_error)?;
     eprintln!("evaluated in {:.1} s", t0.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// The analogy and word-pair scores of one set of vectors.
+type Scores = (Option<AnalogyReport>, Option<WordSimReport>);
+
+fn read_analogies(p: &Path) -> Result<AnalogyQuestions, HostError> {
+    let f = std::fs::File::open(p).map_err(|e| HostError::io(p, e))?;
+    parse_analogies(std::io::BufReader::new(f), p)
+}
+
+fn read_pairs(p: &Path) -> Result<Vec<WordPair>, HostError> {
+    let f = std::fs::File::open(p).map_err(|e| HostError::io(p, e))?;
+    parse_word_pairs(std::io::BufReader::new(f), p)
+}
+
+/// Scores `v` with the first `restrict.0` rows as analogy candidates and
+/// the first `restrict.1` for the word pairs.
+fn score(
+    a: &EvalArgs,
+    v: &Vectors,
+    questions: Option<&AnalogyQuestions>,
+    pairs: Option<&[WordPair]>,
+    restrict: (usize, usize),
+) -> Result<Scores, HostError> {
+    let threads = a.threads.unwrap_or_else(cores);
+    let analogies = questions.map(|q| score_analogies(v, q, restrict.0, a.method.into(), threads));
+    let ws = match (pairs, &a.wordsim) {
+        (Some(p), Some(path)) => Some(score_word_pairs(v, p, restrict.1, path)?),
+        _ => None,
+    };
+    Ok((analogies, ws))
+}
+
+/// The scores with the skipped words filled in from `m`'s n-grams
+/// ([`fill_oov`]), and how many words were filled.
+fn score_filled(
+    a: &EvalArgs,
+    m: &SubwordVectors,
+    questions: Option<&AnalogyQuestions>,
+    pairs: Option<&[WordPair]>,
+) -> Result<(Scores, usize), HostError> {
+    let v = m.word_vectors();
+    // A lowercased model is asked for lowercased words, as it was trained.
+    let lowercased = v.words().iter().all(|w| !w.chars().any(char::is_uppercase));
+    let lookup = |w: &str, out: &mut [f32]| {
+        let w = if lowercased {
+            w.to_lowercase()
+        } else {
+            w.to_owned()
+        };
+        matches!(
+            m.vector_of(&w, out),
+            Ok(Lookup::InVocabulary { .. } | Lookup::OutOfVocabulary { .. })
+        )
+    };
+    let (qv, nq) = fill_oov(v, a.restrict, evaluation_words(questions, None), lookup)?;
+    let (pv, np) = fill_oov(v, a.ws_restrict, evaluation_words(None, pairs), lookup)?;
+    let (analogies, _) = score(a, &qv, questions, None, (qv.len(), 0))?;
+    let (_, ws) = score(a, &pv, None, pairs, (0, pv.len()))?;
+    Ok(((analogies, ws), nq.max(np)))
+}
+
+fn scores_json(j: &mut Value, (analogies, pairs): &Scores, ws_restrict: usize) {
+    if let Some(r) = analogies {
+        j["analogy"] = analogy_json(r);
+    }
+    if let Some(r) = pairs {
+        j["wordsim"] = wordsim_json(r, ws_restrict);
+    }
+}
+
+fn scores_prose((analogies, pairs): &Scores, sections: bool) -> String {
+    let mut t = String::new();
+    if let Some(r) = analogies {
+        t.push_str(&analogy_prose(r, sections));
+    }
+    if let Some(r) = pairs {
+        t.push_str(&format!(
+            "wordsim spearman: {:.4}  (pearson {:.4}, {} pairs, {} skipped as OOV)\n",
+            r.spearman, r.pearson, r.pairs, r.oov
+        ));
+    }
+    t
 }
 
 /// The prose report of the analogies.
