@@ -11,7 +11,9 @@
 #               decompressed once to $PEERS_DIR/enwiki.txt)
 #   --quick     smoke run on the first $QUICK_WORDS (2,000,000) words only
 #   --configs   any of sg1 (skip-gram, 1 thread), sg2 (skip-gram, 2 threads),
-#               cbow1 (CBOW, 1 thread, alpha 0.05); default all three
+#               cbow1 (CBOW, 1 thread, alpha 0.05), sgsub1 (skip-gram with character
+#               n-grams, minn 3, maxn 6, bucket 2,000,000, 1 thread, alpha $SUB_ALPHA: w2v
+#               and fastText only); default sg1,sg2,cbow1
 #   --tools     subset of: w2v, w2v-native, w2v-shared, word2vec-c, gensim, gensim-cf,
 #               gensim-cf10k, fasttext (default: all but w2v-shared and gensim-cf10k).
 #               w2v is the portable build, w2v-native the -C target-cpu=native build,
@@ -32,6 +34,7 @@
 #   REPEAT=1                 train each (tool, config) REPEAT times; the table shows the median
 #   CROSSCHECK=1             also score one gensim model with gensim's own evaluators (0 = skip)
 #   QUICK_WORDS=2000000
+#   SUB_ALPHA=0.05           alpha of sgsub1 (fastText's skipgram default)
 #   CF_LINE_WORDS=1000       line length of the file gensim's corpus_file mode reads (see below)
 #
 # Hyperparameters (all tools): dim 100, window 5, K=5 negatives, min_count 5,
@@ -71,6 +74,7 @@ EVAL=${EVAL:-ref}
 REPEAT=${REPEAT:-1}
 CROSSCHECK=${CROSSCHECK:-1}
 QUICK_WORDS=${QUICK_WORDS:-2000000}
+SUB_ALPHA=${SUB_ALPHA:-0.05}
 PEER_PKGS=${PEER_PKGS:-"word2vec==0.11.1 gensim==4.4.0 numpy==2.4.6 scipy==1.17.1"}
 
 QUICK=0
@@ -238,7 +242,7 @@ NAMES = {"w2v": "w2v (ours, portable)", "w2v-native": "w2v (ours, native)",
          "w2v-shared": "w2v (ours, native, --shared-negatives)", "word2vec-c": "word2vec C", "gensim": "gensim (iterable)",
          "gensim-cf": "gensim (corpus_file)", "gensim-cf10k": "gensim (corpus_file, 10k-word lines)",
          "fasttext": "fastText"}
-CFG = {"sg1": "SG 1 thr", "sg2": "SG 2 thr", "cbow1": "CBOW 1 thr"}
+CFG = {"sg1": "SG 1 thr", "sg2": "SG 2 thr", "cbow1": "CBOW 1 thr", "sgsub1": "SG+subwords 1 thr"}
 
 def parse_time(p):
     r = {}
@@ -377,6 +381,30 @@ if any(r["n"] > 1 for r in rows):
     lines.append("Training seconds of each repeat: " + "; ".join(
         f"{r['tool']}/{r['cfg']}: " + ", ".join(f"{w:.1f}" for w in r["trains"] if w is not None)
         for r in rows if r.get("own_phase")))
+sub = [r for r in rows if r["cfg"] == "sgsub1" and "wps" in r]
+ft = next((r for r in sub if r["tool"] == "fasttext"), None)
+if sub:
+    lines.append("")
+    lines.append("Subwords (minn 3, maxn 6, bucket 2,000,000; 1 thread), both models scored by `w2v eval` "
+                 "on their .bin: skipping out-of-vocabulary words (standard), then with their vectors "
+                 "filled in from character n-grams:")
+    lines.append("")
+    lines.append("| tool | wall s | × fastText (wall) | CPU s | peak RSS MB | analogy | semantic | syntactic | WordSim ρ "
+                 "| analogy, OOV filled | WordSim ρ, OOV filled | words filled |")
+    lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    def acc(a, part):
+        x = a.get(part, {}).get("accuracy") if a else None
+        return f(x, ".2f") + ("%" if x is not None else "")
+    for r in sub:
+        p = os.path.join(out, "sgsub1", r["tool"] + ".oov.json")
+        j = json.load(open(p)) if os.path.exists(p) and os.path.getsize(p) else {}
+        fill = j.get("with_subword_vectors", {})
+        a, fa = j.get("analogy"), fill.get("analogy")
+        ws, fws = j.get("wordsim", {}), fill.get("wordsim", {})
+        x = ft["wall"] / r["wall"] if ft else None
+        lines.append(f"| {NAMES.get(r['tool'], r['tool'])} | {r['wall']:.1f} | {f(x, '.2f')} | {r['cpu']:.1f} | {r['rss']:.0f} | "
+                     f"{acc(a, 'overall')} | {acc(a, 'semantic')} | {acc(a, 'syntactic')} | {f(ws.get('spearman'), '.3f')} | "
+                     f"{acc(fa, 'overall')} | {f(fws.get('spearman'), '.3f')} | {fill.get('oov_filled', '–')} |")
 cc = os.path.join(out, "crosscheck.log")
 if os.path.exists(cc):
     lines.append("")
@@ -459,8 +487,8 @@ cat "$OUT/results.md"
 MANIFEST=$OUT/manifest.txt
 : > "$MANIFEST"
 
-run_one() {  # cfg tool model(skipgram|cbow) threads alpha
-  local cfg=$1 tool=$2 model=$3 thr=$4 alpha=$5
+run_one() {  # cfg tool model(skipgram|cbow) threads alpha subwords(0|1)
+  local cfg=$1 tool=$2 model=$3 thr=$4 alpha=$5 sub=${6:-0}
   local d=$OUT/$cfg sg=1 cbow=0 vec cmd=()
   [[ $model == cbow ]] && sg=0 cbow=1
   vec=$d/$tool.txt
@@ -473,7 +501,8 @@ run_one() {  # cfg tool model(skipgram|cbow) threads alpha
            --epochs 1 --threads "$thr" --seed 1)
       # shellcheck disable=SC2206  # W2V_EXTRA is a list of flags
       [[ -n $W2V_EXTRA ]] && cmd+=($W2V_EXTRA)
-      [[ $tool == w2v-shared ]] && cmd+=(--shared-negatives) ;;
+      [[ $tool == w2v-shared ]] && cmd+=(--shared-negatives)
+      [[ $sub == 1 ]] && cmd+=(--minn 3 --maxn 6 --bucket 2000000 --save-model "$d/$tool.bin") ;;
     word2vec-c)
       cmd=("$W2V_C" -train "$TRAIN" -output "$vec" -cbow "$cbow" -size 100 -window 5 -negative 5
            -hs 0 -sample 1e-4 -threads "$thr" -binary 0 -iter 1 -min-count 5 -alpha "$alpha") ;;
@@ -485,8 +514,10 @@ run_one() {  # cfg tool model(skipgram|cbow) threads alpha
       cmd=("$PY" "$TOOLDIR/gensim_train.py" corpus_file "$CUT" "$vec" "$sg" "$thr" "$alpha") ;;
     fasttext)
       # -minn 0 -maxn 0: no subword n-grams (plain word2vec); -bucket 0: no n-gram hash table
+      local grams=(-minn 0 -maxn 0 -bucket 0)
+      [[ $sub == 1 ]] && grams=(-minn 3 -maxn 6 -bucket 2000000)
       cmd=(fasttext "$model" -input "$TRAIN" -output "$d/fasttext" -dim 100 -ws 5 -neg 5 -loss ns
-           -minCount 5 -minn 0 -maxn 0 -wordNgrams 1 -bucket 0 -t 1e-4 -lr "$alpha" -epoch 1
+           -minCount 5 "${grams[@]}" -wordNgrams 1 -t 1e-4 -lr "$alpha" -epoch 1
            -thread "$thr" -seed 1) ;;
   esac
   local r ok=1
@@ -502,7 +533,8 @@ run_one() {  # cfg tool model(skipgram|cbow) threads alpha
     fi
   done
   if [[ $ok == 1 && $tool == fasttext ]]; then
-    mv -f "$d/fasttext.vec" "$vec" && rm -f "$d/fasttext.bin"
+    mv -f "$d/fasttext.vec" "$vec"
+    [[ $sub == 1 ]] || rm -f "$d/fasttext.bin"  # the subword model is evaluated with OOV words
   fi
   if [[ $ok == 1 && -s $vec ]]; then echo "$cfg $tool ok" >> "$MANIFEST"
   else echo "$cfg $tool failed" >> "$MANIFEST"; fi
@@ -514,14 +546,17 @@ for cfg in "${CFG_LIST[@]}"; do
     sg1) model=skipgram thr=1 alpha=0.025 ;;
     sg2) model=skipgram thr=2 alpha=0.025 ;;
     cbow1) model=cbow thr=1 alpha=0.05 ;;
-    *) die "unknown config $cfg (sg1, sg2, cbow1)" ;;
+    sgsub1) model=skipgram thr=1 alpha=$SUB_ALPHA ;;
+    *) die "unknown config $cfg (sg1, sg2, cbow1, sgsub1)" ;;
   esac
+  sub=0; [[ $cfg == sgsub1 ]] && sub=1
   mkdir -p "$OUT/$cfg"
   rm -f "$OUT/$cfg"/*.time "$OUT/$cfg"/*.load "$OUT/$cfg"/*.eval.log "$OUT/$cfg"/*.r*.log
   for tool in w2v w2v-native w2v-shared word2vec-c gensim gensim-cf gensim-cf10k fasttext; do
     has_tool $tool || continue
     [[ $tool == w2v-shared && $model == cbow ]] && continue  # a skip-gram option
-    run_one "$cfg" "$tool" "$model" "$thr" "$alpha"
+    [[ $sub == 1 && $tool != w2v && $tool != fasttext ]] && continue  # subwords: w2v and fastText
+    run_one "$cfg" "$tool" "$model" "$thr" "$alpha" "$sub"
   done
 done
 
@@ -538,6 +573,12 @@ while read -r cfg tool status; do
       > "$OUT/$cfg/$tool.eval.log" 2>&1 || note "eval failed for $vec"
   fi
   printf '%-6s %-12s %s\n' "$cfg" "$tool" "$(grep -E 'analogy accuracy|wordsim spearman' "$OUT/$cfg/$tool.eval.log" | tr '\n' ' ')" >&2
+  # A subword model (.bin, ours or fastText's) is scored by `w2v eval` both ways: skipping
+  # out-of-vocabulary words, and with their vectors filled in from character n-grams.
+  if [[ -s $OUT/$cfg/$tool.bin ]]; then
+    "$W2V" eval --json --vectors "$OUT/$cfg/$tool.bin" --analogy "$ANALOGY" --restrict 30000 \
+      --wordsim "$WORDSIM" > "$OUT/$cfg/$tool.oov.json" 2> "$OUT/$cfg/$tool.oov.log" || note "OOV eval failed for $tool"
+  fi
 done < "$MANIFEST"
 
 rm -f "$OUT/crosscheck.log"
