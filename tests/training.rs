@@ -18,6 +18,40 @@ fn name() -> &'static Path {
     Path::new("input")
 }
 
+/// A run stopped through `Trainer::cancel_on` (here by its own progress
+/// observer, as the Python module's Ctrl-C does) ends early with
+/// `HostError::Cancelled`, long before its last epoch.
+#[test]
+fn a_cancelled_run_stops_early_with_an_error() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let dir = TempDir::new("training-cancel");
+    let corpus = dir.write("corpus.txt", LINE.repeat(2000));
+    for threads in [1, 2] {
+        let cfg = TrainConfig {
+            dim: 16,
+            min_count: 1,
+            epochs: 1000,
+            threads,
+            ..TrainConfig::default()
+        };
+        let total = 1000 * 2000 * LINE.split_whitespace().count() as u64;
+        let stop = AtomicBool::new(false);
+        let err = Trainer::new(cfg)
+            .progress(|p| {
+                if p.words > 0 {
+                    stop.store(true, Ordering::Relaxed);
+                }
+            })
+            .cancel_on(&stop)
+            .train_file(&corpus)
+            .unwrap_err();
+        let HostError::Cancelled { words } = err else {
+            panic!("{err}");
+        };
+        assert!(words > 0 && words < total / 10, "{words} of {total}");
+    }
+}
+
 #[test]
 fn a_diverging_run_stops_with_an_error_naming_the_step_and_word() {
     let dir = TempDir::new("training-nan");

@@ -15,8 +15,10 @@ use numpy::{IntoPyArray, PyArray2, PyReadonlyArray2, PyUntypedArrayMethods};
 use pyo3::exceptions::{PyFileNotFoundError, PyOSError, PyValueError};
 use pyo3::prelude::*;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use tiny_word2vec::prelude::*;
+use tiny_word2vec::corpus::Tokenizer;
 use tiny_word2vec::train::Init;
 
 /// A library error as a Python exception: I/O problems as `OSError`
@@ -88,6 +90,12 @@ impl Settings {
             threads: self.threads,
             seed: self.seed,
             init: self.init,
+            // Tokens are used as given (gensim's rule), lowercased; the
+            // CLI's default punctuation trimming would drop tokens like ",".
+            tokenizer: Tokenizer {
+                strip_punctuation: false,
+                ..Tokenizer::default()
+            },
             ..TrainConfig::default()
         }
     }
@@ -126,8 +134,10 @@ type Trained<'py> = (
 /// called at most every `report_delay` seconds from the training call's
 /// thread, holding the GIL only for the call; the GIL is released otherwise.
 /// Pending signals are checked at every progress tick (every 10,000 words
-/// per thread at most every 5 ms): a `KeyboardInterrupt` (Ctrl-C) raised
-/// there is re-raised when training returns, and the model is dropped.
+/// per thread, at most every 5 ms): a `KeyboardInterrupt` (Ctrl-C), or an
+/// exception of `progress`, stops the training threads within their current
+/// sentence (`Trainer::cancel_on`) and is re-raised; no model is returned
+/// and nothing is written.
 #[pyfunction]
 #[pyo3(signature = (corpus, *, sg, hs, negative, vector_size, window, min_count, max_vocab,
     sample, alpha, epochs, workers, seed, init, progress=None, report_delay=1.0))]
@@ -169,19 +179,19 @@ fn train<'py>(
     let delay = Duration::from_secs_f64(report_delay.max(0.0));
     let (result, pending) = py.detach(move || {
         let mut pending: Option<PyErr> = None;
+        let stop = AtomicBool::new(false);
         let mut last = Instant::now();
         let observe = |p: &Progress| {
-            let due = last.elapsed() >= delay || p.words >= p.total_words;
-            if pending.is_some() || !due {
+            if pending.is_some() {
                 return;
             }
-            last = Instant::now();
+            let due = last.elapsed() >= delay || p.words >= p.total_words;
             Python::attach(|py| {
+                // Ctrl-C (or a raising callback) stops the threads at once.
                 if let Err(e) = py.check_signals() {
                     pending = Some(e);
-                    return;
-                }
-                if let Some(cb) = &progress {
+                } else if let (true, Some(cb)) = (due, &progress) {
+                    last = Instant::now();
                     let args = (
                         p.fraction(),
                         p.words,
@@ -195,9 +205,13 @@ fn train<'py>(
                     }
                 }
             });
+            if pending.is_some() {
+                stop.store(true, Ordering::Relaxed);
+            }
         };
         let result = Trainer::new(settings.config())
             .progress(observe)
+            .cancel_on(&stop)
             .train_file(&corpus);
         (result, pending)
     });

@@ -44,6 +44,46 @@ def test_sentence_tokens_are_lowercased_like_the_corpus_reader():
     assert m.counts.tolist() == [40, 40, 40]
 
 
+def test_tokens_are_used_as_given_punctuation_included():
+    sents = [["whale", ",", "ship", "sea."], ["whale", "ship", ",", "sea."]] * 20
+    m = Word2Vec(sentences=sents, min_count=1, vector_size=8, workers=1)
+    assert sorted(m.wv.index_to_key) == [",", "sea.", "ship", "whale"]
+
+
+def test_ctrl_c_stops_training_at_once():
+    """A SIGINT mid-run raises KeyboardInterrupt within a second or so, long
+    before the run would end (200 epochs of Moby-Dick: minutes), and leaves
+    no temporary corpus file behind."""
+    import os, signal, tempfile, threading, time
+    before = set(os.listdir(tempfile.gettempdir()))
+    sents = Restartable(MOBY)
+    timer = threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    t0 = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        Word2Vec(sentences=sents, **small(epochs=200, workers=2))
+    elapsed = time.monotonic() - t0
+    timer.cancel()
+    assert elapsed < 30, elapsed
+    left = {f for f in set(os.listdir(tempfile.gettempdir())) - before if f.startswith("tiny-word2vec-")}
+    assert not left, left
+
+
+def test_a_raising_progress_callback_stops_training():
+    class Stop(Exception):
+        pass
+
+    def progress(*args):
+        raise Stop()
+
+    from tiny_word2vec import _native
+    with pytest.raises(Stop):
+        _native.train(str(MOBY), sg=True, hs=False, negative=5, vector_size=16, window=5,
+                      min_count=5, max_vocab=None, sample=1e-3, alpha=0.025, epochs=200,
+                      workers=1, seed=1, init="two-over-d", progress=progress,
+                      report_delay=0.0)
+
+
 def test_training_results_and_loss():
     m = Word2Vec(corpus_file=str(MOBY), **small(sg=1))
     s = m.summary()

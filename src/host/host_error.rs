@@ -75,6 +75,13 @@ pub enum HostError {
         /// The compression, and how to decompress it instead.
         what: String,
     },
+    /// Training was stopped through its cancel flag
+    /// ([`Trainer::cancel_on`](crate::host::train::Trainer::cancel_on)); no
+    /// model is returned.
+    Cancelled {
+        /// Corpus words trained before it stopped.
+        words: u64,
+    },
     /// A compressed corpus is corrupt or cut short.
     CorruptStream {
         /// The corpus.
@@ -393,6 +400,10 @@ impl fmt::Display for HostError {
             HostError::ForeignFormat { path, format } => {
                 write!(f, "{}: {format}", path.display())
             }
+            HostError::Cancelled { words } => write!(
+                f,
+                "training was cancelled after {words} words; no model was returned"
+            ),
             HostError::UnsupportedCompression { path, what } => {
                 write!(f, "{}: {what}", path.display())
             }

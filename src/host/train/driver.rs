@@ -37,7 +37,7 @@ pub(crate) fn train(
     vocab: Vocab,
     cfg: &TrainConfig,
     mut observer: impl FnMut(&Progress),
-    cp: &Checkpointing,
+    (cp, cancel): (&Checkpointing, Option<&AtomicBool>),
 ) -> Result<(Model, TrainSummary), HostError> {
     let file_len = crate::host::corpus::check_corpus(path)?;
     if cfg.subwords.enabled() && cp.dir.is_some() {
@@ -86,6 +86,7 @@ pub(crate) fn train(
         ranges: split_ranges(file_len, cfg.threads),
         total_words: total.saturating_mul(cfg.epochs as u64),
         shared: &shared,
+        cancel,
     };
     let start = Instant::now();
     let mut mon = MonitorState::default();
@@ -112,6 +113,9 @@ pub(crate) fn train(
     let seconds = start.elapsed().as_secs_f64();
     results?;
     let sum = shared.sum();
+    if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+        return Err(HostError::Cancelled { words: sum.words });
+    }
     check_finite(&model, &shared, &sum)?;
     if sum.words == 0 {
         return Err(HostError::NothingTrained(path.to_path_buf()));
@@ -433,4 +437,6 @@ pub(crate) struct Ctx<'a> {
     pub(crate) ranges: Vec<(u64, u64)>,
     pub(crate) total_words: u64,
     pub(crate) shared: &'a Shared,
+    /// Set by the caller to stop the run ([`Trainer::cancel_on`](super::Trainer::cancel_on)).
+    pub(crate) cancel: Option<&'a AtomicBool>,
 }

@@ -115,6 +115,9 @@ pub(crate) fn monitor(
     } = state;
     loop {
         running.wait(PROGRESS_POLL);
+        if ctx.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+            ctx.shared.abort.store(true, Ordering::Relaxed);
+        }
         // Read `finished` before the counters: once it is true, the counters
         // are final (the workers publish them before they finish).
         let done = running.finished();

@@ -11,6 +11,7 @@ use crate::host::HostError;
 use crate::host::vocab::Vocab;
 use std::boxed::Box;
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
 
 /// A progress observer ([`Trainer::progress`]).
 type Observer<'a> = Box<dyn FnMut(&Progress) + 'a>;
@@ -40,6 +41,7 @@ pub struct Trainer<'a> {
     vocab: Option<Vocab>,
     observer: Option<Observer<'a>>,
     checkpointing: Checkpointing,
+    cancel: Option<&'a AtomicBool>,
 }
 
 impl<'a> Trainer<'a> {
@@ -50,7 +52,19 @@ impl<'a> Trainer<'a> {
             vocab: None,
             observer: None,
             checkpointing: Checkpointing::default(),
+            cancel: None,
         }
+    }
+
+    /// Stops the run soon after `flag` becomes true (set from another
+    /// thread, a signal handler or the progress observer; it is polled with
+    /// the progress, every few milliseconds): the threads finish their
+    /// current sentence, no checkpoint is written for the unfinished epoch,
+    /// and [`Trainer::train_file`] returns [`HostError::Cancelled`]. The
+    /// Python module's Ctrl-C goes through it.
+    pub fn cancel_on(mut self, flag: &'a AtomicBool) -> Self {
+        self.cancel = Some(flag);
+        self
     }
 
     /// Trains with `vocab` (built with [`Vocab::build_parallel`], loaded
@@ -111,13 +125,15 @@ impl<'a> Trainer<'a> {
     ///   it was written with other settings, another corpus or vocabulary,
     ///   or by another format version;
     /// - [`HostError::Diverged`] if the loss or a weight became non-finite
-    ///   (no model is returned).
+    ///   (no model is returned);
+    /// - [`HostError::Cancelled`] if the [`Trainer::cancel_on`] flag was set.
     pub fn train_file(self, path: &Path) -> Result<(Model, TrainSummary), HostError> {
         let Trainer {
             cfg,
             vocab,
             mut observer,
             checkpointing,
+            cancel,
         } = self;
         cfg.validate()?;
         crate::host::corpus::check_corpus(path)?;
@@ -136,7 +152,7 @@ impl<'a> Trainer<'a> {
                 o(p);
             }
         };
-        super::driver::train(path, vocab, &cfg, observe, &checkpointing)
+        super::driver::train(path, vocab, &cfg, observe, (&checkpointing, cancel))
     }
 }
 
