@@ -273,16 +273,7 @@ fn is_space_byte(b: u8) -> bool {
 
 /// Reads until `buf` is full or the reader is exhausted; returns the count.
 fn read_full(reader: &mut impl Read, buf: &mut [u8], path: &Path) -> Result<usize, HostError> {
-    let mut got = 0;
-    while got < buf.len() {
-        match reader.read(&mut buf[got..]) {
-            Ok(0) => break,
-            Ok(n) => got += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(HostError::io(path, e)),
-        }
-    }
-    Ok(got)
+    crate::host::input::read_up_to(reader, buf).map_err(|e| HostError::io(path, e))
 }
 
 /// Validates, splits on Unicode whitespace, lowercases and emits one

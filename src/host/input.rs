@@ -265,8 +265,9 @@ pub fn check_source(input: &Path) -> Result<bool, HostError> {
     })
 }
 
-/// Reads until `buf` is full or the input ends; returns the count.
-fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+/// Reads until `buf` is full or the input ends (retrying interrupted
+/// reads); returns the count. The crate's one such loop.
+pub(crate) fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut got = 0;
     while got < buf.len() {
         match r.read(&mut buf[got..]) {

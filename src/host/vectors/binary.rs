@@ -261,15 +261,7 @@ fn read_floats(
     data: &mut Vec<f32>,
 ) -> Result<(), HostError> {
     let dim = floats.len() / 4;
-    let mut got = 0;
-    while got < floats.len() {
-        match r.read(&mut floats[got..]) {
-            Ok(0) => break,
-            Ok(n) => got += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(HostError::io(path, e)),
-        }
-    }
+    let got = crate::host::input::read_up_to(r, floats).map_err(|e| HostError::io(path, e))?;
     if got < floats.len() {
         return Err(fmt_err(
             path,
