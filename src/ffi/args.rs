@@ -7,7 +7,7 @@ use core::ffi::c_char;
 use core::mem::{align_of, size_of};
 
 /// Refuses a NULL or misaligned `ptr` to a `T`.
-fn check_ptr<T>(ptr: *const T) -> Result<(), Tw2vStatus> {
+fn check_ptr<T>(ptr: *const T) -> Result<(), tw2v_status> {
     if ptr.is_null() {
         Err(TW2V_ERR_NULL)
     } else if !(ptr as usize).is_multiple_of(align_of::<T>()) {
@@ -19,7 +19,7 @@ fn check_ptr<T>(ptr: *const T) -> Result<(), Tw2vStatus> {
 
 /// Refuses a NULL or misaligned `ptr`, or `len` elements of `T` whose size
 /// exceeds `isize::MAX` bytes (what `slice::from_raw_parts` requires).
-fn check_slice<T>(ptr: *const T, len: usize) -> Result<(), Tw2vStatus> {
+fn check_slice<T>(ptr: *const T, len: usize) -> Result<(), tw2v_status> {
     check_ptr(ptr)?;
     match len.checked_mul(size_of::<T>()) {
         Some(bytes) if bytes <= isize::MAX as usize => Ok(()),
@@ -32,7 +32,7 @@ fn check_slice<T>(ptr: *const T, len: usize) -> Result<(), Tw2vStatus> {
 /// # Safety
 /// If `ptr` is not NULL, it points to `len` initialised elements that stay
 /// valid and unmodified for `'a`.
-pub(crate) unsafe fn slice<'a, T>(ptr: *const T, len: usize) -> Result<&'a [T], Tw2vStatus> {
+pub(crate) unsafe fn slice<'a, T>(ptr: *const T, len: usize) -> Result<&'a [T], tw2v_status> {
     check_slice(ptr, len)?;
     // SAFETY: non-NULL, aligned, at most isize::MAX bytes (checked above);
     // valid for reads for 'a (the caller's contract).
@@ -44,7 +44,7 @@ pub(crate) unsafe fn slice<'a, T>(ptr: *const T, len: usize) -> Result<&'a [T], 
 /// # Safety
 /// If `ptr` is not NULL, it points to `len` initialised elements that only
 /// this reference accesses for `'a`.
-pub(crate) unsafe fn slice_mut<'a, T>(ptr: *mut T, len: usize) -> Result<&'a mut [T], Tw2vStatus> {
+pub(crate) unsafe fn slice_mut<'a, T>(ptr: *mut T, len: usize) -> Result<&'a mut [T], tw2v_status> {
     check_slice(ptr, len)?;
     // SAFETY: as in `slice`, plus exclusive access (the caller's contract).
     Ok(unsafe { core::slice::from_raw_parts_mut(ptr, len) })
@@ -54,7 +54,7 @@ pub(crate) unsafe fn slice_mut<'a, T>(ptr: *mut T, len: usize) -> Result<&'a mut
 ///
 /// # Safety
 /// As [`slice`].
-pub(crate) unsafe fn text<'a>(ptr: *const c_char, len: usize) -> Result<&'a str, Tw2vStatus> {
+pub(crate) unsafe fn text<'a>(ptr: *const c_char, len: usize) -> Result<&'a str, tw2v_status> {
     // SAFETY: the caller's contract.
     let bytes = unsafe { slice(ptr.cast::<u8>(), len)? };
     core::str::from_utf8(bytes).map_err(|_| TW2V_ERR_UTF8)
@@ -65,7 +65,7 @@ pub(crate) unsafe fn text<'a>(ptr: *const c_char, len: usize) -> Result<&'a str,
 pub(crate) struct Out<T>(*mut T);
 
 /// Checks an out pointer.
-pub(crate) fn out<T>(ptr: *mut T) -> Result<Out<T>, Tw2vStatus> {
+pub(crate) fn out<T>(ptr: *mut T) -> Result<Out<T>, tw2v_status> {
     check_ptr(ptr)?;
     Ok(Out(ptr))
 }
@@ -98,7 +98,7 @@ pub(crate) trait Handle: Sized {
 /// If `h` is not NULL, it points to `S::Storage` that is readable and, when
 /// its first word is `S::MAGIC`, holds an `S` written by the handle's
 /// open/init function, which nothing else accesses for `'a`.
-pub(crate) unsafe fn state<'a, S: Handle>(h: *mut S::Storage) -> Result<&'a mut S, Tw2vStatus> {
+pub(crate) unsafe fn state<'a, S: Handle>(h: *mut S::Storage) -> Result<&'a mut S, tw2v_status> {
     let p = h.cast::<S>();
     check_ptr(p)?;
     // SAFETY: non-NULL and aligned for `S` (so for its leading u32), and

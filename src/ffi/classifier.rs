@@ -7,37 +7,35 @@ use crate::core::nn::{self, Shape};
 use crate::core::sampling::seeded_rng;
 use core::mem::{align_of, size_of};
 
-/// Bytes of a [`Tw2vClassifier`] handle (an upper bound for 32- and 64-bit
+/// Bytes of a [`tw2v_classifier`] handle (an upper bound for 32- and 64-bit
 /// targets).
 pub const TW2V_CLASSIFIER_SIZE: usize = 96;
-/// Alignment of a [`Tw2vClassifier`] handle.
+/// Alignment of a [`tw2v_classifier`] handle.
 pub const TW2V_CLASSIFIER_ALIGN: usize = 8;
 
-/// A classifier head (`tw2v_classifier` in C): caller storage of
+/// A classifier head: caller storage of
 /// [`TW2V_CLASSIFIER_SIZE`] bytes, 8-byte aligned, filled by
 /// [`tw2v_classifier_init`]. It borrows its three arrays.
 #[repr(C)]
-pub struct Tw2vClassifier {
-    opaque: [u64; TW2V_CLASSIFIER_SIZE / 8],
+pub struct tw2v_classifier {
+    opaque: [u64; 12],
 }
 
-impl Tw2vClassifier {
+impl tw2v_classifier {
     /// Zeroed storage, not yet a handle (every call but the one that fills
     /// it refuses it with [`TW2V_ERR_HANDLE`]).
     pub const fn new() -> Self {
-        Self {
-            opaque: [0; TW2V_CLASSIFIER_SIZE / 8],
-        }
+        Self { opaque: [0; 12] }
     }
 }
 
-impl Default for Tw2vClassifier {
+impl Default for tw2v_classifier {
     fn default() -> Self {
         Self::new()
     }
 }
 
-/// The state behind a [`Tw2vClassifier`].
+/// The state behind a [`tw2v_classifier`].
 #[repr(C)]
 struct ClassifierState {
     magic: u32,
@@ -48,7 +46,7 @@ struct ClassifierState {
 }
 
 impl Handle for ClassifierState {
-    type Storage = Tw2vClassifier;
+    type Storage = tw2v_classifier;
     const MAGIC: u32 = 0x5457_4331; // "TWC1"
     fn magic(&self) -> u32 {
         self.magic
@@ -56,9 +54,10 @@ impl Handle for ClassifierState {
 }
 
 const _: () = {
-    assert!(size_of::<ClassifierState>() <= size_of::<Tw2vClassifier>());
-    assert!(align_of::<ClassifierState>() <= align_of::<Tw2vClassifier>());
-    assert!(align_of::<Tw2vClassifier>() == TW2V_CLASSIFIER_ALIGN);
+    assert!(size_of::<ClassifierState>() <= size_of::<tw2v_classifier>());
+    assert!(align_of::<ClassifierState>() <= align_of::<tw2v_classifier>());
+    assert!(align_of::<tw2v_classifier>() == TW2V_CLASSIFIER_ALIGN);
+    assert!(size_of::<tw2v_classifier>() == TW2V_CLASSIFIER_SIZE);
 };
 
 /// The three arrays of a classifier, as slices.
@@ -70,7 +69,7 @@ struct Arrays<'a> {
 
 impl ClassifierState {
     /// The arrays given to [`tw2v_classifier_init`].
-    fn arrays(&mut self) -> Result<Arrays<'_>, Tw2vStatus> {
+    fn arrays(&mut self) -> Result<Arrays<'_>, tw2v_status> {
         let (np, nw) = (self.shape.param_count(), self.shape.workspace_len());
         // SAFETY: the arrays and lengths checked by `tw2v_classifier_init`,
         // exclusively the handle's while it is used (its contract).
@@ -86,7 +85,7 @@ impl ClassifierState {
 
 /// The shape `dx → h → dy`, checked: every size positive, the parameter
 /// count and workspace within `isize::MAX` bytes of floats.
-fn shape(dx: usize, h: usize, dy: usize) -> Result<Shape, Tw2vStatus> {
+fn shape(dx: usize, h: usize, dy: usize) -> Result<Shape, tw2v_status> {
     let s = Shape::new(dx, h, dy);
     if dx == 0 || h == 0 || dy == 0 {
         return Err(TW2V_ERR_INVALID);
@@ -112,7 +111,7 @@ pub unsafe extern "C" fn tw2v_classifier_sizes(
     dy: usize,
     n_params: *mut usize,
     n_work: *mut usize,
-) -> Tw2vStatus {
+) -> tw2v_status {
     run(|| {
         let (op, ow) = (out(n_params)?, out(n_work)?);
         let s = shape(dx, h, dy)?;
@@ -136,7 +135,7 @@ pub unsafe extern "C" fn tw2v_classifier_sizes(
 #[unsafe(no_mangle)]
 #[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn tw2v_classifier_init(
-    c: *mut Tw2vClassifier,
+    c: *mut tw2v_classifier,
     dx: usize,
     h: usize,
     dy: usize,
@@ -147,7 +146,7 @@ pub unsafe extern "C" fn tw2v_classifier_init(
     work: *mut f32,
     n_work: usize,
     seed: u64,
-) -> Tw2vStatus {
+) -> tw2v_status {
     run(|| {
         let o = out(c.cast::<ClassifierState>())?;
         let s = shape(dx, h, dy)?;
@@ -184,13 +183,13 @@ pub unsafe extern "C" fn tw2v_classifier_init(
 /// writable floats.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tw2v_classifier_forward(
-    c: *mut Tw2vClassifier,
+    c: *mut tw2v_classifier,
     x: *const f32,
     n_x: usize,
     class: *mut u32,
     probs: *mut f32,
     n_probs: usize,
-) -> Tw2vStatus {
+) -> tw2v_status {
     run(|| {
         // SAFETY: the caller's contract, for all four.
         let st = unsafe { state::<ClassifierState>(c)? };
@@ -226,13 +225,13 @@ pub unsafe extern "C" fn tw2v_classifier_forward(
 /// floats; `loss` is NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tw2v_classifier_train_step(
-    c: *mut Tw2vClassifier,
+    c: *mut tw2v_classifier,
     x: *const f32,
     n_x: usize,
     y: u32,
     lr: f32,
     loss: *mut f32,
-) -> Tw2vStatus {
+) -> tw2v_status {
     run(|| {
         // SAFETY: the caller's contract, for all three.
         let st = unsafe { state::<ClassifierState>(c)? };

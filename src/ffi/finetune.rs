@@ -9,7 +9,7 @@
 //! [`FineTune::sentence`].
 
 use super::args::{Handle, out, put, slice_mut, state, text};
-use super::model::{Tw2vModel, blob_of, lookup_words, row_of};
+use super::model::{blob_of, lookup_words, row_of, tw2v_model};
 use super::status::*;
 use crate::core::activation::SigmoidTable;
 use crate::core::blob::Blob;
@@ -20,42 +20,40 @@ use crate::core::step::NegativeSampling;
 use core::ffi::{c_char, c_void};
 use core::mem::{align_of, size_of};
 
-/// Bytes of a [`Tw2vFinetune`] handle (an upper bound for 32- and 64-bit
+/// Bytes of a [`tw2v_finetune`] handle (an upper bound for 32- and 64-bit
 /// targets; most of it is the 1000-bin σ table, 8000 bytes).
 pub const TW2V_FINETUNE_SIZE: usize = 8448;
-/// Alignment of a [`Tw2vFinetune`] handle.
+/// Alignment of a [`tw2v_finetune`] handle.
 pub const TW2V_FINETUNE_ALIGN: usize = 8;
 /// Alignment the fine-tuning buffer needs.
 pub const TW2V_FINETUNE_BUFFER_ALIGN: usize = 8;
 
-/// A fine-tuner (`tw2v_finetune` in C): caller storage of
+/// A fine-tuner: caller storage of
 /// [`TW2V_FINETUNE_SIZE`] bytes, 8-byte aligned, filled by
 /// [`tw2v_finetune_init`]. It borrows the blob bytes and its buffer.
 #[repr(C)]
-pub struct Tw2vFinetune {
-    opaque: [u64; TW2V_FINETUNE_SIZE / 8],
+pub struct tw2v_finetune {
+    opaque: [u64; 1056],
 }
 
-impl Tw2vFinetune {
+impl tw2v_finetune {
     /// Zeroed storage, not yet a handle (every call but the one that fills
     /// it refuses it with [`TW2V_ERR_HANDLE`]).
     pub const fn new() -> Self {
-        Self {
-            opaque: [0; TW2V_FINETUNE_SIZE / 8],
-        }
+        Self { opaque: [0; 1056] }
     }
 }
 
-impl Default for Tw2vFinetune {
+impl Default for tw2v_finetune {
     fn default() -> Self {
         Self::new()
     }
 }
 
-/// Settings of [`tw2v_finetune_init`] (`tw2v_finetune_config` in C).
+/// Settings of [`tw2v_finetune_init`].
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Tw2vFinetuneConfig {
+pub struct tw2v_finetune_config {
     /// Working-set slots `S` (words copied into RAM), ≥ 1.
     pub slots: u32,
     /// Maximum window (words on each side), ≥ 1; shrunk at random per
@@ -68,10 +66,10 @@ pub struct Tw2vFinetuneConfig {
     pub seed: u64,
 }
 
-/// What [`tw2v_finetune_sentence`] did (`tw2v_finetune_stats` in C).
+/// What [`tw2v_finetune_sentence`] did.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct Tw2vFinetuneStats {
+pub struct tw2v_finetune_stats {
     /// Words of the sentence trained (found in the working set).
     pub words: u32,
     /// Words skipped (not in the vocabulary or not in the working set).
@@ -82,7 +80,7 @@ pub struct Tw2vFinetuneStats {
     pub loss: f32,
 }
 
-/// The state behind a [`Tw2vFinetune`].
+/// The state behind a [`tw2v_finetune`].
 #[repr(C)]
 struct FinetuneState {
     magic: u32,
@@ -100,7 +98,7 @@ struct FinetuneState {
 }
 
 impl Handle for FinetuneState {
-    type Storage = Tw2vFinetune;
+    type Storage = tw2v_finetune;
     const MAGIC: u32 = 0x5457_4631; // "TWF1"
     fn magic(&self) -> u32 {
         self.magic
@@ -108,9 +106,10 @@ impl Handle for FinetuneState {
 }
 
 const _: () = {
-    assert!(size_of::<FinetuneState>() <= size_of::<Tw2vFinetune>());
-    assert!(align_of::<FinetuneState>() <= align_of::<Tw2vFinetune>());
-    assert!(align_of::<Tw2vFinetune>() == TW2V_FINETUNE_ALIGN);
+    assert!(size_of::<FinetuneState>() <= size_of::<tw2v_finetune>());
+    assert!(align_of::<FinetuneState>() <= align_of::<tw2v_finetune>());
+    assert!(align_of::<tw2v_finetune>() == TW2V_FINETUNE_ALIGN);
+    assert!(size_of::<tw2v_finetune>() == TW2V_FINETUNE_SIZE);
 };
 
 /// Bytes of the buffer of a working set of `slots` words of dimension
@@ -141,7 +140,7 @@ struct Parts<'a> {
 fn take<'a, T: bytemuck::Pod>(
     rest: &mut &'a mut [u8],
     n: usize,
-) -> Result<&'a mut [T], Tw2vStatus> {
+) -> Result<&'a mut [T], tw2v_status> {
     let bytes = n.checked_mul(size_of::<T>()).ok_or(TW2V_ERR_LENGTH)?;
     let (head, tail) = core::mem::take(rest)
         .split_at_mut_checked(bytes)
@@ -151,7 +150,7 @@ fn take<'a, T: bytemuck::Pod>(
 }
 
 /// Splits a buffer into the working set's parts.
-fn parts(buf: &mut [u8], slots: usize, dim: usize) -> Result<Parts<'_>, Tw2vStatus> {
+fn parts(buf: &mut [u8], slots: usize, dim: usize) -> Result<Parts<'_>, tw2v_status> {
     let sd = slots.checked_mul(dim).ok_or(TW2V_ERR_LENGTH)?;
     let mut rest = buf;
     Ok(Parts {
@@ -168,7 +167,7 @@ fn parts(buf: &mut [u8], slots: usize, dim: usize) -> Result<Parts<'_>, Tw2vStat
 
 impl FinetuneState {
     /// The buffer and its parts.
-    fn parts(&mut self) -> Result<Parts<'_>, Tw2vStatus> {
+    fn parts(&mut self) -> Result<Parts<'_>, tw2v_status> {
         // SAFETY: `buf` is the caller's buffer of `buf_len` bytes given to
         // `tw2v_finetune_init` (checked there), exclusively ours while the
         // handle is used (its contract).
@@ -183,7 +182,7 @@ impl FinetuneState {
 
     /// Adds blob row `row` (its vectors dequantized) and returns its slot;
     /// a row already in the set returns its slot.
-    fn insert(&mut self, row: usize) -> Result<u32, Tw2vStatus> {
+    fn insert(&mut self, row: usize) -> Result<u32, tw2v_status> {
         let (blob, len, dim) = (self.blob, self.len, self.dim);
         let p = self.parts()?;
         if let Some(slot) = Self::slot_of(p.ids, len, row) {
@@ -215,7 +214,7 @@ impl FinetuneState {
     }
 
     /// One SGD pass over `sentence`'s words that are in the working set.
-    fn train(&mut self, sentence: &str, alpha: f32) -> Result<Tw2vFinetuneStats, Tw2vStatus> {
+    fn train(&mut self, sentence: &str, alpha: f32) -> Result<tw2v_finetune_stats, tw2v_status> {
         if !(alpha.is_finite() && alpha >= 0.0) {
             return Err(TW2V_ERR_INVALID);
         }
@@ -264,7 +263,7 @@ impl FinetuneState {
         let st = ft
             .sentence(tokens, syn0, alpha, p.neu1e, &mut self.rng)
             .map_err(status)?;
-        Ok(Tw2vFinetuneStats {
+        Ok(tw2v_finetune_stats {
             words: u32::try_from(words).unwrap_or(u32::MAX),
             skipped: u32::try_from(skipped).unwrap_or(u32::MAX),
             pairs: st.pairs,
@@ -273,7 +272,7 @@ impl FinetuneState {
     }
 
     /// The working-set slot of `word`.
-    fn slot(&mut self, word: &str) -> Result<usize, Tw2vStatus> {
+    fn slot(&mut self, word: &str) -> Result<usize, tw2v_status> {
         let (blob, len) = (self.blob, self.len);
         let row = row_of(&blob, word)?;
         let p = self.parts()?;
@@ -281,7 +280,7 @@ impl FinetuneState {
     }
 
     /// The fine-tuned vectors (`syn0` rows) of slots `i` and `j`.
-    fn vectors(&mut self, i: usize, j: usize) -> Result<(&[f32], &[f32]), Tw2vStatus> {
+    fn vectors(&mut self, i: usize, j: usize) -> Result<(&[f32], &[f32]), tw2v_status> {
         let dim = self.dim;
         let syn0: &[f32] = self.parts()?.syn0;
         let row = |k: usize| syn0.chunks_exact(dim).nth(k).ok_or(TW2V_ERR_INDEX);
@@ -300,7 +299,7 @@ pub unsafe extern "C" fn tw2v_finetune_buffer_size(
     slots: usize,
     dim: usize,
     bytes: *mut usize,
-) -> Tw2vStatus {
+) -> tw2v_status {
     run(|| {
         let o = out(bytes)?;
         let n = buffer_bytes(slots, dim)
@@ -326,12 +325,12 @@ pub unsafe extern "C" fn tw2v_finetune_buffer_size(
 /// writable bytes that nothing else uses while `ft` is used.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tw2v_finetune_init(
-    ft: *mut Tw2vFinetune,
-    model: *const Tw2vModel,
-    config: *const Tw2vFinetuneConfig,
+    ft: *mut tw2v_finetune,
+    model: *const tw2v_model,
+    config: *const tw2v_finetune_config,
     buffer: *mut c_void,
     buffer_len: usize,
-) -> Tw2vStatus {
+) -> tw2v_status {
     run(|| {
         let o = out(ft.cast::<FinetuneState>())?;
         // SAFETY: the caller's contract, for all three.
@@ -382,11 +381,11 @@ pub unsafe extern "C" fn tw2v_finetune_init(
 /// bytes; `slot` is NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tw2v_finetune_add_word(
-    ft: *mut Tw2vFinetune,
+    ft: *mut tw2v_finetune,
     word: *const c_char,
     len: usize,
     slot: *mut u32,
-) -> Tw2vStatus {
+) -> tw2v_status {
     run(|| {
         // SAFETY: the caller's contract, for all three.
         let s = unsafe { state::<FinetuneState>(ft)? };
@@ -415,11 +414,11 @@ pub unsafe extern "C" fn tw2v_finetune_add_word(
 /// readable bytes; `added` is NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tw2v_finetune_add_sentence(
-    ft: *mut Tw2vFinetune,
+    ft: *mut tw2v_finetune,
     sentence: *const c_char,
     len: usize,
     added: *mut usize,
-) -> Tw2vStatus {
+) -> tw2v_status {
     run(|| {
         // SAFETY: the caller's contract, for all three.
         let s = unsafe { state::<FinetuneState>(ft)? };
@@ -450,9 +449,9 @@ pub unsafe extern "C" fn tw2v_finetune_add_sentence(
 /// `ft` is NULL or an initialised handle; `used` is NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tw2v_finetune_add_frequent(
-    ft: *mut Tw2vFinetune,
+    ft: *mut tw2v_finetune,
     used: *mut usize,
-) -> Tw2vStatus {
+) -> tw2v_status {
     run(|| {
         // SAFETY: the caller's contract, for both.
         let s = unsafe { state::<FinetuneState>(ft)? };
@@ -485,12 +484,12 @@ pub unsafe extern "C" fn tw2v_finetune_add_frequent(
 /// readable bytes; `stats` is NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tw2v_finetune_sentence(
-    ft: *mut Tw2vFinetune,
+    ft: *mut tw2v_finetune,
     sentence: *const c_char,
     len: usize,
     alpha: f32,
-    stats: *mut Tw2vFinetuneStats,
-) -> Tw2vStatus {
+    stats: *mut tw2v_finetune_stats,
+) -> tw2v_status {
     run(|| {
         // SAFETY: the caller's contract, for all three.
         let s = unsafe { state::<FinetuneState>(ft)? };
@@ -516,12 +515,12 @@ pub unsafe extern "C" fn tw2v_finetune_sentence(
 /// bytes; `out` is NULL or `out_len` writable floats.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tw2v_finetune_vector(
-    ft: *mut Tw2vFinetune,
+    ft: *mut tw2v_finetune,
     word: *const c_char,
     len: usize,
     out: *mut f32,
     out_len: usize,
-) -> Tw2vStatus {
+) -> tw2v_status {
     run(|| {
         // SAFETY: the caller's contract, for all three.
         let s = unsafe { state::<FinetuneState>(ft)? };
@@ -545,13 +544,13 @@ pub unsafe extern "C" fn tw2v_finetune_vector(
 /// `b_len` readable bytes; `cosine` is NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tw2v_finetune_cosine(
-    ft: *mut Tw2vFinetune,
+    ft: *mut tw2v_finetune,
     a: *const c_char,
     a_len: usize,
     b: *const c_char,
     b_len: usize,
     cosine: *mut f32,
-) -> Tw2vStatus {
+) -> tw2v_status {
     run(|| {
         // SAFETY: the caller's contract, for all four.
         let s = unsafe { state::<FinetuneState>(ft)? };

@@ -5,7 +5,7 @@
 //!
 //! Conventions, for every function:
 //!
-//! - The return value is a [`Tw2vStatus`]: [`TW2V_OK`] (0) or an error code
+//! - The return value is a [`tw2v_status`]: [`TW2V_OK`] (0) or an error code
 //!   (`TW2V_ERR_*`; the blob checks are `TW2V_ERR_BLOB_*`, 100 and up).
 //!   [`tw2v_status_message`] gives each code's text. Results go to out
 //!   pointers, written only on success.
@@ -24,6 +24,10 @@
 //! - Nothing unwinds across the boundary: the functions check their
 //!   arguments before calling the core, which returns errors instead of
 //!   panicking; the staticlib is built with `panic = "abort"`.
+//!
+//! The types carry their C names (`tw2v_model`, …), so that the header and
+//! these docs say the same.
+#![allow(non_camel_case_types)]
 
 mod args;
 mod classifier;

@@ -8,41 +8,39 @@ use crate::core::kernels::cosine;
 use core::ffi::c_char;
 use core::mem::{align_of, offset_of, size_of};
 
-/// Bytes of a [`Tw2vModel`] handle (an upper bound for 32- and 64-bit
+/// Bytes of a [`tw2v_model`] handle (an upper bound for 32- and 64-bit
 /// targets).
 pub const TW2V_MODEL_SIZE: usize = 384;
-/// Alignment of a [`Tw2vModel`] handle.
+/// Alignment of a [`tw2v_model`] handle.
 pub const TW2V_MODEL_ALIGN: usize = 8;
 
-/// An opened model (`tw2v_model` in C): caller storage of
+/// An opened model: caller storage of
 /// [`TW2V_MODEL_SIZE`] bytes, 8-byte aligned, filled by [`tw2v_model_open`].
 /// It borrows the blob bytes, which must stay valid and unmoved while the
 /// handle (or a fine-tuner made from it) is used.
 #[repr(C)]
-pub struct Tw2vModel {
-    opaque: [u64; TW2V_MODEL_SIZE / 8],
+pub struct tw2v_model {
+    opaque: [u64; 48],
 }
 
-impl Tw2vModel {
+impl tw2v_model {
     /// Zeroed storage, not yet a handle (every call but the one that fills
     /// it refuses it with [`TW2V_ERR_HANDLE`]).
     pub const fn new() -> Self {
-        Self {
-            opaque: [0; TW2V_MODEL_SIZE / 8],
-        }
+        Self { opaque: [0; 48] }
     }
 }
 
-impl Default for Tw2vModel {
+impl Default for tw2v_model {
     fn default() -> Self {
         Self::new()
     }
 }
 
-/// What [`tw2v_model_info`] reports (`tw2v_model_info` in C).
+/// What [`tw2v_model_info`] reports.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Tw2vModelInfo {
+pub struct tw2v_info {
     /// Vocabulary size `V`.
     pub vocab: u32,
     /// Dimension `D`: the length of every vector buffer.
@@ -59,18 +57,18 @@ pub struct Tw2vModelInfo {
     pub has_subwords: u8,
 }
 
-/// One top-k result (`tw2v_neighbour` in C): a row and its cosine
+/// One top-k result: a row and its cosine
 /// similarity to the query.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct Tw2vNeighbour {
+pub struct tw2v_neighbour {
     /// Row (word index) of the neighbour.
     pub index: u32,
     /// Cosine similarity to the query word.
     pub cosine: f32,
 }
 
-/// The state behind a [`Tw2vModel`].
+/// The state behind a [`tw2v_model`].
 #[repr(C)]
 pub(crate) struct ModelState {
     magic: u32,
@@ -78,7 +76,7 @@ pub(crate) struct ModelState {
 }
 
 impl Handle for ModelState {
-    type Storage = Tw2vModel;
+    type Storage = tw2v_model;
     const MAGIC: u32 = 0x5457_4d31; // "TWM1"
     fn magic(&self) -> u32 {
         self.magic
@@ -86,27 +84,28 @@ impl Handle for ModelState {
 }
 
 const _: () = {
-    assert!(size_of::<ModelState>() <= size_of::<Tw2vModel>());
-    assert!(align_of::<ModelState>() <= align_of::<Tw2vModel>());
-    assert!(align_of::<Tw2vModel>() == TW2V_MODEL_ALIGN);
-    // A Tw2vNeighbour array is read as the core's (row, cosine) pairs.
-    assert!(size_of::<(u32, f32)>() == size_of::<Tw2vNeighbour>());
-    assert!(align_of::<(u32, f32)>() == align_of::<Tw2vNeighbour>());
-    assert!(offset_of!((u32, f32), 0) == offset_of!(Tw2vNeighbour, index));
-    assert!(offset_of!((u32, f32), 1) == offset_of!(Tw2vNeighbour, cosine));
+    assert!(size_of::<ModelState>() <= size_of::<tw2v_model>());
+    assert!(align_of::<ModelState>() <= align_of::<tw2v_model>());
+    assert!(align_of::<tw2v_model>() == TW2V_MODEL_ALIGN);
+    assert!(size_of::<tw2v_model>() == TW2V_MODEL_SIZE);
+    // A tw2v_neighbour array is read as the core's (row, cosine) pairs.
+    assert!(size_of::<(u32, f32)>() == size_of::<tw2v_neighbour>());
+    assert!(align_of::<(u32, f32)>() == align_of::<tw2v_neighbour>());
+    assert!(offset_of!((u32, f32), 0) == offset_of!(tw2v_neighbour, index));
+    assert!(offset_of!((u32, f32), 1) == offset_of!(tw2v_neighbour, cosine));
 };
 
 /// The blob of model handle `m`.
 ///
 /// # Safety
 /// `m` is NULL or a handle as [`state`] requires.
-pub(crate) unsafe fn blob_of(m: *const Tw2vModel) -> Result<Blob<'static>, Tw2vStatus> {
+pub(crate) unsafe fn blob_of(m: *const tw2v_model) -> Result<Blob<'static>, tw2v_status> {
     // SAFETY: the caller's contract; only read through the reference.
     Ok(unsafe { state::<ModelState>(m.cast_mut())? }.blob)
 }
 
 /// The row of `word`, or [`TW2V_ERR_UNKNOWN_WORD`].
-pub(crate) fn row_of(blob: &Blob<'_>, word: &str) -> Result<usize, Tw2vStatus> {
+pub(crate) fn row_of(blob: &Blob<'_>, word: &str) -> Result<usize, tw2v_status> {
     blob.index_of(word).ok_or(TW2V_ERR_UNKNOWN_WORD)
 }
 
@@ -120,7 +119,7 @@ pub(crate) fn lookup_words(
     sentence: &str,
     buf: &mut [u32],
     mut lookup: impl FnMut(&str) -> Option<u32>,
-) -> Result<(usize, usize), Tw2vStatus> {
+) -> Result<(usize, usize), tw2v_status> {
     let (mut found, mut missing) = (0usize, 0usize);
     for w in sentence.split_ascii_whitespace() {
         match lookup(w) {
@@ -149,10 +148,10 @@ pub(crate) fn lookup_words(
 /// handle is used.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tw2v_model_open(
-    model: *mut Tw2vModel,
+    model: *mut tw2v_model,
     bytes: *const u8,
     len: usize,
-) -> Tw2vStatus {
+) -> tw2v_status {
     run(|| {
         let o = out(model.cast::<ModelState>())?;
         // SAFETY: the caller's contract.
@@ -171,7 +170,7 @@ pub unsafe extern "C" fn tw2v_model_open(
 /// # Safety
 /// `model` is NULL or a handle opened by [`tw2v_model_open`] (or zeroed).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn tw2v_model_close(model: *mut Tw2vModel) -> Tw2vStatus {
+pub unsafe extern "C" fn tw2v_model_close(model: *mut tw2v_model) -> tw2v_status {
     run(|| {
         // SAFETY: the caller's contract.
         unsafe { state::<ModelState>(model)? }.magic = 0;
@@ -185,14 +184,14 @@ pub unsafe extern "C" fn tw2v_model_close(model: *mut Tw2vModel) -> Tw2vStatus {
 /// `model` is NULL or an opened handle; `info` is NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tw2v_model_info(
-    model: *const Tw2vModel,
-    info: *mut Tw2vModelInfo,
-) -> Tw2vStatus {
+    model: *const tw2v_model,
+    info: *mut tw2v_info,
+) -> tw2v_status {
     run(|| {
         // SAFETY: the caller's contract.
         let blob = unsafe { blob_of(model)? };
         let o = out(info)?;
-        let value = Tw2vModelInfo {
+        let value = tw2v_info {
             vocab: u32::try_from(blob.len()).map_err(|_| TW2V_ERR_LENGTH)?,
             dim: u32::try_from(blob.dim()).map_err(|_| TW2V_ERR_LENGTH)?,
             dtype: match blob.dtype() {
@@ -218,11 +217,11 @@ pub unsafe extern "C" fn tw2v_model_info(
 /// bytes; `index` is NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tw2v_word_index(
-    model: *const Tw2vModel,
+    model: *const tw2v_model,
     word: *const c_char,
     len: usize,
     index: *mut u32,
-) -> Tw2vStatus {
+) -> tw2v_status {
     run(|| {
         // SAFETY: the caller's contract, for all three.
         let blob = unsafe { blob_of(model)? };
@@ -243,11 +242,11 @@ pub unsafe extern "C" fn tw2v_word_index(
 /// writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tw2v_word(
-    model: *const Tw2vModel,
+    model: *const tw2v_model,
     index: u32,
     word: *mut *const c_char,
     len: *mut usize,
-) -> Tw2vStatus {
+) -> tw2v_status {
     run(|| {
         // SAFETY: the caller's contract, for all three.
         let blob = unsafe { blob_of(model)? };
@@ -269,12 +268,12 @@ pub unsafe extern "C" fn tw2v_word(
 /// bytes; `out` is NULL or `out_len` writable floats.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tw2v_word_vector(
-    model: *const Tw2vModel,
+    model: *const tw2v_model,
     word: *const c_char,
     len: usize,
     out: *mut f32,
     out_len: usize,
-) -> Tw2vStatus {
+) -> tw2v_status {
     run(|| {
         // SAFETY: the caller's contract, for all three.
         let blob = unsafe { blob_of(model)? };
@@ -298,13 +297,13 @@ pub unsafe extern "C" fn tw2v_word_vector(
 /// `b_len` readable bytes; `cosine` is NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tw2v_cosine(
-    model: *const Tw2vModel,
+    model: *const tw2v_model,
     a: *const c_char,
     a_len: usize,
     b: *const c_char,
     b_len: usize,
     cosine: *mut f32,
-) -> Tw2vStatus {
+) -> tw2v_status {
     run(|| {
         // SAFETY: the caller's contract, for all four.
         let blob = unsafe { blob_of(model)? };
@@ -328,7 +327,7 @@ pub unsafe extern "C" fn tw2v_cosine_vectors(
     b: *const f32,
     len: usize,
     cosine: *mut f32,
-) -> Tw2vStatus {
+) -> tw2v_status {
     run(|| {
         // SAFETY: the caller's contract, for all three.
         let (a, b) = unsafe { (slice(a, len)?, slice(b, len)?) };
@@ -350,15 +349,15 @@ pub unsafe extern "C" fn tw2v_cosine_vectors(
 /// writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tw2v_nearest(
-    model: *const Tw2vModel,
+    model: *const tw2v_model,
     word: *const c_char,
     len: usize,
-    out: *mut Tw2vNeighbour,
+    out: *mut tw2v_neighbour,
     k: usize,
     found: *mut usize,
-) -> Tw2vStatus {
+) -> tw2v_status {
     run(|| {
-        // SAFETY: the caller's contract, for all four; a Tw2vNeighbour has
+        // SAFETY: the caller's contract, for all four; a tw2v_neighbour has
         // the layout of (u32, f32) (checked at compile time above).
         let blob = unsafe { blob_of(model)? };
         let word = unsafe { text(word, len)? };
@@ -382,13 +381,13 @@ pub unsafe extern "C" fn tw2v_nearest(
 /// NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tw2v_sentence_mean(
-    model: *const Tw2vModel,
+    model: *const tw2v_model,
     sentence: *const c_char,
     len: usize,
     out: *mut f32,
     out_len: usize,
     known: *mut usize,
-) -> Tw2vStatus {
+) -> tw2v_status {
     run(|| {
         // SAFETY: the caller's contract, for all four.
         let blob = unsafe { blob_of(model)? };

@@ -28,7 +28,7 @@ pub(crate) fn subword_vector(
     blob: &Blob<'_>,
     word: &str,
     out: &mut [f32],
-) -> Result<(), Tw2vStatus> {
+) -> Result<(), tw2v_status> {
     let _ = (word, out);
     if has_subwords(blob) {
         // Unreachable until the blob reader has a subword table.

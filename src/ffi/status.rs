@@ -5,43 +5,43 @@ use crate::core::blob::BlobError;
 use core::ffi::c_char;
 
 /// What every `tw2v_*` function returns: [`TW2V_OK`] or an error code.
-pub type Tw2vStatus = i32;
+pub type tw2v_status = i32;
 
 /// Success.
-pub const TW2V_OK: Tw2vStatus = 0;
+pub const TW2V_OK: tw2v_status = 0;
 /// A pointer argument (handle, buffer, text or out pointer) is NULL.
-pub const TW2V_ERR_NULL: Tw2vStatus = 1;
+pub const TW2V_ERR_NULL: tw2v_status = 1;
 /// A pointer is not aligned for its type (a handle, `float`, `uint32_t` or
 /// `uint64_t` buffer).
-pub const TW2V_ERR_MISALIGNED: Tw2vStatus = 2;
+pub const TW2V_ERR_MISALIGNED: tw2v_status = 2;
 /// A length argument is impossible: its byte size exceeds `PTRDIFF_MAX`, or
 /// a size computation overflows.
-pub const TW2V_ERR_LENGTH: Tw2vStatus = 3;
+pub const TW2V_ERR_LENGTH: tw2v_status = 3;
 /// The handle was not opened by its `*_open`/`*_init` function (its magic
 /// word is wrong), or was damaged.
-pub const TW2V_ERR_HANDLE: Tw2vStatus = 4;
+pub const TW2V_ERR_HANDLE: tw2v_status = 4;
 /// Text is not valid UTF-8.
-pub const TW2V_ERR_UTF8: Tw2vStatus = 5;
+pub const TW2V_ERR_UTF8: tw2v_status = 5;
 /// The word is not in the model's vocabulary (or not in the fine-tuning
 /// working set).
-pub const TW2V_ERR_UNKNOWN_WORD: Tw2vStatus = 6;
+pub const TW2V_ERR_UNKNOWN_WORD: tw2v_status = 6;
 /// A buffer's length is not the one the call needs (for example a vector
 /// buffer whose length is not the model's `D`).
-pub const TW2V_ERR_SHAPE: Tw2vStatus = 7;
+pub const TW2V_ERR_SHAPE: tw2v_status = 7;
 /// An index (a word row, a class label) is out of range.
-pub const TW2V_ERR_INDEX: Tw2vStatus = 8;
+pub const TW2V_ERR_INDEX: tw2v_status = 8;
 /// An argument is outside its valid range (a zero size, a zero window, a
 /// non-finite learning rate, …).
-pub const TW2V_ERR_INVALID: Tw2vStatus = 9;
+pub const TW2V_ERR_INVALID: tw2v_status = 9;
 /// The fine-tuning working set has no free slot.
-pub const TW2V_ERR_FULL: Tw2vStatus = 10;
+pub const TW2V_ERR_FULL: tw2v_status = 10;
 /// A sentence has more than [`TW2V_MAX_SENTENCE_WORDS`] words.
-pub const TW2V_ERR_SENTENCE_TOO_LONG: Tw2vStatus = 11;
+pub const TW2V_ERR_SENTENCE_TOO_LONG: tw2v_status = 11;
 /// The word is not in the vocabulary and the model has no subword table to
 /// build its vector from.
-pub const TW2V_ERR_NO_SUBWORDS: Tw2vStatus = 12;
+pub const TW2V_ERR_NO_SUBWORDS: tw2v_status = 12;
 /// The model has no output vectors or counts that the call needs.
-pub const TW2V_ERR_UNSUPPORTED: Tw2vStatus = 13;
+pub const TW2V_ERR_UNSUPPORTED: tw2v_status = 13;
 
 /// The most words a sentence may have in the calls that take one
 /// (fine-tuning, averaged features): they are looked up into a fixed
@@ -49,62 +49,62 @@ pub const TW2V_ERR_UNSUPPORTED: Tw2vStatus = 13;
 pub const TW2V_MAX_SENTENCE_WORDS: usize = 64;
 
 /// Blob check failed: shorter than the 96-byte header.
-pub const TW2V_ERR_BLOB_TRUNCATED: Tw2vStatus = 100;
+pub const TW2V_ERR_BLOB_TRUNCATED: tw2v_status = 100;
 /// Blob check failed: the header's total length is not the buffer's.
-pub const TW2V_ERR_BLOB_LENGTH: Tw2vStatus = 101;
+pub const TW2V_ERR_BLOB_LENGTH: tw2v_status = 101;
 /// Blob check failed: a section offset or length is not the one `V`, `D`
 /// and the flags imply.
-pub const TW2V_ERR_BLOB_SECTION: Tw2vStatus = 102;
+pub const TW2V_ERR_BLOB_SECTION: tw2v_status = 102;
 /// Blob check failed: the sections end elsewhere than the total length.
-pub const TW2V_ERR_BLOB_IMPLIED_LENGTH: Tw2vStatus = 103;
+pub const TW2V_ERR_BLOB_IMPLIED_LENGTH: tw2v_status = 103;
 /// Blob check failed: a section is misaligned (the blob must start at a
 /// 4-byte, better 16-byte, boundary).
-pub const TW2V_ERR_BLOB_MISALIGNED: Tw2vStatus = 104;
+pub const TW2V_ERR_BLOB_MISALIGNED: tw2v_status = 104;
 /// Blob check failed: an `f32` row holds a NaN or an infinity.
-pub const TW2V_ERR_BLOB_NON_FINITE_ROW: Tw2vStatus = 105;
+pub const TW2V_ERR_BLOB_NON_FINITE_ROW: tw2v_status = 105;
 /// Blob check failed: the target is big-endian.
-pub const TW2V_ERR_BLOB_BIG_ENDIAN: Tw2vStatus = 106;
+pub const TW2V_ERR_BLOB_BIG_ENDIAN: tw2v_status = 106;
 /// Blob check failed: the magic bytes are not `TW2V`.
-pub const TW2V_ERR_BLOB_MAGIC: Tw2vStatus = 107;
+pub const TW2V_ERR_BLOB_MAGIC: tw2v_status = 107;
 /// Blob check failed: unsupported format version.
-pub const TW2V_ERR_BLOB_VERSION: Tw2vStatus = 108;
+pub const TW2V_ERR_BLOB_VERSION: tw2v_status = 108;
 /// Blob check failed: unknown element type.
-pub const TW2V_ERR_BLOB_ELEMENT_TYPE: Tw2vStatus = 109;
+pub const TW2V_ERR_BLOB_ELEMENT_TYPE: tw2v_status = 109;
 /// Blob check failed: unknown flag bits.
-pub const TW2V_ERR_BLOB_FLAGS: Tw2vStatus = 110;
+pub const TW2V_ERR_BLOB_FLAGS: tw2v_status = 110;
 /// Blob check failed: `V` is 0.
-pub const TW2V_ERR_BLOB_EMPTY_VOCABULARY: Tw2vStatus = 111;
+pub const TW2V_ERR_BLOB_EMPTY_VOCABULARY: tw2v_status = 111;
 /// Blob check failed: `D` is 0.
-pub const TW2V_ERR_BLOB_ZERO_DIMENSION: Tw2vStatus = 112;
+pub const TW2V_ERR_BLOB_ZERO_DIMENSION: tw2v_status = 112;
 /// Blob check failed: the header-length field is not 96.
-pub const TW2V_ERR_BLOB_HEADER_LENGTH: Tw2vStatus = 113;
+pub const TW2V_ERR_BLOB_HEADER_LENGTH: tw2v_status = 113;
 /// Blob check failed: the reserved header field is not 0.
-pub const TW2V_ERR_BLOB_RESERVED: Tw2vStatus = 114;
+pub const TW2V_ERR_BLOB_RESERVED: tw2v_status = 114;
 /// Blob check failed: the checksum does not match (corrupted data).
-pub const TW2V_ERR_BLOB_CHECKSUM: Tw2vStatus = 115;
+pub const TW2V_ERR_BLOB_CHECKSUM: tw2v_status = 115;
 /// Blob check failed: `V`, `D` and the section sizes overflow.
-pub const TW2V_ERR_BLOB_OVERFLOW: Tw2vStatus = 116;
+pub const TW2V_ERR_BLOB_OVERFLOW: tw2v_status = 116;
 /// Blob check failed: a padding byte between sections is not zero.
-pub const TW2V_ERR_BLOB_PADDING: Tw2vStatus = 117;
+pub const TW2V_ERR_BLOB_PADDING: tw2v_status = 117;
 /// Blob check failed: the word offsets do not start at 0 or end at the word
 /// bytes' length.
-pub const TW2V_ERR_BLOB_OFFSET_ENDS: Tw2vStatus = 118;
+pub const TW2V_ERR_BLOB_OFFSET_ENDS: tw2v_status = 118;
 /// Blob check failed: the word offsets are not strictly increasing.
-pub const TW2V_ERR_BLOB_OFFSET_ORDER: Tw2vStatus = 119;
+pub const TW2V_ERR_BLOB_OFFSET_ORDER: tw2v_status = 119;
 /// Blob check failed: a word offset splits a UTF-8 character.
-pub const TW2V_ERR_BLOB_OFFSET_SPLITS_CHAR: Tw2vStatus = 120;
+pub const TW2V_ERR_BLOB_OFFSET_SPLITS_CHAR: tw2v_status = 120;
 /// Blob check failed: the word bytes are not valid UTF-8.
-pub const TW2V_ERR_BLOB_WORDS_NOT_UTF8: Tw2vStatus = 121;
+pub const TW2V_ERR_BLOB_WORDS_NOT_UTF8: tw2v_status = 121;
 /// Blob check failed: a sorted-index entry is not a row.
-pub const TW2V_ERR_BLOB_SORTED_OUT_OF_RANGE: Tw2vStatus = 122;
+pub const TW2V_ERR_BLOB_SORTED_OUT_OF_RANGE: tw2v_status = 122;
 /// Blob check failed: the sorted index is not strictly ascending.
-pub const TW2V_ERR_BLOB_SORTED_ORDER: Tw2vStatus = 123;
+pub const TW2V_ERR_BLOB_SORTED_ORDER: tw2v_status = 123;
 /// Blob check failed: a check this version of the C ABI has no code for
 /// (the library is newer than the header's list).
-pub const TW2V_ERR_BLOB_OTHER: Tw2vStatus = 199;
+pub const TW2V_ERR_BLOB_OTHER: tw2v_status = 199;
 
 /// The code of a failed blob check.
-pub(crate) fn blob_status(e: BlobError) -> Tw2vStatus {
+pub(crate) fn blob_status(e: BlobError) -> tw2v_status {
     match e {
         BlobError::Truncated { .. } => TW2V_ERR_BLOB_TRUNCATED,
         BlobError::Length { .. } => TW2V_ERR_BLOB_LENGTH,
@@ -136,7 +136,7 @@ pub(crate) fn blob_status(e: BlobError) -> Tw2vStatus {
 }
 
 /// The code of a core error.
-pub(crate) fn status(e: Error) -> Tw2vStatus {
+pub(crate) fn status(e: Error) -> tw2v_status {
     match e {
         Error::Shape { .. } => TW2V_ERR_SHAPE,
         Error::Index { .. } => TW2V_ERR_INDEX,
@@ -146,7 +146,7 @@ pub(crate) fn status(e: Error) -> Tw2vStatus {
 }
 
 /// Runs `f`, mapping its result to a status.
-pub(crate) fn run(f: impl FnOnce() -> Result<(), Tw2vStatus>) -> Tw2vStatus {
+pub(crate) fn run(f: impl FnOnce() -> Result<(), tw2v_status>) -> tw2v_status {
     match f() {
         Ok(()) => TW2V_OK,
         Err(s) => s,

@@ -41,8 +41,8 @@ fn s(w: &str) -> (*const c_char, usize) {
     (w.as_ptr().cast(), w.len())
 }
 
-fn open(bytes: &AlignedBlob) -> Box<Tw2vModel> {
-    let mut m = Box::new(Tw2vModel::new());
+fn open(bytes: &AlignedBlob) -> Box<tw2v_model> {
+    let mut m = Box::new(tw2v_model::new());
     let b = bytes.as_bytes();
     assert_eq!(
         unsafe { tw2v_model_open(&mut *m, b.as_ptr(), b.len()) },
@@ -68,11 +68,11 @@ fn queries_agree_with_the_blob() {
         let bytes = blob_bytes(int8);
         let blob = bytes.open().unwrap();
         let m = open(&bytes);
-        let mut info = Tw2vModelInfo::default();
+        let mut info = tw2v_info::default();
         assert_eq!(unsafe { tw2v_model_info(&*m, &mut info) }, TW2V_OK);
         assert_eq!(
             info,
-            Tw2vModelInfo {
+            tw2v_info {
                 vocab: V as u32,
                 dim: D as u32,
                 dtype: u8::from(int8),
@@ -101,7 +101,7 @@ fn queries_agree_with_the_blob() {
         let mut c = 0.0f32;
         assert_eq!(unsafe { tw2v_cosine(&*m, a, al, b, bl, &mut c) }, TW2V_OK);
         assert_eq!(c, blob.input().cosine(3, 17).unwrap());
-        let mut out = [Tw2vNeighbour::default(); 5];
+        let mut out = [tw2v_neighbour::default(); 5];
         let mut want = [(0u32, 0.0f32); 5];
         let mut found = 0usize;
         assert_eq!(
@@ -128,8 +128,9 @@ fn queries_agree_with_the_blob() {
 fn open_gives_the_failed_blob_check() {
     let bytes = blob_bytes(true);
     let good = bytes.as_bytes();
-    let mut m = Tw2vModel::new();
-    let try_open = |m: &mut Tw2vModel, b: &[u8]| unsafe { tw2v_model_open(m, b.as_ptr(), b.len()) };
+    let mut m = tw2v_model::new();
+    let try_open =
+        |m: &mut tw2v_model, b: &[u8]| unsafe { tw2v_model_open(m, b.as_ptr(), b.len()) };
     assert_eq!(try_open(&mut m, &good[..50]), TW2V_ERR_BLOB_TRUNCATED);
     assert_eq!(
         try_open(&mut m, &good[..good.len() - 1]),
@@ -157,7 +158,7 @@ fn open_gives_the_failed_blob_check() {
         TW2V_ERR_BLOB_MISALIGNED
     );
     // Nothing was written: the handle is still refused.
-    let mut info = Tw2vModelInfo::default();
+    let mut info = tw2v_info::default();
     assert_eq!(unsafe { tw2v_model_info(&m, &mut info) }, TW2V_ERR_HANDLE);
     assert_eq!(
         unsafe { tw2v_model_open(&mut m, null(), 10) },
@@ -177,11 +178,11 @@ fn open_gives_the_failed_blob_check() {
 fn bad_arguments_are_refused() {
     let bytes = blob_bytes(false);
     let mut m = open(&bytes);
-    let mp: *const Tw2vModel = &*m;
+    let mp: *const tw2v_model = &*m;
     let (w, wl) = s("w3");
     let (mut idx, mut c, mut found) = (0u32, 0.0f32, 0usize);
     let mut v = [0.0f32; D + 1];
-    let mut out = [Tw2vNeighbour::default(); 3];
+    let mut out = [tw2v_neighbour::default(); 3];
     unsafe {
         assert_eq!(tw2v_word_index(null(), w, wl, &mut idx), TW2V_ERR_NULL);
         assert_eq!(tw2v_word_index(mp, null(), 2, &mut idx), TW2V_ERR_NULL);
@@ -226,7 +227,7 @@ fn bad_arguments_are_refused() {
         // A closed handle, and an odd one.
         assert_eq!(tw2v_model_close(&mut *m), TW2V_OK);
         assert_eq!(tw2v_word_index(mp, w, wl, &mut idx), TW2V_ERR_HANDLE);
-        let odd = mp.cast::<u8>().add(4).cast::<Tw2vModel>();
+        let odd = mp.cast::<u8>().add(4).cast::<tw2v_model>();
         assert_eq!(tw2v_word_index(odd, w, wl, &mut idx), TW2V_ERR_MISALIGNED);
     }
 }
@@ -306,8 +307,8 @@ fn finetuning_matches_the_core_bit_for_bit() {
     assert_eq!(size, 24 * 12 + 8 * 12 * D + 4 * D);
     let mut buf = vec![0u64; size / 8 + 1];
     let bp = buf.as_mut_ptr().cast::<core::ffi::c_void>();
-    let mut ft = Box::new(Tw2vFinetune::new());
-    let cfg = Tw2vFinetuneConfig {
+    let mut ft = Box::new(tw2v_finetune::new());
+    let cfg = tw2v_finetune_config {
         slots: 12,
         window: 2,
         negative: 3,
@@ -323,7 +324,7 @@ fn finetuning_matches_the_core_bit_for_bit() {
             tw2v_finetune_init(&mut *ft, &*m, &cfg, odd, size),
             TW2V_ERR_MISALIGNED
         );
-        let zero = Tw2vFinetuneConfig { window: 0, ..cfg };
+        let zero = tw2v_finetune_config { window: 0, ..cfg };
         assert_eq!(
             tw2v_finetune_init(&mut *ft, &*m, &zero, bp, size),
             TW2V_ERR_INVALID
@@ -355,7 +356,7 @@ fn finetuning_matches_the_core_bit_for_bit() {
             tw2v_finetune_cosine(&mut *ft, a, al, w, wl, &mut before),
             TW2V_OK
         );
-        let mut stats = Tw2vFinetuneStats::default();
+        let mut stats = tw2v_finetune_stats::default();
         let mut first = 0.0;
         for epoch in 0..30 {
             for sentence in SENTENCES {
@@ -378,7 +379,7 @@ fn finetuning_matches_the_core_bit_for_bit() {
         let want = core_finetune(&blob, 30);
         for slot in 0..12u32 {
             let (mut p, mut n) = (null(), 0usize);
-            let m2: *const Tw2vModel = &*m;
+            let m2: *const tw2v_model = &*m;
             let idx = [3, 17, 5, 9, 11, 0, 1, 2, 4, 6, 7, 8][slot as usize];
             assert_eq!(tw2v_word(m2, idx, &mut p, &mut n), TW2V_OK);
             let mut v = [0.0f32; D];
@@ -413,7 +414,7 @@ fn classifier_learns_a_separable_set() {
     );
     assert_eq!((np, nw), (h * (dx + dy + 1) + dy, 2 * h + 3 * dy));
     let (mut p, mut g, mut w) = (vec![0.0f32; np], vec![0.0f32; np], vec![0.0f32; nw]);
-    let mut c = Tw2vClassifier::new();
+    let mut c = tw2v_classifier::new();
     let xs = [[1.0f32, 0.0, 0.5, 0.0], [0.0, 1.0, 0.0, 0.5]];
     unsafe {
         let code = tw2v_classifier_init(
