@@ -81,3 +81,74 @@ gcc -std=c11 -Wall -Wextra -Werror -g -O1 -fno-omit-frame-pointer \
     || die "host C test build failed"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
     timeout 300 "$BUILD/host_test" "$MODEL" || die "host C test failed"
+
+# ---------------------------------------------------------------------------
+step "3/4 C firmware (arm-none-eabi-gcc) under QEMU mps2-an386"
+if ! command -v arm-none-eabi-gcc >/dev/null; then
+    [ "$(id -u)" = 0 ] || die "arm-none-eabi-gcc is missing and installing it needs root"
+    timeout 300 apt-get update -q || echo "warning: apt-get update reported errors (exit $?); going on" >&2
+    timeout 600 apt-get install -y -q --no-install-recommends gcc-arm-none-eabi \
+        || die "apt-get install gcc-arm-none-eabi failed (exit $?)"
+fi
+arm-none-eabi-gcc --version | head -n 1
+command -v qemu-system-arm >/dev/null \
+    || die "qemu-system-arm is missing (.ci/firmware.sh installs it; run that first)"
+timeout 300 rustup target add "$FW_TARGET" >/dev/null || die "rustup target add $FW_TARGET failed"
+(cd "$LIB_DIR" && timeout 900 cargo build --release --quiet --target "$FW_TARGET") \
+    || die "$FW_TARGET staticlib build failed"
+FW_LIB="$LIB_DIR/target/$FW_TARGET/release/libtiny_word2vec_c.a"
+FW_BUILD="$BUILD/firmware-c"
+mkdir -p "$FW_BUILD"
+CFLAGS=(-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -Os -g -std=c11
+    -Wall -Wextra -Werror -ffreestanding -ffunction-sections -fdata-sections
+    -Iinclude -I"$FW_DIR")
+LDFLAGS=(-nostdlib -nostartfiles -Wl,--gc-sections -Wl,-z,noexecstack -Wl,-T,"$FW_DIR/link.ld")
+for src in startup.c main.c panic.c model.S; do
+    arm-none-eabi-gcc "${CFLAGS[@]}" -DMODEL_PATH="\"$MODEL\"" -c "$FW_DIR/$src" \
+        -o "$FW_BUILD/${src%.*}.o" || die "arm-none-eabi-gcc failed on $src"
+done
+OBJS=("$FW_BUILD/startup.o" "$FW_BUILD/main.o" "$FW_BUILD/model.o")
+FW_ELF="$FW_BUILD/firmware-c.elf"
+arm-none-eabi-gcc "${CFLAGS[@]}" "${LDFLAGS[@]}" "${OBJS[@]}" "$FW_BUILD/panic.o" "$FW_LIB" -lgcc \
+    -o "$FW_ELF" || die "firmware link failed"
+arm-none-eabi-size "$FW_ELF"
+qemu_cmd=(qemu-system-arm -machine mps2-an386 -nographic
+    -semihosting-config enable=on,target=native -kernel "$FW_ELF")
+echo "+ timeout 120 ${qemu_cmd[*]}"
+set +e
+timeout 120 "${qemu_cmd[@]}" </dev/null
+status=$?
+set -e
+case $status in
+    0) echo "C firmware exited 0 under QEMU" ;;
+    124) die "C firmware timed out under QEMU (120 s)" ;;
+    *) die "C firmware exited with status $status under QEMU" ;;
+esac
+
+# ---------------------------------------------------------------------------
+step "4/4 no panic path: link the firmware without tw2v_rust_panic"
+# The functions of the library that still call a panic (relocations to
+# core's panic entry points in the archive's code), for the report.
+panic_callers() {
+    local dir
+    dir=$(mktemp -d)
+    (cd "$dir" && arm-none-eabi-ar x "$FW_LIB")
+    for o in "$dir"/*.o; do
+        arm-none-eabi-objdump -dr -C "$o" 2>/dev/null | awk '
+            /^[0-9a-f]+ <.*>:$/ { fn = substr($0, index($0, "<") + 1); sub(/>:$/, "", fn) }
+            /R_ARM_THM_(CALL|JUMP24)/ && /(panicking|slice_index_fail|len_mismatch_fail|unwrap_failed|expect_failed)/ \
+                && fn !~ /^core::/ { print "  " fn }'
+    done | sort | uniq -c
+    rm -rf "$dir"
+}
+if arm-none-eabi-gcc "${CFLAGS[@]}" "${LDFLAGS[@]}" "${OBJS[@]}" "$FW_LIB" -lgcc \
+    -o "$FW_BUILD/firmware-c-no-panic.elf" 2>"$FW_BUILD/no-panic.log"; then
+    echo "ok: no panic path of the library survives in the Cortex-M4F image (linked without tw2v_rust_panic)"
+else
+    cat "$FW_BUILD/no-panic.log"
+    echo "functions of the library that call a panic entry point (calls, function):"
+    panic_callers
+    die "a panic path survives: the library's code above can still reach its panic handler"
+fi
+
+step "done: C ABI checks passed in $((SECONDS - START)) s"
