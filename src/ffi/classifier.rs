@@ -207,7 +207,10 @@ pub unsafe extern "C" fn tw2v_classifier_forward(
         let a = st.arrays()?;
         let k = nn::forward(shape, a.params, x, a.work).map_err(status)?;
         if let Some(p) = probs {
-            p.copy_from_slice(shape.probs(a.work).map_err(status)?);
+            // Lengths checked above: a copy without a length check.
+            for (d, &y) in p.iter_mut().zip(shape.probs(a.work).map_err(status)?) {
+                *d = y;
+            }
         }
         unsafe { put(o, u32::try_from(k).map_err(|_| TW2V_ERR_INDEX)?) };
         Ok(())

@@ -124,6 +124,13 @@ fn buffer_bytes(slots: usize, dim: usize) -> Option<usize> {
         .checked_add(dim.checked_mul(4)?)
 }
 
+/// The floats of row `k` of a `·×dim` row-major table, or `None` on
+/// overflow.
+fn row_range(k: usize, dim: usize) -> Option<core::ops::Range<usize>> {
+    let start = k.checked_mul(dim)?;
+    Some(start..start.checked_add(dim)?)
+}
+
 /// The buffer's parts.
 struct Parts<'a> {
     counts: &'a mut [u64],
@@ -192,9 +199,10 @@ impl FinetuneState {
         if row >= blob.len() {
             return Err(TW2V_ERR_INDEX);
         }
+        let at = row_range(len, dim).ok_or(TW2V_ERR_LENGTH)?;
         let (Some(v), Some(u), Some(c), Some(i)) = (
-            p.syn0.chunks_exact_mut(dim).nth(len),
-            p.syn1neg.chunks_exact_mut(dim).nth(len),
+            p.syn0.get_mut(at.clone()),
+            p.syn1neg.get_mut(at),
             p.counts.get_mut(len),
             p.ids.get_mut(len),
         ) else {
@@ -283,7 +291,11 @@ impl FinetuneState {
     fn vectors(&mut self, i: usize, j: usize) -> Result<(&[f32], &[f32]), tw2v_status> {
         let dim = self.dim;
         let syn0: &[f32] = self.parts()?.syn0;
-        let row = |k: usize| syn0.chunks_exact(dim).nth(k).ok_or(TW2V_ERR_INDEX);
+        let row = |k: usize| {
+            row_range(k, dim)
+                .and_then(|r| syn0.get(r))
+                .ok_or(TW2V_ERR_INDEX)
+        };
         Ok((row(i)?, row(j)?))
     }
 }
