@@ -87,18 +87,17 @@ pub(crate) trait Handle: Sized {
     type Storage;
     /// The first word of an opened handle.
     const MAGIC: u32;
-    /// The magic word of this state.
-    fn magic(&self) -> u32;
 }
 
 /// The state behind handle `h`, after checking it is not NULL, is aligned
-/// and holds `S::MAGIC`.
+/// and holds `S::MAGIC`; shared, so that read-only queries on one handle may
+/// run concurrently.
 ///
 /// # Safety
 /// If `h` is not NULL, it points to `S::Storage` that is readable and, when
 /// its first word is `S::MAGIC`, holds an `S` written by the handle's
-/// open/init function, which nothing else accesses for `'a`.
-pub(crate) unsafe fn state<'a, S: Handle>(h: *mut S::Storage) -> Result<&'a mut S, tw2v_status> {
+/// open/init function, which nothing writes for `'a`.
+pub(crate) unsafe fn state<'a, S: Handle>(h: *const S::Storage) -> Result<&'a S, tw2v_status> {
     let p = h.cast::<S>();
     check_ptr(p)?;
     // SAFETY: non-NULL and aligned for `S` (so for its leading u32), and
@@ -108,10 +107,18 @@ pub(crate) unsafe fn state<'a, S: Handle>(h: *mut S::Storage) -> Result<&'a mut 
         return Err(TW2V_ERR_HANDLE);
     }
     // SAFETY: the magic says an `S` was written here (the caller's contract).
-    let s = unsafe { &mut *p };
-    if s.magic() == S::MAGIC {
-        Ok(s)
-    } else {
-        Err(TW2V_ERR_HANDLE)
-    }
+    Ok(unsafe { &*p })
+}
+
+/// [`state`], exclusively, for the calls that change the handle.
+///
+/// # Safety
+/// As [`state`], and nothing else accesses the handle for `'a`.
+pub(crate) unsafe fn state_mut<'a, S: Handle>(
+    h: *mut S::Storage,
+) -> Result<&'a mut S, tw2v_status> {
+    // SAFETY: the caller's contract.
+    unsafe { state::<S>(h)? };
+    // SAFETY: checked above; exclusive (the caller's contract).
+    Ok(unsafe { &mut *h.cast::<S>() })
 }

@@ -1,7 +1,7 @@
 //! The classifier-head handle: the core's one-hidden-layer softmax
 //! classifier (`nn`) over caller arrays.
 
-use super::args::{Handle, out, put, slice, slice_mut, state};
+use super::args::{Handle, out, put, slice, slice_mut, state_mut};
 use super::status::*;
 use crate::core::nn::{self, Shape};
 use crate::core::sampling::seeded_rng;
@@ -48,9 +48,6 @@ struct ClassifierState {
 impl Handle for ClassifierState {
     type Storage = tw2v_classifier;
     const MAGIC: u32 = 0x5457_4331; // "TWC1"
-    fn magic(&self) -> u32 {
-        self.magic
-    }
 }
 
 const _: () = {
@@ -192,7 +189,7 @@ pub unsafe extern "C" fn tw2v_classifier_forward(
 ) -> tw2v_status {
     run(|| {
         // SAFETY: the caller's contract, for all four.
-        let st = unsafe { state::<ClassifierState>(c)? };
+        let st = unsafe { state_mut::<ClassifierState>(c)? };
         let x = unsafe { slice(x, n_x)? };
         let o = out(class)?;
         let probs = if probs.is_null() {
@@ -237,7 +234,7 @@ pub unsafe extern "C" fn tw2v_classifier_train_step(
 ) -> tw2v_status {
     run(|| {
         // SAFETY: the caller's contract, for all three.
-        let st = unsafe { state::<ClassifierState>(c)? };
+        let st = unsafe { state_mut::<ClassifierState>(c)? };
         let x = unsafe { slice(x, n_x)? };
         let o = if loss.is_null() {
             None

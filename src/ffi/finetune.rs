@@ -8,7 +8,7 @@
 //! [`tw2v_finetune_buffer_size`] bytes and trains with the core's
 //! [`FineTune::sentence`].
 
-use super::args::{Handle, out, put, slice_mut, state, text};
+use super::args::{Handle, out, put, slice_mut, state_mut, text};
 use super::model::{blob_of, lookup_words, row_of, tw2v_model};
 use super::status::*;
 use crate::core::activation::SigmoidTable;
@@ -100,9 +100,6 @@ struct FinetuneState {
 impl Handle for FinetuneState {
     type Storage = tw2v_finetune;
     const MAGIC: u32 = 0x5457_4631; // "TWF1"
-    fn magic(&self) -> u32 {
-        self.magic
-    }
 }
 
 const _: () = {
@@ -400,7 +397,7 @@ pub unsafe extern "C" fn tw2v_finetune_add_word(
 ) -> tw2v_status {
     run(|| {
         // SAFETY: the caller's contract, for all three.
-        let s = unsafe { state::<FinetuneState>(ft)? };
+        let s = unsafe { state_mut::<FinetuneState>(ft)? };
         let word = unsafe { text(word, len)? };
         let o = if slot.is_null() {
             None
@@ -433,7 +430,7 @@ pub unsafe extern "C" fn tw2v_finetune_add_sentence(
 ) -> tw2v_status {
     run(|| {
         // SAFETY: the caller's contract, for all three.
-        let s = unsafe { state::<FinetuneState>(ft)? };
+        let s = unsafe { state_mut::<FinetuneState>(ft)? };
         let sentence = unsafe { text(sentence, len)? };
         let o = if added.is_null() {
             None
@@ -466,7 +463,7 @@ pub unsafe extern "C" fn tw2v_finetune_add_frequent(
 ) -> tw2v_status {
     run(|| {
         // SAFETY: the caller's contract, for both.
-        let s = unsafe { state::<FinetuneState>(ft)? };
+        let s = unsafe { state_mut::<FinetuneState>(ft)? };
         let o = if used.is_null() {
             None
         } else {
@@ -504,7 +501,7 @@ pub unsafe extern "C" fn tw2v_finetune_sentence(
 ) -> tw2v_status {
     run(|| {
         // SAFETY: the caller's contract, for all three.
-        let s = unsafe { state::<FinetuneState>(ft)? };
+        let s = unsafe { state_mut::<FinetuneState>(ft)? };
         let sentence = unsafe { text(sentence, len)? };
         let o = if stats.is_null() {
             None
@@ -535,7 +532,7 @@ pub unsafe extern "C" fn tw2v_finetune_vector(
 ) -> tw2v_status {
     run(|| {
         // SAFETY: the caller's contract, for all three.
-        let s = unsafe { state::<FinetuneState>(ft)? };
+        let s = unsafe { state_mut::<FinetuneState>(ft)? };
         let word = unsafe { text(word, len)? };
         let out = unsafe { slice_mut(out, out_len)? };
         let slot = s.slot(word)?;
@@ -565,7 +562,7 @@ pub unsafe extern "C" fn tw2v_finetune_cosine(
 ) -> tw2v_status {
     run(|| {
         // SAFETY: the caller's contract, for all four.
-        let s = unsafe { state::<FinetuneState>(ft)? };
+        let s = unsafe { state_mut::<FinetuneState>(ft)? };
         let (a, b) = unsafe { (text(a, a_len)?, text(b, b_len)?) };
         let o = out(cosine)?;
         let (i, j) = (s.slot(a)?, s.slot(b)?);

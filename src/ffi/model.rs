@@ -1,6 +1,6 @@
 //! The model handle: a blob opened in place, and its queries.
 
-use super::args::{Handle, out, put, slice, slice_mut, state, text};
+use super::args::{Handle, out, put, slice, slice_mut, state, state_mut, text};
 use super::oov;
 use super::status::*;
 use crate::core::blob::{Blob, Dtype};
@@ -78,9 +78,6 @@ pub(crate) struct ModelState {
 impl Handle for ModelState {
     type Storage = tw2v_model;
     const MAGIC: u32 = 0x5457_4d31; // "TWM1"
-    fn magic(&self) -> u32 {
-        self.magic
-    }
 }
 
 const _: () = {
@@ -101,7 +98,7 @@ const _: () = {
 /// `m` is NULL or a handle as [`state`] requires.
 pub(crate) unsafe fn blob_of(m: *const tw2v_model) -> Result<Blob<'static>, tw2v_status> {
     // SAFETY: the caller's contract; only read through the reference.
-    Ok(unsafe { state::<ModelState>(m.cast_mut())? }.blob)
+    Ok(unsafe { state::<ModelState>(m)? }.blob)
 }
 
 /// The row of `word`, or [`TW2V_ERR_UNKNOWN_WORD`].
@@ -173,7 +170,7 @@ pub unsafe extern "C" fn tw2v_model_open(
 pub unsafe extern "C" fn tw2v_model_close(model: *mut tw2v_model) -> tw2v_status {
     run(|| {
         // SAFETY: the caller's contract.
-        unsafe { state::<ModelState>(model)? }.magic = 0;
+        unsafe { state_mut::<ModelState>(model)? }.magic = 0;
         Ok(())
     })
 }
