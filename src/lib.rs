@@ -87,14 +87,17 @@
 #![no_std]
 #![deny(missing_docs)]
 // The only unsafe code: the Hogwild sharing in `host::train::hogwild`, the
-// prefetch hint in `core::prefetch` and the memory map in `host::mmap` (see
-// there).
+// prefetch hint in `core::prefetch`, the memory map in `host::mmap` and the
+// C ABI's pointer arguments in `ffi` (see there).
 #![deny(unsafe_code)]
 
 #[cfg(any(test, feature = "std"))]
 extern crate std;
 
 mod core;
+#[cfg(feature = "ffi")]
+#[allow(unsafe_code)]
+pub mod ffi;
 #[cfg(feature = "std")]
 mod host;
 

@@ -80,6 +80,17 @@ const NOT_RUN: &[(&str, &str)] = &[
          runs the README's Python quick start; checked: python/pyproject.toml and the line \
          in `.ci/run`",
     ),
+    (
+        "bash .ci/ffi.sh",
+        "the C ABI checks: builds the static library twice (host and thumbv7em-none-eabihf, \
+         release with fat LTO), may install cbindgen and gcc-arm-none-eabi, and runs QEMU; \
+         CI runs it; checked: the script exists and `.ci/run` runs it",
+    ),
+    (
+        "bash .ci/ffi.sh header",
+        "rewrites the committed include/tiny_word2vec.h (CI's run of the script fails if \
+         it would change); checked: the script exists and `.ci/run` runs it",
+    ),
 ];
 
 // ---------------------------------------------------------------------------
@@ -365,6 +376,26 @@ fn check_pip(words: &[String]) -> Result<(), String> {
     let ci = fs::read_to_string(Path::new(ROOT).join(".ci/run")).map_err(|e| e.to_string())?;
     if !ci.contains(&format!("pip install {dir}")) {
         return Err(format!(".ci/run does not run `pip install {dir}`"));
+    }
+    Ok(())
+}
+
+/// Checks a `bash SCRIPT [ARGS]` command that is not run: SCRIPT exists
+/// and `.ci/run` runs it.
+fn check_bash(words: &[String]) -> Result<(), String> {
+    let Some(script) = words.get(1) else {
+        return Err("expected `bash SCRIPT`".into());
+    };
+    if !Path::new(ROOT).join(script).is_file() {
+        return Err(format!("{script} does not exist"));
+    }
+    let ci =
+        fs::read_to_string(Path::new(ROOT).join(".ci/run")).map_err(|e| format!(".ci/run: {e}"))?;
+    if !ci
+        .lines()
+        .any(|l| l.split_whitespace().any(|w| w == script))
+    {
+        return Err(format!(".ci/run does not run {script}"));
     }
     Ok(())
 }
@@ -680,6 +711,7 @@ fn every_readme_command_works_verbatim() {
                 Some("cargo") => check_cargo(&manifest, &c.code, words),
                 Some("w2v") => Ok(()),
                 Some("pip") => check_pip(words),
+                Some("bash") => check_bash(words),
                 other => Err(format!("this test has no check for {other:?}")),
             };
             if let Err(e) = checked {

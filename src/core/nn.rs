@@ -133,9 +133,9 @@ impl Shape {
     pub fn split<'a>(&self, params: &'a [f32]) -> Result<Layers<'a>, Error> {
         self.check()?;
         check_len("classifier params", params.len(), self.param_count())?;
-        let (w1, rest) = params.split_at(self.dx * self.h);
-        let (b1, rest) = rest.split_at(self.h);
-        let (w2, b2) = rest.split_at(self.h * self.dy);
+        let (w1, rest) = params.split_at_checked(self.dx * self.h).ok_or(SPLIT)?;
+        let (b1, rest) = rest.split_at_checked(self.h).ok_or(SPLIT)?;
+        let (w2, b2) = rest.split_at_checked(self.h * self.dy).ok_or(SPLIT)?;
         Ok(Layers { w1, b1, w2, b2 })
     }
 
@@ -146,9 +146,9 @@ impl Shape {
     pub fn split_mut<'a>(&self, params: &'a mut [f32]) -> Result<LayersMut<'a>, Error> {
         self.check()?;
         check_len("classifier params", params.len(), self.param_count())?;
-        let (w1, rest) = params.split_at_mut(self.dx * self.h);
-        let (b1, rest) = rest.split_at_mut(self.h);
-        let (w2, b2) = rest.split_at_mut(self.h * self.dy);
+        let (w1, rest) = params.split_at_mut_checked(self.dx * self.h).ok_or(SPLIT)?;
+        let (b1, rest) = rest.split_at_mut_checked(self.h).ok_or(SPLIT)?;
+        let (w2, b2) = rest.split_at_mut_checked(self.h * self.dy).ok_or(SPLIT)?;
         Ok(LayersMut { w1, b1, w2, b2 })
     }
 
@@ -159,7 +159,7 @@ impl Shape {
     pub fn probs<'w>(&self, work: &'w [f32]) -> Result<&'w [f32], Error> {
         check_len("classifier workspace", work.len(), self.workspace_len())?;
         let start = self.h + self.dy;
-        Ok(&work[start..start + self.dy])
+        work.get(start..start + self.dy).ok_or(SPLIT)
     }
 
     /// The hidden activations `h = σ(x W₁ + b₁)` that [`forward`] left in
@@ -169,7 +169,20 @@ impl Shape {
     /// [`Error::Shape`] if `work.len() ≠ workspace_len()`.
     pub fn hidden<'w>(&self, work: &'w [f32]) -> Result<&'w [f32], Error> {
         check_len("classifier workspace", work.len(), self.workspace_len())?;
-        Ok(&work[..self.h])
+        work.get(..self.h).ok_or(SPLIT)
+    }
+}
+
+/// A split of a buffer whose length was checked failed: unreachable, but
+/// an error instead of a panic path (the C ABI's firmware link checks that
+/// no panic path is left; see `examples/firmware-c/panic-paths.txt`).
+const SPLIT: Error = Error::Invalid("classifier buffer too short for its shape");
+
+/// `dst[i] = src[i]` over the common length: `copy_from_slice` without its
+/// length-mismatch panic, for blocks of equal length by construction.
+fn copy(dst: &mut [f32], src: &[f32]) {
+    for (d, &s) in dst.iter_mut().zip(src) {
+        *d = s;
     }
 }
 
@@ -185,10 +198,10 @@ struct Blocks<'w> {
 /// Splits `work` into its [`Blocks`], checking its length.
 fn workspace<'w>(shape: &Shape, work: &'w mut [f32]) -> Result<Blocks<'w>, Error> {
     check_len("classifier workspace", work.len(), shape.workspace_len())?;
-    let (hidden, rest) = work.split_at_mut(shape.h);
-    let (log_probs, rest) = rest.split_at_mut(shape.dy);
-    let (probs, rest) = rest.split_at_mut(shape.dy);
-    let (delta2, delta1) = rest.split_at_mut(shape.dy);
+    let (hidden, rest) = work.split_at_mut_checked(shape.h).ok_or(SPLIT)?;
+    let (log_probs, rest) = rest.split_at_mut_checked(shape.dy).ok_or(SPLIT)?;
+    let (probs, rest) = rest.split_at_mut_checked(shape.dy).ok_or(SPLIT)?;
+    let (delta2, delta1) = rest.split_at_mut_checked(shape.dy).ok_or(SPLIT)?;
     Ok(Blocks {
         hidden,
         log_probs,
@@ -221,26 +234,26 @@ pub fn forward(shape: Shape, params: &[f32], x: &[f32], work: &mut [f32]) -> Res
     } = workspace(&shape, work)?;
 
     // z₁ = b₁ + Σ_i x_i W₁[i, :], then h = σ(z₁).
-    hidden.copy_from_slice(layers.b1);
-    for (&x_i, w1_i) in x.iter().zip(layers.w1.chunks_exact(shape.h)) {
+    copy(hidden, layers.b1);
+    for (&x_i, w1_i) in x.iter().zip(layers.w1.chunks_exact(shape.h.max(1))) {
         axpy(x_i, w1_i, hidden);
     }
     for z in hidden.iter_mut() {
         *z = sigmoid(*z);
     }
     // θ = b₂ + Σ_j h_j W₂[j, :] (held in the log ŷ block), ŷ = softmax(θ).
-    log_probs.copy_from_slice(layers.b2);
-    for (&h_j, w2_j) in hidden.iter().zip(layers.w2.chunks_exact(shape.dy)) {
+    copy(log_probs, layers.b2);
+    for (&h_j, w2_j) in hidden.iter().zip(layers.w2.chunks_exact(shape.dy.max(1))) {
         axpy(h_j, w2_j, log_probs);
     }
-    probs.copy_from_slice(log_probs);
+    copy(probs, log_probs);
     let (max, log_sum) = softmax_parts(probs);
     for lp in log_probs.iter_mut() {
         *lp = (f64::from(*lp) - f64::from(max) - log_sum) as f32;
     }
     let mut best = 0;
     for (i, &p) in probs.iter().enumerate() {
-        if p > probs[best] {
+        if probs.get(best).is_some_and(|&b| p > b) {
             best = i;
         }
     }
@@ -283,14 +296,16 @@ pub fn loss_and_grad(
     } = workspace(&shape, work)?;
 
     // δ₂ = ŷ − y.
-    delta2.copy_from_slice(probs);
-    delta2[y] -= 1.0;
+    copy(delta2, probs);
+    if let Some(d) = delta2.get_mut(y) {
+        *d -= 1.0;
+    }
     axpy(1.0, delta2, g.b2);
     // ∂J/∂W₂[j, :] = h_j δ₂;  δ₁_j = (W₂[j, :]·δ₂)·σ'(z₁_j).
     for (((&h_j, w2_j), gw2_j), d1_j) in hidden
         .iter()
-        .zip(layers.w2.chunks_exact(shape.dy))
-        .zip(g.w2.chunks_exact_mut(shape.dy))
+        .zip(layers.w2.chunks_exact(shape.dy.max(1)))
+        .zip(g.w2.chunks_exact_mut(shape.dy.max(1)))
         .zip(delta1.iter_mut())
     {
         axpy(h_j, delta2, gw2_j);
@@ -298,15 +313,15 @@ pub fn loss_and_grad(
     }
     axpy(1.0, delta1, g.b1);
     // ∂J/∂W₁[i, :] = x_i δ₁;  ∂J/∂x_i = W₁[i, :]·δ₁.
-    for (&x_i, gw1_i) in x.iter().zip(g.w1.chunks_exact_mut(shape.h)) {
+    for (&x_i, gw1_i) in x.iter().zip(g.w1.chunks_exact_mut(shape.h.max(1))) {
         axpy(x_i, delta1, gw1_i);
     }
     if let Some(gx) = grad_x {
-        for (gx_i, w1_i) in gx.iter_mut().zip(layers.w1.chunks_exact(shape.h)) {
+        for (gx_i, w1_i) in gx.iter_mut().zip(layers.w1.chunks_exact(shape.h.max(1))) {
             *gx_i += dot(w1_i, delta1);
         }
     }
-    Ok(-log_probs[y])
+    Ok(-log_probs.get(y).copied().unwrap_or(f32::NAN))
 }
 
 /// Plain SGD: `θ ← θ − lr·∂J/∂θ` over a flat buffer (any layout, e.g. the
