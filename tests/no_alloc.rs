@@ -11,7 +11,9 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
 use tiny_word2vec::activation::SigmoidTable;
-use tiny_word2vec::blob::{AlignedBlob, Blob, BlobSource, EncodeOptions, encode_source};
+use tiny_word2vec::blob::{
+    AlignedBlob, Blob, BlobSource, EncodeOptions, encode_source, encode_subwords,
+};
 use tiny_word2vec::embedding::{QuantizedTable, cosine_i8, quantize_row};
 use tiny_word2vec::finetune::{FineTune, WorkingSet};
 use tiny_word2vec::kernels::{axpy, cosine, dot, dot_i8};
@@ -332,5 +334,38 @@ fn hot_paths_allocate_nothing() {
             );
             (n, used.unwrap())
         },
-    );
+    ); // A subword blob (version 2): open, any word's vector, neighbours of
+    // an out-of-vocabulary word.
+    for int8 in [false, true] {
+        let bytes = encode_subwords(
+            &BlobSource {
+                words: &words,
+                dim: D,
+                input: &input,
+                output: Some(&output),
+                counts: Some(&counts),
+            },
+            subwords,
+            &ngram_table,
+            EncodeOptions {
+                int8,
+                max_vocab: None,
+            },
+        )
+        .unwrap();
+        let aligned = AlignedBlob::from_bytes(&bytes);
+        let mut query = vec![0f32; D];
+        let mut tmp = vec![0f32; D];
+        let long: String = "naïve-whale🐋".repeat(40);
+        zero("subword blob: open, vector_of, nearest_vector", || {
+            let blob = Blob::open(aligned.as_bytes()).unwrap();
+            assert!(blob.vector_of("word7", &mut query).unwrap().has_vector());
+            assert!(blob.vector_of(&long, &mut query).unwrap().has_vector());
+            assert!(blob.vector_of("wordy7", &mut query).unwrap().has_vector());
+            assert_eq!(
+                blob.nearest_vector(&query, None, &mut tmp, &mut out),
+                Ok(10)
+            );
+        });
+    }
 }

@@ -220,14 +220,16 @@ pub struct Blob<'a> {
 impl core::fmt::Debug for Blob<'_> {
     /// A summary: the shape and what the blob holds, not its contents.
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Blob")
-            .field("words", &self.len())
+        let mut s = f.debug_struct("Blob");
+        s.field("words", &self.len())
             .field("dim", &self.dim())
             .field("dtype", &self.dtype)
             .field("output_vectors", &self.output.is_some())
-            .field("counts", &self.counts.is_some())
-            .field("subwords", &self.ngrams.map(|(_, p)| p))
-            .finish()
+            .field("counts", &self.counts.is_some());
+        if let Some((_, p)) = self.ngrams {
+            s.field("subwords", &p);
+        }
+        s.finish()
     }
 }
 

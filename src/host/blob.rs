@@ -540,4 +540,6 @@ mod stream;
 pub use stream::write_blob_rows;
 
 #[cfg(test)]
+mod subword_tests;
+#[cfg(test)]
 mod tests;

@@ -4,7 +4,7 @@
 use super::HEADER_LEN;
 use crate::core::error::Error;
 
-/// Which check of [`Blob::open`] failed, carried in [`Error::Blob`]. The
+/// Which check of [`Blob::open`](super::Blob::open) failed, carried in [`Error::Blob`]. The
 /// `Display` text is the message `Blob::open` has always given.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]

@@ -70,9 +70,11 @@ impl<'a> Blob<'a> {
     /// summed in `f32` in fastText's order then scaled by `1/count`;
     /// returns the number of n-gram rows.
     fn mean_into(&self, row: Option<usize>, word: &str, out: &mut [f32]) -> Result<usize, Error> {
-        out.fill(0.0);
-        if let Some(r) = row {
-            self.input.add_row_to(r, 1.0, out)?;
+        match row {
+            // A copy, as `subword::mean_of_rows` (fastText adds it to zeros:
+            // the same but for the sign of a zero).
+            Some(r) => self.input.row_f32(r, out)?,
+            None => out.fill(0.0),
         }
         let mut used = 0usize;
         if let Some((table, _)) = self.ngrams {
