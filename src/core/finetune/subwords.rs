@@ -5,11 +5,13 @@
 //!
 //! The gradient of that mean reaches each of its `n = 1 + |G_w|` listed rows
 //! divided by `n` (a row listed `c` times gets `c/n` of it): the exact
-//! gradient of `J(mean)` with respect to each row. (fastText's own trainer,
-//! and the host's, add the undivided gradient to each row; the exact one
-//! keeps a step of learning rate `α` moving the mean as far as a word-only
-//! step would, whatever `|G_w|` is.) A blob without n-grams fine-tunes with
-//! [`FineTune::sentence`](super::FineTune::sentence), unchanged.
+//! gradient of `J(mean)` with respect to each row, so a step moves the mean
+//! by `1/n` of what a word-only step of the same learning rate moves a word
+//! row (rows shared by many words move little per word; a larger `α` makes
+//! up for it). fastText's own trainer, and the host's, add the undivided
+//! gradient to each row: `n` times the exact step. A blob without n-grams
+//! fine-tunes with [`FineTune::sentence`](super::FineTune::sentence),
+//! unchanged.
 #![forbid(unsafe_code)]
 
 use super::{FineTune, Stats, WorkingSet};
@@ -97,6 +99,11 @@ impl<const W: usize, const G: usize, const L: usize, const D: usize> SubwordWork
     /// Listed n-grams of all words.
     pub fn listed_len(&self) -> usize {
         self.lists.len()
+    }
+
+    /// The bucket (n-gram row of the blob) of n-gram slot `slot`.
+    pub fn bucket_of(&self, slot: usize) -> Option<u32> {
+        self.buckets.get(slot).copied()
     }
 
     /// The n-gram slot holding bucket `bucket` (a linear scan).
