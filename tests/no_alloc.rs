@@ -15,7 +15,7 @@ use tiny_word2vec::blob::{
     AlignedBlob, Blob, BlobSource, EncodeOptions, encode_source, encode_subwords,
 };
 use tiny_word2vec::embedding::{QuantizedTable, cosine_i8, quantize_row};
-use tiny_word2vec::finetune::{FineTune, WorkingSet};
+use tiny_word2vec::finetune::{FineTune, SubwordWorkingSet, WorkingSet};
 use tiny_word2vec::kernels::{axpy, cosine, dot, dot_i8};
 use tiny_word2vec::loss::{
     Grads, Objective, Params, cross_entropy, full_softmax, negative_sampling, skipgram,
@@ -367,5 +367,47 @@ fn hot_paths_allocate_nothing() {
                 Ok(10)
             );
         });
+        let blob = aligned.open().unwrap();
+        let mut sws = Box::new(SubwordWorkingSet::<8, 128, 160, D>::new());
+        let (mut th, mut al, mut wk) = ([0u32; 8], [0u32; 8], [0u32; 8]);
+        let mut scratch3 = [0f32; 3 * D];
+        zero(
+            "SubwordWorkingSet::insert and a sentence_subwords pass",
+            || {
+                for row in [3, 17, 3, 39, 5, 1, 2, 8] {
+                    sws.insert(&blob, row).unwrap();
+                }
+                let n = sws.words.len();
+                let noise = NoiseDistribution::new(
+                    sws.words.counts(),
+                    NOISE_POWER,
+                    &mut th[..n],
+                    &mut al[..n],
+                    &mut wk[..n],
+                )
+                .unwrap();
+                let t = sws.tables_mut();
+                let mut ft = FineTune {
+                    output: NegativeSampling {
+                        table: &table,
+                        noise,
+                        negative: 3,
+                        syn1neg: t.syn1neg,
+                    },
+                    window: 2,
+                };
+                let st = ft
+                    .sentence_subwords(
+                        &[0, 1, 2, 3, 4, 5, 6],
+                        t.lists,
+                        (t.syn0, t.ngrams),
+                        0.05,
+                        &mut scratch3,
+                        &mut rng,
+                    )
+                    .unwrap();
+                assert!(st.pairs > 0);
+            },
+        );
     }
 }
