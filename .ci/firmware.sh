@@ -3,9 +3,11 @@
 #   1. installs the thumbv7em-none-eabihf / thumbv6m-none-eabi targets (rustup);
 #   2. installs qemu-system-arm if missing, from <codename>-backports at the
 #      same version as the machine's qemu-utils, refusing any apt removal;
-#   3. exports the demo model on the host (examples/export_model: trains on
+#   3. exports the demo models on the host (examples/export_model: trains on
 #      data/moby-dick.txt with a fixed seed, writes examples/firmware/model.bin
-#      as int8, and fails unless int8 keeps >= 90% of the f32 top-10 neighbours);
+#      as int8, and fails unless int8 keeps >= 90% of the f32 top-10 neighbours;
+#      then the same for the subword model, minn 3, maxn 6, 20000 n-gram rows,
+#      examples/firmware/model-subword.bin);
 #   4. builds examples/firmware (release) and runs it under QEMU mps2-an386,
 #      failing on a non-zero exit status (semihosting SYS_EXIT) or a time-out;
 #      then builds it again with --features baseline (no library code, no model)
@@ -159,6 +161,11 @@ MODEL_BIN="$FW_DIR/model.bin"
 timeout 1200 cargo run --release --features std --example export_model -- --out "$MODEL_BIN" \
     || die "model export failed (or int8 lost too many f32 neighbours)"
 [ -s "$MODEL_BIN" ] || die "no model at $MODEL_BIN"
+SUBWORD_BIN="$FW_DIR/model-subword.bin"
+timeout 1200 cargo run --release --features std --example export_model -- --out "$SUBWORD_BIN" \
+    --minn 3 --maxn 6 --bucket 20000 \
+    || die "subword model export failed (or int8 lost too many f32 neighbours)"
+[ -s "$SUBWORD_BIN" ] || die "no subword model at $SUBWORD_BIN"
 
 # ---------------------------------------------------------------------------
 step "4/6 build examples/firmware (release) and run it under QEMU $QEMU_MACHINE"
@@ -193,6 +200,20 @@ case $status in
     124) die "firmware timed out under QEMU (120 s)" ;;
     *) die "firmware exited with status $status under QEMU" ;;
 esac
+
+# The subword model's outputs: neighbours of three out-of-vocabulary words,
+# and fine-tuning that moved n-gram rows.
+oov_lines=$(grep -c '(not in the vocabulary, [0-9]* n-grams): ' "$QEMU_LOG" || true)
+[ "$oov_lines" -ge 3 ] || die "the firmware printed neighbours of $oov_lines out-of-vocabulary words (want 3)"
+grep -q '^\[ok\] 3 words not in the vocabulary' "$QEMU_LOG" \
+    || die "the out-of-vocabulary neighbour check did not pass"
+updated=$(sed -n 's/.*n-gram rows updated: \([0-9]*\) of [0-9]*$/\1/p' "$QEMU_LOG" | tail -n 1)
+[ -n "$updated" ] && [ "$updated" -gt 0 ] || die "fine-tuning updated no n-gram rows"
+grep -q "^\[ok\] the sentence words' n-gram rows were updated" "$QEMU_LOG" \
+    || die "the n-gram fine-tuning check did not pass"
+grep -q '^\[ok\] an out-of-vocabulary word sharing' "$QEMU_LOG" \
+    || die "fine-tuning did not move the out-of-vocabulary word"
+echo "subword checks: $oov_lines out-of-vocabulary neighbour lines, $updated n-gram rows fine-tuned"
 
 echo "+ cargo build --release --features baseline (size reference)"
 elf=$(build_fw --features baseline)
@@ -236,7 +257,11 @@ echo "+ $(basename "$size_tool") -A $FW_ELF"
 # Berkeley columns: text data bss.
 read -r text data bss < <("$size_tool" "$FW_ELF" | awk 'NR == 2 { print $1, $2, $3 }')
 read -r btext bdata bbss < <("$size_tool" "$BASE_ELF" | awk 'NR == 2 { print $1, $2, $3 }')
-model=$(stat -c %s "$MODEL_BIN")
+word_model=$(stat -c %s "$MODEL_BIN")
+subword_model=$(stat -c %s "$SUBWORD_BIN")
+model=$((word_model + subword_model))
+oov_stack=$(sed -n 's/^OOV lookup .*: \([0-9]*\) bytes of stack$/\1/p' "$QEMU_LOG" | tail -n 1)
+[ -n "$oov_stack" ] || die "the firmware did not report the stack of the OOV lookup"
 stack=$(sed -n 's/^peak stack use: \([0-9]*\) bytes.*/\1/p' "$QEMU_LOG" | tail -n 1)
 [ -n "$stack" ] || die "the firmware did not report its peak stack use"
 # Symbols left after LTO that belong to the library (and libm, which only it
@@ -259,7 +284,8 @@ printf '%s\n' "$lib_list" | sed -n '1,15s/^\([0-9]*\) /  \1  /p'
 cat <<EOF
 
 firmware footprint (thumbv7em-none-eabihf, opt-level s, fat LTO):
-  flash (text):        $text B = model blob $model B + code and constants $((text - model)) B
+  flash (text):        $text B = model blobs $model B (word-only $word_model B + subword $subword_model B) + code and constants $((text - model)) B
+  OOV lookup stack:    $oov_stack B (vector_of + nearest_vector of a word not in the subword model's vocabulary)
   RAM:                 data $data B + bss $bss B + peak stack $stack B = $((data + bss + stack)) B
   baseline (no library, no model): text $btext B, data $bdata B, bss $bbss B
   library + demo code: $((text - model - btext)) B of flash (full - model - baseline), $((bss - bbss)) B of bss

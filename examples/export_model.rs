@@ -10,6 +10,10 @@
 //!   --dim N           vector dimension D when training (default 64)
 //!   --epochs N        training epochs (default 10)
 //!   --max-vocab N     keep only the N most frequent words
+//!   --minn N --maxn N --bucket N
+//!                     train a subword model (character n-grams minn..=maxn
+//!                     hashed into bucket rows) and write a version-2 blob
+//!                     with the n-gram rows (default: a word-only model)
 //!   --f32             write f32 rows instead of int8
 //!   --min-overlap X   fail unless the int8/f32 top-10 overlap is ≥ X (default 0.9)
 //! ```
@@ -25,6 +29,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 use tiny_word2vec::blob::{AlignedBlob, Blob, EncodeOptions, encode, encode_model, write_blob};
+use tiny_word2vec::subword::SubwordParams;
 use tiny_word2vec::train::{TrainConfig, Trainer};
 use tiny_word2vec::vectors::Vectors;
 
@@ -37,6 +42,7 @@ struct Args {
     max_vocab: Option<usize>,
     f32: bool,
     min_overlap: f64,
+    subwords: (u32, u32, u32),
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -49,6 +55,7 @@ fn parse_args() -> Result<Args, String> {
         max_vocab: None,
         f32: false,
         min_overlap: 0.9,
+        subwords: (0, 0, 0),
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -62,6 +69,9 @@ fn parse_args() -> Result<Args, String> {
             "--epochs" => a.epochs = num(value()?)?,
             "--max-vocab" => a.max_vocab = Some(num(value()?)?),
             "--f32" => a.f32 = true,
+            "--minn" => a.subwords.0 = num(value()?)? as u32,
+            "--maxn" => a.subwords.1 = num(value()?)? as u32,
+            "--bucket" => a.subwords.2 = num(value()?)? as u32,
             "--min-overlap" => {
                 a.min_overlap = value()?.parse().map_err(|e| format!("{flag}: {e}"))?;
             }
@@ -82,13 +92,27 @@ fn main() -> ExitCode {
     }
 }
 
-/// Mean and minimum over all words of |top-10(int8) ∩ top-10(f32)| / 10.
+/// Mean and minimum over the words of |top-10(int8) ∩ top-10(f32)| / 10:
+/// all words of a word-only blob; every 20th word of a subword blob, whose
+/// word vectors (`Blob::word_vector`, means of the word's and its n-grams'
+/// rows) are built on the fly for every query.
 fn top10_overlap(f: &Blob<'_>, q: &Blob<'_>) -> Result<(f64, f64), tiny_word2vec::Error> {
-    let (mut sum, mut min) = (0.0f64, 1.0f64);
+    let (mut sum, mut min, mut n) = (0.0f64, 1.0f64, 0usize);
     let (mut a, mut b) = ([(0u32, 0.0f32); 10], [(0u32, 0.0f32); 10]);
-    for i in 0..f.len() {
-        let na = f.input().nearest(i, &mut a)?;
-        let nb = q.input().nearest(i, &mut b)?;
+    let subwords = f.subwords().enabled();
+    let (mut x, mut scratch) = (vec![0f32; f.dim()], vec![0f32; f.dim()]);
+    let mut nearest = |blob: &Blob<'_>, i: usize, out: &mut [(u32, f32)]| {
+        if subwords {
+            blob.word_vector(i, &mut x)?;
+            blob.nearest_vector(&x, Some(i), &mut scratch, out)
+        } else {
+            blob.input().nearest(i, out)
+        }
+    };
+    for i in (0..f.len()).step_by(if subwords { 20 } else { 1 }) {
+        n += 1;
+        let na = nearest(f, i, &mut a)?;
+        let nb = nearest(q, i, &mut b)?;
         let common = a[..na]
             .iter()
             .filter(|x| b[..nb].iter().any(|y| y.0 == x.0))
@@ -97,7 +121,53 @@ fn top10_overlap(f: &Blob<'_>, q: &Blob<'_>) -> Result<(f64, f64), tiny_word2vec
         sum += o;
         min = min.min(o);
     }
-    Ok((sum / f.len() as f64, min))
+    Ok((sum / n as f64, min))
+}
+
+/// Words outside the demo model's vocabulary: a misspelling, an inflected
+/// form, a compound (the firmware's out-of-vocabulary queries).
+const OOV_WORDS: [&str; 3] = ["captian", "harpooneers", "whaleboats"];
+
+/// The nearest neighbours of a few words in both blobs; for a subword blob
+/// by their vectors (`Blob::vector_of`), out-of-vocabulary words included.
+fn print_neighbours(f: &Blob<'_>, q: &Blob<'_>) -> Result<(), tiny_word2vec::Error> {
+    let mut out = [(0u32, 0.0f32); 5];
+    let subwords = f.subwords().enabled();
+    let extra: &[&str] = if subwords { &OOV_WORDS } else { &[] };
+    let (mut x, mut scratch) = (vec![0f32; f.dim()], vec![0f32; f.dim()]);
+    for &word in ["whale", "ship", "sea", "captain", "ahab"]
+        .iter()
+        .chain(extra)
+    {
+        for (name, b) in [("f32 ", f), ("int8", q)] {
+            let found = if subwords {
+                let how = b.vector_of(word, &mut x)?;
+                let exclude = b.index_of(word);
+                match how.has_vector() {
+                    true => Some(b.nearest_vector(&x, exclude, &mut scratch, &mut out)?),
+                    false => None,
+                }
+            } else {
+                b.nearest(word, &mut out)
+            };
+            let oov = if b.index_of(word).is_none() {
+                " (not in the vocabulary)"
+            } else {
+                ""
+            };
+            match found {
+                Some(n) => {
+                    let list: Vec<String> = out[..n]
+                        .iter()
+                        .map(|&(r, s)| format!("{} ({s:.2})", b.word(r as usize).unwrap_or("?")))
+                        .collect();
+                    println!("{word:>8} {name}{oov}: {}", list.join(", "));
+                }
+                None => println!("{word:>8} {name}: not in the vocabulary"),
+            }
+        }
+    }
+    Ok(())
 }
 
 fn run() -> Result<bool, Box<dyn std::error::Error>> {
@@ -121,10 +191,12 @@ fn run() -> Result<bool, Box<dyn std::error::Error>> {
             (encode(&v, opts(false))?, encode(&v, opts(true))?, None)
         }
         None => {
+            let (minn, maxn, bucket) = args.subwords;
             let cfg = TrainConfig {
                 dim: args.dim,
                 epochs: args.epochs,
                 seed: 1,
+                subwords: SubwordParams::new(minn, maxn, bucket)?,
                 ..TrainConfig::default()
             };
             println!(
@@ -138,6 +210,12 @@ fn run() -> Result<bool, Box<dyn std::error::Error>> {
             );
             let (model, summary) = Trainer::new(cfg).train_file(&args.corpus)?;
             println!("vocabulary: {} words; {summary}", model.vocab.len());
+            if model.subwords.enabled() {
+                println!(
+                    "subwords: n-grams of {}..={} characters in {} rows",
+                    minn, maxn, bucket
+                );
+            }
             let v = model.vectors();
             let only = (
                 encode(&v, opts(false))?.len(),
@@ -187,26 +265,17 @@ fn run() -> Result<bool, Box<dyn std::error::Error>> {
     let t = Instant::now();
     let (mean, min) = top10_overlap(&f, &q)?;
     println!(
-        "top-10 neighbour overlap int8 vs f32 over all {v} words: mean {:.1}%, worst word {:.0}% ({:.1} s)",
+        "top-10 neighbour overlap int8 vs f32 over {} words: mean {:.1}%, worst word {:.0}% ({:.1} s)",
+        if f.subwords().enabled() {
+            "every 20th of the"
+        } else {
+            "all"
+        },
         mean * 100.0,
         min * 100.0,
         t.elapsed().as_secs_f64()
     );
-    let mut out = [(0u32, 0.0f32); 5];
-    for word in ["whale", "ship", "sea", "captain", "ahab"] {
-        for (name, b) in [("f32 ", &f), ("int8", &q)] {
-            match b.nearest(word, &mut out) {
-                Some(n) => {
-                    let list: Vec<String> = out[..n]
-                        .iter()
-                        .map(|&(r, s)| format!("{} ({s:.2})", b.word(r as usize).unwrap_or("?")))
-                        .collect();
-                    println!("{word:>8} {name}: {}", list.join(", "));
-                }
-                None => println!("{word:>8} {name}: not in the vocabulary"),
-            }
-        }
-    }
+    print_neighbours(&f, &q)?;
     let bytes = if args.f32 { &f32_bytes } else { &i8_bytes };
     if let Some(dir) = args.out.parent() {
         std::fs::create_dir_all(dir)?;

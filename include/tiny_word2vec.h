@@ -238,6 +238,16 @@ typedef struct tw2v_neighbour {
 // Blob check failed: the sorted index is not strictly ascending.
 #define TW2V_ERR_BLOB_SORTED_ORDER 123
 
+// Blob check failed: the subword flag does not match the blob version
+// (set in version 2, clear in version 1).
+#define TW2V_ERR_BLOB_SUBWORD_VERSION 124
+
+// Blob check failed: the header's minn, maxn or bucket are not valid.
+#define TW2V_ERR_BLOB_SUBWORD_PARAMS 125
+
+// Blob check failed: an unknown n-gram hash function id.
+#define TW2V_ERR_BLOB_SUBWORD_HASH 126
+
 // Blob check failed: a check this version of the C ABI has no code for
 // (the library is newer than the header's list).
 #define TW2V_ERR_BLOB_OTHER 199

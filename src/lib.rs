@@ -112,8 +112,8 @@ pub mod blob {
     pub use crate::core::blob::*;
     #[cfg(feature = "std")]
     pub use crate::host::blob::{
-        AlignedBlob, BlobSource, EncodeOptions, encode, encode_model, encode_source, write_blob,
-        write_blob_rows,
+        AlignedBlob, BlobSource, EncodeOptions, encode, encode_fasttext, encode_model,
+        encode_source, encode_subwords, write_blob, write_blob_rows,
     };
 }
 

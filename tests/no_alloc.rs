@@ -11,9 +11,11 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
 use tiny_word2vec::activation::SigmoidTable;
-use tiny_word2vec::blob::{AlignedBlob, Blob, BlobSource, EncodeOptions, encode_source};
+use tiny_word2vec::blob::{
+    AlignedBlob, Blob, BlobSource, EncodeOptions, encode_source, encode_subwords,
+};
 use tiny_word2vec::embedding::{QuantizedTable, cosine_i8, quantize_row};
-use tiny_word2vec::finetune::{FineTune, WorkingSet};
+use tiny_word2vec::finetune::{FineTune, SubwordWorkingSet, WorkingSet};
 use tiny_word2vec::kernels::{axpy, cosine, dot, dot_i8};
 use tiny_word2vec::loss::{
     Grads, Objective, Params, cross_entropy, full_softmax, negative_sampling, skipgram,
@@ -332,5 +334,80 @@ fn hot_paths_allocate_nothing() {
             );
             (n, used.unwrap())
         },
-    );
+    ); // A subword blob (version 2): open, any word's vector, neighbours of
+    // an out-of-vocabulary word.
+    for int8 in [false, true] {
+        let bytes = encode_subwords(
+            &BlobSource {
+                words: &words,
+                dim: D,
+                input: &input,
+                output: Some(&output),
+                counts: Some(&counts),
+            },
+            subwords,
+            &ngram_table,
+            EncodeOptions {
+                int8,
+                max_vocab: None,
+            },
+        )
+        .unwrap();
+        let aligned = AlignedBlob::from_bytes(&bytes);
+        let mut query = vec![0f32; D];
+        let mut tmp = vec![0f32; D];
+        let long: String = "naïve-whale🐋".repeat(40);
+        zero("subword blob: open, vector_of, nearest_vector", || {
+            let blob = Blob::open(aligned.as_bytes()).unwrap();
+            assert!(blob.vector_of("word7", &mut query).unwrap().has_vector());
+            assert!(blob.vector_of(&long, &mut query).unwrap().has_vector());
+            assert!(blob.vector_of("wordy7", &mut query).unwrap().has_vector());
+            assert_eq!(
+                blob.nearest_vector(&query, None, &mut tmp, &mut out),
+                Ok(10)
+            );
+        });
+        let blob = aligned.open().unwrap();
+        let mut sws = Box::new(SubwordWorkingSet::<8, 128, 160, D>::new());
+        let (mut th, mut al, mut wk) = ([0u32; 8], [0u32; 8], [0u32; 8]);
+        let mut scratch3 = [0f32; 3 * D];
+        zero(
+            "SubwordWorkingSet::insert and a sentence_subwords pass",
+            || {
+                for row in [3, 17, 3, 39, 5, 1, 2, 8] {
+                    sws.insert(&blob, row).unwrap();
+                }
+                let n = sws.words.len();
+                let noise = NoiseDistribution::new(
+                    sws.words.counts(),
+                    NOISE_POWER,
+                    &mut th[..n],
+                    &mut al[..n],
+                    &mut wk[..n],
+                )
+                .unwrap();
+                let t = sws.tables_mut();
+                let mut ft = FineTune {
+                    output: NegativeSampling {
+                        table: &table,
+                        noise,
+                        negative: 3,
+                        syn1neg: t.syn1neg,
+                    },
+                    window: 2,
+                };
+                let st = ft
+                    .sentence_subwords(
+                        &[0, 1, 2, 3, 4, 5, 6],
+                        t.lists,
+                        (t.syn0, t.ngrams),
+                        0.05,
+                        &mut scratch3,
+                        &mut rng,
+                    )
+                    .unwrap();
+                assert!(st.pairs > 0);
+            },
+        );
+    }
 }

@@ -6,17 +6,38 @@
 
 use crate::core::embedding::{EmbeddingView, Embeddings, QuantizedView};
 use crate::core::error::Error;
+use crate::core::subword::SubwordParams;
+
+mod error;
+mod subwords;
+pub use error::BlobError;
+pub use subwords::Lookup;
 
 /// The blob's magic bytes.
 pub const MAGIC: [u8; 4] = *b"TW2V";
-/// The format version this crate reads and writes.
-pub const VERSION: u16 = 1;
-/// Header length in bytes.
+/// The newest format version this crate reads and writes: 2, a subword
+/// model (word rows plus n-gram rows, the n-gram settings in the header).
+/// A word-only blob is still written as [`VERSION_WORDS`], byte for byte as
+/// before, and both versions open.
+pub const VERSION: u16 = 2;
+/// The version of a word-only blob (no n-gram rows): 1.
+pub const VERSION_WORDS: u16 = 1;
+/// Header length in bytes of a version-1 blob (and the common part of a
+/// version-2 header).
 pub const HEADER_LEN: usize = 96;
+/// Header length in bytes of a version-2 (subword) blob: the 96 bytes of
+/// version 1 and 16 bytes of subword settings.
+pub const SUBWORD_HEADER_LEN: usize = 112;
 /// Flag bit: the counts section is present.
 pub const FLAG_COUNTS: u8 = 1;
 /// Flag bit: the output-vector sections are present.
 pub const FLAG_OUTPUT: u8 = 2;
+/// Flag bit: the rows section holds `bucket` n-gram rows after the `V` word
+/// rows (version 2 only, always set there).
+pub const FLAG_SUBWORDS: u8 = 4;
+/// The n-gram hash id of a version-2 header: fastText's 32-bit FNV-1a over
+/// the UTF-8 bytes, each sign-extended from `i8` ([`subword::hash`](crate::core::subword::hash)).
+pub const HASH_FASTTEXT_FNV1A: u8 = 1;
 /// Alignment of the row sections, relative to the blob start.
 pub const ROW_ALIGN: usize = 16;
 /// Alignment of the other sections, relative to the blob start.
@@ -117,17 +138,20 @@ fn align_up(x: usize, align: usize) -> Option<usize> {
     Some(x.checked_add(align - 1)? / align * align)
 }
 
-/// Where each section starts and how long it is, for a given `V`, `D`,
-/// element type, flags and length of the word-bytes section.
+/// Where each section starts and how long it is, for a given `V`, number
+/// of n-gram rows, `D`, element type, flags and length of the word-bytes
+/// section.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Layout {
     pub(crate) sections: [(usize, usize); SECTIONS],
     pub(crate) total: usize,
+    /// 96, or 112 with [`FLAG_SUBWORDS`].
+    pub(crate) header_len: usize,
 }
 
 impl Layout {
     pub(crate) fn new(
-        vocab: usize,
+        (vocab, bucket): (usize, usize),
         dim: usize,
         dtype: Dtype,
         flags: u8,
@@ -135,11 +159,18 @@ impl Layout {
     ) -> Option<Self> {
         let rows = vocab.checked_mul(dim)?.checked_mul(dtype.size())?;
         let per_word = vocab.checked_mul(4)?;
+        let input_rows = vocab.checked_add(bucket)?;
+        let input = input_rows.checked_mul(dim)?.checked_mul(dtype.size())?;
         let int8 = dtype == Dtype::I8;
         let output = flags & FLAG_OUTPUT != 0;
+        let header_len = if flags & FLAG_SUBWORDS != 0 {
+            SUBWORD_HEADER_LEN
+        } else {
+            HEADER_LEN
+        };
         let lens: [Option<usize>; SECTIONS] = [
-            Some(rows),
-            int8.then_some(per_word),
+            Some(input),
+            int8.then_some(input_rows.checked_mul(4)?),
             output.then_some(rows),
             (int8 && output).then_some(per_word),
             (flags & FLAG_COUNTS != 0).then_some(per_word),
@@ -148,7 +179,7 @@ impl Layout {
             Some(per_word),
         ];
         let mut sections = [(0, 0); SECTIONS];
-        let mut cursor = HEADER_LEN;
+        let mut cursor = header_len;
         for (i, len) in lens.iter().enumerate() {
             if let Some(len) = *len {
                 let align = if i == S_ROWS || i == S_OUT_ROWS {
@@ -164,17 +195,21 @@ impl Layout {
         Some(Self {
             sections,
             total: cursor,
+            header_len,
         })
     }
 }
 
-/// A model blob opened in place: word vectors (f32 or int8), optional output
-/// vectors and counts, and the vocabulary with a sorted index for lookups.
-/// `Copy`, a handful of slices into the caller's bytes.
+/// A model blob opened in place: word vectors (f32 or int8), optional
+/// n-gram rows (a subword model), output vectors and counts, and the
+/// vocabulary with a sorted index for lookups. `Copy`, a handful of slices
+/// into the caller's bytes.
 #[derive(Clone, Copy)]
 pub struct Blob<'a> {
     dtype: Dtype,
     input: Embeddings<'a>,
+    /// The n-gram rows (`bucket×D`) and their settings, for a subword blob.
+    ngrams: Option<(Embeddings<'a>, SubwordParams)>,
     output: Option<Embeddings<'a>>,
     counts: Option<&'a [u32]>,
     offsets: &'a [u32],
@@ -185,13 +220,16 @@ pub struct Blob<'a> {
 impl core::fmt::Debug for Blob<'_> {
     /// A summary: the shape and what the blob holds, not its contents.
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Blob")
-            .field("words", &self.len())
+        let mut s = f.debug_struct("Blob");
+        s.field("words", &self.len())
             .field("dim", &self.dim())
             .field("dtype", &self.dtype)
             .field("output_vectors", &self.output.is_some())
-            .field("counts", &self.counts.is_some())
-            .finish()
+            .field("counts", &self.counts.is_some());
+        if let Some((_, p)) = self.ngrams {
+            s.field("subwords", &p);
+        }
+        s.finish()
     }
 }
 
@@ -218,153 +256,6 @@ fn embeddings<'a>(
     })
 }
 
-/// Which check of [`Blob::open`] failed, carried in [`Error::Blob`]. The
-/// `Display` text is the message `Blob::open` has always given.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum BlobError {
-    /// Shorter than the 96-byte header.
-    Truncated {
-        /// The slice's length.
-        got: usize,
-    },
-    /// The header's total length is not the slice's (truncated, or trailing
-    /// bytes).
-    Length {
-        /// The header's total length.
-        expected: usize,
-        /// The slice's length.
-        got: usize,
-    },
-    /// A section's offset or length in the table is not the one `V`, `D`
-    /// and the flags imply.
-    Section {
-        /// Which section and field, e.g. `blob section 0 (rows) length`.
-        what: &'static str,
-        /// The value the layout implies.
-        expected: usize,
-        /// The table's value.
-        got: usize,
-    },
-    /// The sections end elsewhere than the header's total length.
-    ImpliedLength {
-        /// Where the sections end.
-        expected: usize,
-        /// The header's total length.
-        got: usize,
-    },
-    /// A section is not aligned for in-place reads: the blob must start at a 4-byte (better 16-byte) boundary.
-    Misaligned,
-    /// An `f32` row holds a NaN or an infinity.
-    NonFiniteRow,
-    /// The target is big-endian: the little-endian rows cannot be read in place.
-    BigEndian,
-    /// The first 4 bytes are not `TW2V`.
-    Magic,
-    /// A format version other than 1.
-    Version,
-    /// An unknown element type byte.
-    ElementType,
-    /// Unknown flag bits are set.
-    Flags,
-    /// `V` is 0.
-    EmptyVocabulary,
-    /// `D` is 0.
-    ZeroDimension,
-    /// The header-length field is not 96.
-    HeaderLength,
-    /// The reserved header field is not 0.
-    Reserved,
-    /// The FNV-1a checksum does not match (corrupted data).
-    Checksum,
-    /// The sizes `V`, `D` and the sections imply overflow `usize`.
-    Overflow,
-    /// A padding byte between sections is not zero.
-    Padding,
-    /// The word offsets do not start at 0 or do not end at the word bytes' length.
-    OffsetEnds,
-    /// The word offsets are not strictly increasing (an empty word).
-    OffsetOrder,
-    /// A word offset splits a UTF-8 character.
-    OffsetSplitsChar,
-    /// The word bytes are not valid UTF-8.
-    WordsNotUtf8,
-    /// A sorted-index entry is not a row.
-    SortedOutOfRange,
-    /// The sorted index is not strictly ascending (unsorted or duplicate words).
-    SortedOrder,
-}
-
-impl BlobError {
-    /// The message of a check, or for a length check the parts of the
-    /// core's shape message (`what: expected length E, got G`).
-    fn parts(&self) -> Result<&'static str, (&'static str, usize, usize)> {
-        Ok(match *self {
-            BlobError::Truncated { got } => {
-                return Err(("blob header (truncated)", HEADER_LEN, got));
-            }
-            BlobError::Length { expected, got } => {
-                return Err(("blob length (truncated, or trailing bytes)", expected, got));
-            }
-            BlobError::Section {
-                what,
-                expected,
-                got,
-            } => return Err((what, expected, got)),
-            BlobError::ImpliedLength { expected, got } => {
-                return Err(("blob length implied by its sections", expected, got));
-            }
-            BlobError::Misaligned => {
-                "blob is misaligned in memory: it must start at a 4-byte (better 16-byte) boundary"
-            }
-            BlobError::NonFiniteRow => "blob rows contain a non-finite value",
-            BlobError::BigEndian => {
-                "blob rows are little-endian and cannot be read in place on a big-endian target"
-            }
-            BlobError::Magic => "not a model blob: bad magic (expected TW2V)",
-            BlobError::Version => "unsupported blob version (expected 1)",
-            BlobError::ElementType => "blob: unknown element type",
-            BlobError::Flags => "blob: unknown flag bits set",
-            BlobError::EmptyVocabulary => "blob: V must be at least 1",
-            BlobError::ZeroDimension => "blob: D must be at least 1",
-            BlobError::HeaderLength => "blob: header length must be 96",
-            BlobError::Reserved => "blob: reserved header field must be 0",
-            BlobError::Checksum => "blob: checksum mismatch (corrupted data)",
-            BlobError::Overflow => "blob: V, D and section sizes overflow",
-            BlobError::Padding => "blob: non-zero padding between sections",
-            BlobError::OffsetEnds => {
-                "blob: word offsets must start at 0 and end at the word bytes' length"
-            }
-            BlobError::OffsetOrder => {
-                "blob: word offsets must be strictly increasing (no empty words)"
-            }
-            BlobError::OffsetSplitsChar => "blob: a word offset splits a UTF-8 character",
-            BlobError::WordsNotUtf8 => "blob: words are not valid UTF-8",
-            BlobError::SortedOutOfRange => "blob: sorted index entry out of range",
-            BlobError::SortedOrder => {
-                "blob: sorted index is not strictly ascending (unsorted or duplicate words)"
-            }
-        })
-    }
-}
-
-impl core::fmt::Display for BlobError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        match self.parts() {
-            Ok(msg) => f.write_str(msg),
-            // The same text, and the same code, as a core shape error.
-            Err((what, expected, got)) => Error::Shape {
-                what,
-                expected,
-                got,
-            }
-            .fmt(f),
-        }
-    }
-}
-
-impl core::error::Error for BlobError {}
-
 /// Byte offsets of the header fields (see the format table).
 const H_VERSION: usize = 4;
 const H_DTYPE: usize = 6;
@@ -377,6 +268,39 @@ const H_HEADER_LEN: usize = 20;
 const H_TABLE: usize = 24;
 const H_RESERVED: usize = 88;
 const H_CHECKSUM: usize = 92;
+/// The version-2 subword settings (bytes 96..112).
+const H_BUCKET: usize = 96;
+const H_MINN: usize = 100;
+const H_MAXN: usize = 101;
+const H_HASH: usize = 102;
+const H_SUBWORD_RESERVED: usize = 103;
+
+/// The subword settings of a version-2 header (`bytes` is the whole blob,
+/// at least 96 bytes); [`SubwordParams::NONE`] for version 1.
+fn subword_params(bytes: &[u8], version: u16, flags: u8) -> Result<SubwordParams, Error> {
+    if (version == VERSION) != (flags & FLAG_SUBWORDS != 0) {
+        return Err(Error::Blob(BlobError::SubwordVersion));
+    }
+    if version == VERSION_WORDS {
+        return Ok(SubwordParams::NONE);
+    }
+    let Some(ext) = bytes.get(..SUBWORD_HEADER_LEN) else {
+        return Err(Error::Blob(BlobError::Truncated { got: bytes.len() }));
+    };
+    if ext[H_HASH] != HASH_FASTTEXT_FNV1A {
+        return Err(Error::Blob(BlobError::SubwordHash));
+    }
+    let bucket = u32::from_le_bytes([
+        ext[H_BUCKET],
+        ext[H_BUCKET + 1],
+        ext[H_BUCKET + 2],
+        ext[H_BUCKET + 3],
+    ]);
+    match SubwordParams::new(u32::from(ext[H_MINN]), u32::from(ext[H_MAXN]), bucket) {
+        Ok(p) if p.enabled() && ext[H_SUBWORD_RESERVED..].iter().all(|&b| b == 0) => Ok(p),
+        _ => Err(Error::Blob(BlobError::SubwordParams)),
+    }
+}
 
 /// The header's fields, each checked on its own and the checksum over the
 /// whole blob: what [`Blob::open`] validates before it looks at a section.
@@ -384,6 +308,7 @@ struct Header<'a> {
     bytes: &'a [u8; HEADER_LEN],
     dtype: Dtype,
     flags: u8,
+    subwords: SubwordParams,
     vocab: usize,
     dim: usize,
     total: usize,
@@ -391,8 +316,9 @@ struct Header<'a> {
 
 impl<'a> Header<'a> {
     /// Checks magic, version, element type, flags, `V`, `D`, the total
-    /// length against `bytes`, the header length, the reserved field and
-    /// the checksum (unless `full` is false).
+    /// length against `bytes`, the header length, the reserved field, the
+    /// subword settings (version 2) and the checksum (unless `full` is
+    /// false).
     fn parse(bytes: &'a [u8], full: bool) -> Result<Self, Error> {
         if cfg!(target_endian = "big") {
             return Err(Error::Blob(BlobError::BigEndian));
@@ -403,7 +329,8 @@ impl<'a> Header<'a> {
         if header[..4] != MAGIC {
             return Err(Error::Blob(BlobError::Magic));
         }
-        if u16_at(header, H_VERSION) != VERSION {
+        let version = u16_at(header, H_VERSION);
+        if version != VERSION && version != VERSION_WORDS {
             return Err(Error::Blob(BlobError::Version));
         }
         let dtype = match header[H_DTYPE] {
@@ -412,7 +339,7 @@ impl<'a> Header<'a> {
             _ => return Err(Error::Blob(BlobError::ElementType)),
         };
         let flags = header[H_FLAGS];
-        if flags & !(FLAG_COUNTS | FLAG_OUTPUT) != 0 {
+        if flags & !(FLAG_COUNTS | FLAG_OUTPUT | FLAG_SUBWORDS) != 0 {
             return Err(Error::Blob(BlobError::Flags));
         }
         let vocab = u32_at(header, H_VOCAB) as usize;
@@ -430,12 +357,18 @@ impl<'a> Header<'a> {
                 got: bytes.len(),
             }));
         }
-        if u32_at(header, H_HEADER_LEN) as usize != HEADER_LEN {
+        let header_len = if version == VERSION {
+            SUBWORD_HEADER_LEN
+        } else {
+            HEADER_LEN
+        };
+        if u32_at(header, H_HEADER_LEN) as usize != header_len {
             return Err(Error::Blob(BlobError::HeaderLength));
         }
         if u32_at(header, H_RESERVED) != 0 {
             return Err(Error::Blob(BlobError::Reserved));
         }
+        let subwords = subword_params(bytes, version, flags)?;
         if full && checksum(header, &bytes[HEADER_LEN..]) != u32_at(header, H_CHECKSUM) {
             return Err(Error::Blob(BlobError::Checksum));
         }
@@ -443,6 +376,7 @@ impl<'a> Header<'a> {
             bytes: header,
             dtype,
             flags,
+            subwords,
             vocab,
             dim,
             total,
@@ -461,7 +395,8 @@ impl<'a> Header<'a> {
     /// `D` and the flags imply, the total, and the zero padding of `bytes`.
     fn check_layout(&self, bytes: &[u8]) -> Result<Layout, Error> {
         let word_bytes = self.table(S_WORDS).1;
-        let layout = Layout::new(self.vocab, self.dim, self.dtype, self.flags, word_bytes)
+        let rows = (self.vocab, self.subwords.bucket() as usize);
+        let layout = Layout::new(rows, self.dim, self.dtype, self.flags, word_bytes)
             .ok_or(Error::Blob(BlobError::Overflow))?;
         for (i, &(off, len)) in layout.sections.iter().enumerate() {
             let (got_off, got_len) = self.table(i);
@@ -487,7 +422,7 @@ impl<'a> Header<'a> {
             }));
         }
         // Every byte not in a section is padding and must be zero.
-        let mut cursor = HEADER_LEN;
+        let mut cursor = layout.header_len;
         for &(off, len) in &layout.sections {
             if len == 0 && off == 0 {
                 continue;
@@ -557,7 +492,20 @@ impl<'a> Blob<'a> {
         };
         let (dtype, dim, flags) = (header.dtype, header.dim, header.flags);
 
-        let input = embeddings(dtype, section(S_ROWS), section(S_SCALES), dim, full)?;
+        // The rows section: the V word rows, then (subwords) the n-gram rows.
+        let (rows, scales) = (section(S_ROWS), section(S_SCALES));
+        // (The layout checks make both splits in range.)
+        let split = |b: &'a [u8], at: usize| b.split_at_checked(at.min(b.len()));
+        let (rows, ngram_rows) =
+            split(rows, header.vocab * dim * dtype.size()).unwrap_or((rows, &[]));
+        let (scales, ngram_scales) = split(scales, header.vocab * 4).unwrap_or((scales, &[]));
+        let input = embeddings(dtype, rows, scales, dim, full)?;
+        let ngrams = if header.subwords.enabled() {
+            let table = embeddings(dtype, ngram_rows, ngram_scales, dim, full)?;
+            Some((table, header.subwords))
+        } else {
+            None
+        };
         let output = if flags & FLAG_OUTPUT != 0 {
             Some(embeddings(
                 dtype,
@@ -583,6 +531,7 @@ impl<'a> Blob<'a> {
         let blob = Self {
             dtype,
             input,
+            ngrams,
             output,
             counts,
             offsets,

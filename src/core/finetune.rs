@@ -17,6 +17,12 @@
 //! Output vectors (`syn1neg`) start from the blob's output rows when it has
 //! them (a true continuation of training) and from zero otherwise.
 //!
+//! A subword blob (version 2) fine-tunes with a [`SubwordWorkingSet`] and
+//! [`FineTune::sentence_subwords`]: the words' n-gram rows come into RAM
+//! too, a center word's input is the mean of its row and its n-gram rows,
+//! and the gradient of that mean reaches every one of them (divided by their
+//! number), so out-of-vocabulary words sharing those n-grams move as well.
+//!
 //! [`NoiseDistribution`]: crate::core::sampling::NoiseDistribution
 #![forbid(unsafe_code)]
 
@@ -26,6 +32,9 @@ use crate::core::error::{Error, check_len, rows_of};
 use crate::core::sampling::shrink_window;
 use crate::core::step::NegativeSampling;
 use rand_core::Rng;
+
+mod subwords;
+pub use subwords::{NgramLists, SubwordTables, SubwordWorkingSet};
 
 /// Skip-gram negative-sampling fine-tuning over sentences of row indices.
 #[derive(Debug)]

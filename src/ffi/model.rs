@@ -279,9 +279,12 @@ pub unsafe extern "C" fn tw2v_word_vector(
         if out.len() != blob.dim() {
             return Err(TW2V_ERR_SHAPE);
         }
+        // A subword blob's words are their rows' means, as fastText's.
         match blob.index_of(word) {
-            Some(row) => blob.input().row_f32(row, out).map_err(status),
-            None => oov::subword_vector(&blob, word, out),
+            Some(row) if !oov::has_subwords(&blob) => {
+                blob.input().row_f32(row, out).map_err(status)
+            }
+            _ => oov::subword_vector(&blob, word, out),
         }
     })
 }

@@ -99,6 +99,13 @@ pub const TW2V_ERR_BLOB_WORDS_NOT_UTF8: tw2v_status = 121;
 pub const TW2V_ERR_BLOB_SORTED_OUT_OF_RANGE: tw2v_status = 122;
 /// Blob check failed: the sorted index is not strictly ascending.
 pub const TW2V_ERR_BLOB_SORTED_ORDER: tw2v_status = 123;
+/// Blob check failed: the subword flag does not match the blob version
+/// (set in version 2, clear in version 1).
+pub const TW2V_ERR_BLOB_SUBWORD_VERSION: tw2v_status = 124;
+/// Blob check failed: the header's minn, maxn or bucket are not valid.
+pub const TW2V_ERR_BLOB_SUBWORD_PARAMS: tw2v_status = 125;
+/// Blob check failed: an unknown n-gram hash function id.
+pub const TW2V_ERR_BLOB_SUBWORD_HASH: tw2v_status = 126;
 /// Blob check failed: a check this version of the C ABI has no code for
 /// (the library is newer than the header's list).
 pub const TW2V_ERR_BLOB_OTHER: tw2v_status = 199;
@@ -130,6 +137,9 @@ pub(crate) fn blob_status(e: BlobError) -> tw2v_status {
         BlobError::WordsNotUtf8 => TW2V_ERR_BLOB_WORDS_NOT_UTF8,
         BlobError::SortedOutOfRange => TW2V_ERR_BLOB_SORTED_OUT_OF_RANGE,
         BlobError::SortedOrder => TW2V_ERR_BLOB_SORTED_ORDER,
+        BlobError::SubwordVersion => TW2V_ERR_BLOB_SUBWORD_VERSION,
+        BlobError::SubwordParams => TW2V_ERR_BLOB_SUBWORD_PARAMS,
+        BlobError::SubwordHash => TW2V_ERR_BLOB_SUBWORD_HASH,
         #[allow(unreachable_patterns)]
         _ => TW2V_ERR_BLOB_OTHER,
     }
@@ -217,6 +227,11 @@ pub extern "C" fn tw2v_status_message(status: i32) -> *const c_char {
         TW2V_ERR_BLOB_SORTED_ORDER => {
             c"blob: sorted index is not strictly ascending (unsorted or duplicate words)"
         }
+        TW2V_ERR_BLOB_SUBWORD_VERSION => {
+            c"blob: the subword flag must be set in version 2 and clear in version 1"
+        }
+        TW2V_ERR_BLOB_SUBWORD_PARAMS => c"blob: invalid subword settings (minn, maxn, bucket)",
+        TW2V_ERR_BLOB_SUBWORD_HASH => c"blob: unknown n-gram hash function (expected 1)",
         TW2V_ERR_BLOB_OTHER => {
             c"blob: a check failed that this version of the C ABI has no code for"
         }

@@ -235,7 +235,7 @@ fn bad_arguments_are_refused() {
 #[test]
 fn every_code_has_a_message() {
     let text = |code| unsafe { core::ffi::CStr::from_ptr(tw2v_status_message(code)) };
-    for code in (0..=13).chain(100..=123).chain([199]) {
+    for code in (0..=13).chain(100..=126).chain([199]) {
         let t = text(code).to_str().unwrap();
         assert!(!t.is_empty() && t != "unknown status code", "{code}");
     }
@@ -491,4 +491,59 @@ fn classifier_learns_a_separable_set() {
             TW2V_ERR_LENGTH
         );
     }
+}
+
+/// A subword blob answers any word through the C ABI with the blob's own
+/// `vector_of`: vocabulary words as the mean of their row and n-gram rows,
+/// other words from their n-grams; a word-only blob says it has no table.
+#[test]
+fn word_vectors_of_a_subword_blob_cover_words_outside_the_vocabulary() {
+    use crate::core::blob::Lookup;
+    use crate::core::subword::SubwordParams;
+    use crate::host::blob::encode_subwords;
+    let words: Vec<String> = (0..V).map(|i| format!("w{i}")).collect();
+    let mut rng = seeded_rng(4);
+    let mut r = || (uniform(&mut rng) - 0.5) * 0.5;
+    let bucket = 50usize;
+    let input: Vec<f32> = (0..V * D).map(|_| r()).collect();
+    let ngrams: Vec<f32> = (0..bucket * D).map(|_| r()).collect();
+    let params = SubwordParams::new(3, 6, bucket as u32).unwrap();
+    let src = BlobSource {
+        words: &words,
+        dim: D,
+        input: &input,
+        output: None,
+        counts: None,
+    };
+    let opts = EncodeOptions {
+        int8: false,
+        max_vocab: None,
+    };
+    let bytes = AlignedBlob::from_bytes(&encode_subwords(&src, params, &ngrams, opts).unwrap());
+    let blob = bytes.open().unwrap();
+    let m = open(&bytes);
+    let mut info = tw2v_info::default();
+    assert_eq!(unsafe { tw2v_model_info(&*m, &mut info) }, TW2V_OK);
+    assert_eq!(info.has_subwords, 1);
+    for (w, in_vocab) in [("w3", true), ("w3x", false), ("whalez", false)] {
+        let (p, n) = s(w);
+        let (mut v, mut want) = ([0.0f32; D], [0.0f32; D]);
+        assert_eq!(
+            unsafe { tw2v_word_vector(&*m, p, n, v.as_mut_ptr(), D) },
+            TW2V_OK
+        );
+        let how = blob.vector_of(w, &mut want).unwrap();
+        assert_eq!(matches!(how, Lookup::InVocabulary { .. }), in_vocab, "{w}");
+        assert_eq!(v, want, "{w}");
+        assert!(v.iter().any(|&x| x != 0.0), "{w}");
+    }
+    // The word-only blob of the other tests has no table.
+    let plain = blob_bytes(false);
+    let m = open(&plain);
+    let (p, n) = s("whalez");
+    let mut v = [0.0f32; D];
+    assert_eq!(
+        unsafe { tw2v_word_vector(&*m, p, n, v.as_mut_ptr(), D) },
+        TW2V_ERR_NO_SUBWORDS
+    );
 }

@@ -3,10 +3,12 @@
 #![forbid(unsafe_code)]
 
 use crate::core::blob::{
-    Blob, Dtype, FLAG_COUNTS, FLAG_OUTPUT, HEADER_LEN, Layout, MAGIC, S_COUNTS, S_OFFSETS,
-    S_OUT_ROWS, S_OUT_SCALES, S_ROWS, S_SCALES, S_SORTED, S_WORDS, SECTIONS, VERSION, checksum,
+    Blob, Dtype, FLAG_COUNTS, FLAG_OUTPUT, FLAG_SUBWORDS, HASH_FASTTEXT_FNV1A, HEADER_LEN, Layout,
+    MAGIC, S_COUNTS, S_OFFSETS, S_OUT_ROWS, S_OUT_SCALES, S_ROWS, S_SCALES, S_SORTED, S_WORDS,
+    SECTIONS, VERSION, VERSION_WORDS, checksum,
 };
 use crate::core::embedding::quantize_row;
+use crate::core::subword::SubwordParams;
 use crate::host::HostError;
 use crate::host::train::Model;
 use crate::host::vectors::Vectors;
@@ -62,20 +64,83 @@ pub fn encode(vectors: &Vectors, opts: EncodeOptions) -> Result<Vec<u8>, HostErr
 
 /// Encodes a trained model into a blob with its word counts and, for a
 /// negative-sampling model, its output vectors (`syn1neg`): everything
-/// on-device fine-tuning needs.
+/// on-device fine-tuning needs. A subword model (trained with `minn`,
+/// `maxn`, `bucket`) gives a version-2 blob with its `bucket` n-gram rows
+/// ([`encode_subwords`]).
 ///
 /// # Errors
-/// As [`encode_source`].
+/// As [`encode_source`]; [`HostError::InvalidArgument`] if a subword
+/// model's `syn0` is not `(V + bucket)×D`.
 pub fn encode_model(model: &Model, opts: EncodeOptions) -> Result<Vec<u8>, HostError> {
-    encode_source(
-        &BlobSource {
-            words: model.vocab.words(),
-            dim: model.dim,
-            input: &model.syn0,
-            output: (model.loss == crate::host::train::Loss::NegativeSampling)
-                .then_some(model.syn1.as_slice()),
-            counts: Some(model.vocab.counts()),
-        },
+    let v = model.vocab.len() * model.dim;
+    if model.syn0.len() < v {
+        return Err(invalid(format!(
+            "syn0 has {} values, fewer than the {v} of the word rows",
+            model.syn0.len()
+        )));
+    }
+    let (input, table) = model.syn0.split_at(v);
+    let src = BlobSource {
+        words: model.vocab.words(),
+        dim: model.dim,
+        input,
+        output: (model.loss == crate::host::train::Loss::NegativeSampling)
+            .then_some(model.syn1.as_slice()),
+        counts: Some(model.vocab.counts()),
+    };
+    encode_parts(
+        &src,
+        model.subwords.enabled().then_some((model.subwords, table)),
+        opts,
+    )
+}
+
+/// Encodes a subword model into a version-2 blob: the words of `src` (its
+/// `input` is the `V×D` word rows themselves, fastText's input rows `0..V`,
+/// not the averaged word vectors), then the n-gram rows `ngram_rows`
+/// (`bucket×D`, row `b` for n-grams hashing to `b`), with `params` in the
+/// header. With `max_vocab` the vocabulary is cut; the n-gram rows are all
+/// kept (the cut words then get their vectors from their n-grams).
+///
+/// # Errors
+/// As [`encode_source`]; [`HostError::InvalidArgument`] if `params` has no
+/// subwords, its `maxn` does not fit a byte, or `ngram_rows` is not
+/// `bucket×D`; [`HostError::NonFinite`] for a NaN or infinity there.
+pub fn encode_subwords(
+    src: &BlobSource<'_>,
+    params: SubwordParams,
+    ngram_rows: &[f32],
+    opts: EncodeOptions,
+) -> Result<Vec<u8>, HostError> {
+    if !params.enabled() {
+        return Err(invalid("no subwords: minn = maxn = 0".into()));
+    }
+    encode_parts(src, Some((params, ngram_rows)), opts)
+}
+
+/// Encodes a fastText model (read from its `.bin`, or written by `w2v train
+/// --save-model`) into a version-2 blob: its word rows, n-gram rows and
+/// settings ([`encode_subwords`]); a model without subwords gives a
+/// word-only blob of its word vectors. No counts or output vectors.
+///
+/// # Errors
+/// As [`encode_subwords`].
+pub fn encode_fasttext(
+    model: &crate::host::fasttext::SubwordVectors,
+    opts: EncodeOptions,
+) -> Result<Vec<u8>, HostError> {
+    let words = model.word_vectors().words();
+    let src = BlobSource {
+        words,
+        dim: model.dim(),
+        input: model.word_rows(),
+        output: None,
+        counts: None,
+    };
+    let params = model.params();
+    encode_parts(
+        &src,
+        params.enabled().then_some((params, model.ngram_table())),
         opts,
     )
 }
@@ -127,7 +192,44 @@ fn push_u32s(out: &mut Vec<u8>, xs: impl IntoIterator<Item = u32>) {
 /// [`HostError::NonFinite`] naming the row and word of a NaN or infinity;
 /// [`HostError::TooLarge`] for a blob over 4 GiB.
 pub fn encode_source(src: &BlobSource<'_>, opts: EncodeOptions) -> Result<Vec<u8>, HostError> {
+    encode_parts(src, None, opts)
+}
+
+/// Checks the n-gram settings and rows of a subword blob.
+fn check_ngrams(params: SubwordParams, rows: &[f32], dim: usize) -> Result<(), HostError> {
+    if params.maxn() > u32::from(u8::MAX) {
+        return Err(invalid(format!(
+            "maxn {} does not fit a byte",
+            params.maxn()
+        )));
+    }
+    let bucket = params.bucket() as usize;
+    if rows.len() != bucket * dim {
+        return Err(invalid(format!(
+            "{} n-gram values do not form {bucket} rows of {dim}",
+            rows.len()
+        )));
+    }
+    if let Some(i) = rows.iter().position(|x| !x.is_finite()) {
+        return Err(HostError::NonFinite {
+            what: "blob n-gram rows",
+            row: i / dim,
+            word: None,
+        });
+    }
+    Ok(())
+}
+
+/// [`encode_source`], with the n-gram settings and rows of a subword blob.
+fn encode_parts(
+    src: &BlobSource<'_>,
+    ngrams: Option<(SubwordParams, &[f32])>,
+    opts: EncodeOptions,
+) -> Result<Vec<u8>, HostError> {
     let (v, sorted) = check_source(src, opts)?;
+    if let Some((params, rows)) = ngrams {
+        check_ngrams(params, rows, src.dim)?;
+    }
     let (dim, words) = (src.dim, &src.words[..v]);
     let input = &src.input[..v * dim];
     let output = src.output.map(|o| &o[..v * dim]);
@@ -152,17 +254,25 @@ pub fn encode_source(src: &BlobSource<'_>, opts: EncodeOptions) -> Result<Vec<u8
     if output.is_some() {
         flags |= FLAG_OUTPUT;
     }
+    if ngrams.is_some() {
+        flags |= FLAG_SUBWORDS;
+    }
     let word_bytes: usize = words.iter().map(String::len).sum();
     let too_big = || HostError::TooLarge(crate::host::Size::Blob);
-    let layout = Layout::new(v, dim, dtype, flags, word_bytes).ok_or_else(too_big)?;
+    let bucket = ngrams.map_or(0, |(p, _)| p.bucket() as usize);
+    let layout = Layout::new((v, bucket), dim, dtype, flags, word_bytes).ok_or_else(too_big)?;
     if layout.total > u32::MAX as usize {
         return Err(too_big());
     }
 
-    let mut out = vec![0u8; HEADER_LEN];
-    out.reserve(layout.total - HEADER_LEN);
+    let mut out = vec![0u8; layout.header_len];
+    if let Some((p, _)) = ngrams {
+        out[HEADER_LEN..].copy_from_slice(&subword_header(p));
+    }
+    out.reserve(layout.total - layout.header_len);
     let rows = Rows {
         input,
+        ngrams: ngrams.map(|(_, rows)| rows),
         output,
         dim,
         dtype,
@@ -229,10 +339,23 @@ fn check_source(src: &BlobSource<'_>, opts: EncodeOptions) -> Result<(usize, Vec
     Ok((v, sorted))
 }
 
-/// The rows of a blob to encode: input and optional output vectors, `V×D`.
+/// The 16 bytes of subword settings of a version-2 header (offsets
+/// 96..112): `bucket: u32`, `minn: u8`, `maxn: u8`, the hash id, zeros.
+fn subword_header(p: SubwordParams) -> [u8; 16] {
+    let mut ext = [0u8; 16];
+    ext[..4].copy_from_slice(&p.bucket().to_le_bytes());
+    ext[4] = p.minn() as u8;
+    ext[5] = p.maxn() as u8;
+    ext[6] = HASH_FASTTEXT_FNV1A;
+    ext
+}
+
+/// The rows of a blob to encode: input and optional output vectors, `V×D`,
+/// and a subword blob's n-gram rows (`bucket×D`, after the input rows).
 #[derive(Clone, Copy)]
 struct Rows<'a> {
     input: &'a [f32],
+    ngrams: Option<&'a [f32]>,
     output: Option<&'a [f32]>,
     dim: usize,
     dtype: Dtype,
@@ -250,6 +373,7 @@ fn write_sections(
 ) -> Result<(), HostError> {
     let Rows {
         input,
+        ngrams,
         output,
         dim,
         dtype,
@@ -263,11 +387,12 @@ fn write_sections(
         debug_assert_eq!(out.len(), off + len, "section {i}");
         Ok::<(), HostError>(())
     };
-    // A matrix's rows, then (int8) their scales.
-    let matrix = |out: &mut Vec<u8>, m: &[f32], (rows, scales): (usize, usize)| {
+    // A matrix's rows (and the n-gram rows after it), then (int8) their scales.
+    let matrix = |out: &mut Vec<u8>, m: &[f32], more: &[f32], (rows, scales): (usize, usize)| {
         let mut row_scales = Vec::new();
         section(out, rows, &mut |o| {
             row_scales = push_rows(o, m, dim, dtype)?;
+            row_scales.extend(push_rows(o, more, dim, dtype)?);
             Ok(())
         })?;
         if dtype == Dtype::I8 {
@@ -278,9 +403,9 @@ fn write_sections(
         }
         Ok::<(), HostError>(())
     };
-    matrix(out, input, (S_ROWS, S_SCALES))?;
+    matrix(out, input, ngrams.unwrap_or(&[]), (S_ROWS, S_SCALES))?;
     if let Some(output) = output {
-        matrix(out, output, (S_OUT_ROWS, S_OUT_SCALES))?;
+        matrix(out, output, &[], (S_OUT_ROWS, S_OUT_SCALES))?;
     }
     if let Some(counts) = counts {
         section(out, S_COUNTS, &mut |o| {
@@ -336,13 +461,18 @@ fn header_bytes(
 ) -> [u8; HEADER_LEN] {
     let mut header = [0u8; HEADER_LEN];
     header[..4].copy_from_slice(&MAGIC);
-    header[4..6].copy_from_slice(&VERSION.to_le_bytes());
+    let version = if flags & FLAG_SUBWORDS != 0 {
+        VERSION
+    } else {
+        VERSION_WORDS
+    };
+    header[4..6].copy_from_slice(&version.to_le_bytes());
     header[6] = dtype as u8;
     header[7] = flags;
     header[8..12].copy_from_slice(&(v as u32).to_le_bytes());
     header[12..16].copy_from_slice(&(dim as u32).to_le_bytes());
     header[16..20].copy_from_slice(&(layout.total as u32).to_le_bytes());
-    header[20..24].copy_from_slice(&(HEADER_LEN as u32).to_le_bytes());
+    header[20..24].copy_from_slice(&(layout.header_len as u32).to_le_bytes());
     for (i, &(off, len)) in layout.sections.iter().enumerate().take(SECTIONS) {
         header[24 + 8 * i..28 + 8 * i].copy_from_slice(&(off as u32).to_le_bytes());
         header[28 + 8 * i..32 + 8 * i].copy_from_slice(&(len as u32).to_le_bytes());
@@ -409,5 +539,7 @@ impl AlignedBlob {
 mod stream;
 pub use stream::write_blob_rows;
 
+#[cfg(test)]
+mod subword_tests;
 #[cfg(test)]
 mod tests;

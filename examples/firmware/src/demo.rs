@@ -21,7 +21,7 @@ use crate::check;
 static MODEL: &Aligned<[u8]> = &Aligned(*include_bytes!("../model.bin"));
 
 /// The dimension the firmware is built for (the exporter's default `--dim`).
-const DIM: usize = 64;
+pub(crate) const DIM: usize = 64;
 /// Working-set slots for fine-tuning: the new sentences' words, then the
 /// most frequent words as extra negatives.
 const SLOTS: usize = 48;
@@ -29,15 +29,15 @@ const SLOTS: usize = 48;
 const MAX_WORDS: usize = 16;
 
 /// New text for fine-tuning: "harpoon" and "garden" rarely meet in Moby-Dick.
-const NEW_SENTENCES: [&str; 5] = [
+pub(crate) const NEW_SENTENCES: [&str; 5] = [
     "the old harpoon lay in the garden under the trees",
     "in the garden he cleaned his harpoon every morning",
     "a harpoon in a garden is a strange sight",
     "she planted flowers in the garden beside the harpoon",
     "the harpoon and the garden were all he had left",
 ];
-const PAIR: (&str, &str) = ("harpoon", "garden");
-const FINETUNE_EPOCHS: usize = 25;
+pub(crate) const PAIR: (&str, &str) = ("harpoon", "garden");
+pub(crate) const FINETUNE_EPOCHS: usize = 25;
 
 /// A tiny labelled set: 0 = at sea, 1 = on land.
 const LABELLED: [(&str, usize); 10] = [
@@ -164,12 +164,12 @@ fn name<'a>(blob: &Blob<'a>, row: u32) -> &'a str {
 }
 
 /// A sentence of up to [`MAX_WORDS`] known words, as rows or slots.
-type Sentence = Vec<u32, MAX_WORDS>;
+pub(crate) type Sentence = Vec<u32, MAX_WORDS>;
 
 /// Looks up the known words of `sentence`: their rows (the first
 /// [`MAX_WORDS`]) and how many words were left out (unknown, or past the
 /// buffer).
-fn rows_of(blob: &Blob<'_>, sentence: &str) -> (Sentence, usize) {
+pub(crate) fn rows_of(blob: &Blob<'_>, sentence: &str) -> (Sentence, usize) {
     let (mut rows, mut left_out) = (Sentence::new(), 0);
     for w in sentence.split_ascii_whitespace() {
         let kept = blob

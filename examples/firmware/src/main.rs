@@ -10,7 +10,13 @@
 //!    RAM working set) and prints how a chosen pair's similarity changed,
 //! 3. trains a one-hidden-layer classifier head on averaged word vectors of a
 //!    tiny labelled set and prints its loss falling,
-//! 4. reports its peak stack use (the stack is painted at start-up).
+//! 4. opens a second, subword model (`../model-subword.bin`: word rows plus
+//!    hashed character n-gram rows, exported by `export_model --minn 3
+//!    --maxn 6 --bucket 20000`), prints the nearest neighbours of words that
+//!    are not in its vocabulary (from their n-gram rows) with the stack the
+//!    lookup took, and fine-tunes the new sentences' words together with
+//!    their n-gram rows (`subword_demo.rs`),
+//! 5. reports its peak stack use (the stack is painted at start-up).
 //!
 //! Output goes to the host through semihosting, and the process exit status
 //! is set with semihosting `SYS_EXIT`: 0 when every check passes, non-zero
@@ -33,6 +39,8 @@ use panic_semihosting as _;
 
 #[cfg(not(feature = "baseline"))]
 mod demo;
+#[cfg(not(feature = "baseline"))]
+mod subword_demo;
 
 /// System Control Block: Coprocessor Access Control Register.
 const SCB_CPACR: *const u32 = 0xE000_ED88 as *const u32;
@@ -56,6 +64,7 @@ fn main() -> ! {
     #[cfg(not(feature = "baseline"))]
     {
         failures += demo::run();
+        failures += subword_demo::run();
     }
     #[cfg(feature = "baseline")]
     {
@@ -106,7 +115,11 @@ fn exit(ok: bool) -> ! {
 /// Stack painting: fill the free stack below the current frame with a
 /// pattern at start-up, and find the lowest overwritten word at the end.
 mod stack {
+    use core::sync::atomic::{AtomicUsize, Ordering};
+
     const PATTERN: u32 = 0x5EED_C0DE;
+    /// The range [`paint`] painted (low, high), for [`measure`].
+    static PAINTED: (AtomicUsize, AtomicUsize) = (AtomicUsize::new(0), AtomicUsize::new(0));
     /// How much of the stack below `main`'s frame to paint.
     const PAINT_BYTES: usize = 256 * 1024;
 
@@ -130,14 +143,59 @@ mod stack {
         let lo = hi
             .saturating_sub(PAINT_BYTES)
             .max((&raw const __sheap) as usize);
+        fill(lo, hi);
+        PAINTED.0.store(lo, Ordering::Relaxed);
+        PAINTED.1.store(hi, Ordering::Relaxed);
+        (lo, hi)
+    }
+
+    /// Paints `[lo, hi)`.
+    #[inline(never)]
+    fn fill(lo: usize, hi: usize) {
         let mut a = lo;
         while a < hi {
-            // SAFETY: [lo, hi) is RAM between the end of .bss and the current
-            // stack frame: unused by anything, and word-aligned.
+            // SAFETY: [lo, hi) is RAM between the end of .bss and a live
+            // stack frame (the caller's): unused by anything, word-aligned.
             unsafe { core::ptr::write_volatile(a as *mut u32, PATTERN) };
             a += 4;
         }
-        (lo, hi)
+    }
+
+    /// Runs `f` and returns its result with the stack it used below the
+    /// caller's frame, in bytes: the painted area below this frame is
+    /// painted again first (after noting the peak so far, which is restored
+    /// afterwards so that [`used`] still reports the whole run's peak).
+    #[cfg(not(feature = "baseline"))]
+    #[inline(never)]
+    pub fn measure<R>(f: impl FnOnce() -> R) -> (R, usize) {
+        let painted = (
+            PAINTED.0.load(Ordering::Relaxed),
+            PAINTED.1.load(Ordering::Relaxed),
+        );
+        let peak = lowest(painted);
+        let marker = 0u32;
+        let hi = (core::ptr::addr_of!(marker) as usize - 64) & !3;
+        let lo = painted.0.min(hi);
+        fill(lo, hi);
+        let r = f();
+        let reached = lowest((lo, hi));
+        if peak < reached && peak >= lo {
+            // SAFETY: a word-aligned address in the painted range, below
+            // every live frame: marks the earlier peak again.
+            unsafe { core::ptr::write_volatile(peak as *mut u32, 0) };
+        }
+        (r, hi.saturating_sub(reached))
+    }
+
+    /// The lowest overwritten word of the painted range `[lo, hi)` (`hi` if none).
+    #[cfg(not(feature = "baseline"))]
+    fn lowest((lo, hi): (usize, usize)) -> usize {
+        let mut a = lo;
+        // SAFETY: reads of the painted, word-aligned RAM range.
+        while a < hi && unsafe { core::ptr::read_volatile(a as *const u32) } == PATTERN {
+            a += 4;
+        }
+        a
     }
 
     /// Peak stack use in bytes: from the top of RAM down to the lowest

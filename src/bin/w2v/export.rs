@@ -5,7 +5,7 @@ use super::args::{ConvertArgs, ExportArgs};
 use super::source::Source;
 use super::{check_output, status};
 use tiny_word2vec::HostError;
-use tiny_word2vec::blob::{EncodeOptions, encode, write_blob, write_blob_rows};
+use tiny_word2vec::blob::{EncodeOptions, encode, encode_fasttext, write_blob, write_blob_rows};
 
 /// A mapped word2vec binary file is encoded streaming (its matrix is never
 /// in memory); other inputs are loaded, up to `--max-vocab` rows.
@@ -15,17 +15,39 @@ pub(crate) fn export(a: ExportArgs) -> Result<(), HostError> {
         int8: a.int8,
         max_vocab: a.max_vocab,
     };
-    let (v, dim, bytes) = match a.vectors.open(a.max_vocab)? {
-        Source::Binary(m) => {
-            let (v, bytes) = write_blob_rows(&a.out, &m, opts)?;
-            (v, m.dim(), bytes)
-        }
-        _ => {
-            let v = a.vectors.load(a.max_vocab)?;
-            let blob = encode(&v, opts)?;
+    // A fastText `.bin` (fastText's own or `w2v train --save-model`): a
+    // subword blob with its n-gram rows.
+    let fasttext = super::subword::open(&a.vectors)?;
+    let (v, dim, bytes) = match fasttext {
+        Some(m) => {
+            let blob = encode_fasttext(&m, opts)?;
             write_blob(&a.out, &blob)?;
-            (v.len(), v.dim(), blob.len())
+            let p = m.params();
+            if p.enabled() {
+                eprintln!(
+                    "subword model: {} n-gram rows (minn {}, maxn {}) after the words",
+                    p.bucket(),
+                    p.minn(),
+                    p.maxn()
+                );
+            }
+            let v = a
+                .max_vocab
+                .map_or(m.word_vectors().len(), |n| n.min(m.word_vectors().len()));
+            (v, m.dim(), blob.len())
         }
+        None => match a.vectors.open(a.max_vocab)? {
+            Source::Binary(m) => {
+                let (v, bytes) = write_blob_rows(&a.out, &m, opts)?;
+                (v, m.dim(), bytes)
+            }
+            _ => {
+                let v = a.vectors.load(a.max_vocab)?;
+                let blob = encode(&v, opts)?;
+                write_blob(&a.out, &blob)?;
+                (v.len(), v.dim(), blob.len())
+            }
+        },
     };
     status(
         &a.out,

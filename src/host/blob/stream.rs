@@ -97,7 +97,7 @@ fn encode_rows(
     }
     let dtype = if opts.int8 { Dtype::I8 } else { Dtype::F32 };
     let too_big = || invalid("the blob would exceed 4 GiB".into());
-    let layout = Layout::new(v, dim, dtype, 0, words.len()).ok_or_else(too_big)?;
+    let layout = Layout::new((v, 0), dim, dtype, 0, words.len()).ok_or_else(too_big)?;
     if layout.total > u32::MAX as usize {
         return Err(too_big().into());
     }

@@ -248,7 +248,7 @@ fn inconsistent_fields_are_errors() {
     type Edit = Box<dyn Fn(&mut Vec<u8>)>;
     let cases: Vec<(&str, Edit)> = vec![
         ("bad magic", Box::new(|b| b[0] = b'X')),
-        ("version", Box::new(|b| b[4] = 2)),
+        ("version", Box::new(|b| b[4] = 3)),
         ("element type", Box::new(|b| b[6] = 7)),
         ("flag", Box::new(|b| b[7] |= 0x10)),
         ("V must", Box::new(|b| put_u32(b, 8, 0))),
@@ -393,7 +393,9 @@ fn each_failed_check_is_its_own_blob_error_with_the_old_message() {
         Error::Blob(magic).to_string(),
         "not a model blob: bad magic (expected TW2V)"
     );
-    assert_eq!(fails(&|b| b[4] = 2, true), BlobError::Version);
+    assert_eq!(fails(&|b| b[4] = 3, true), BlobError::Version);
+    // Version 2 has a 112-byte header.
+    assert_eq!(fails(&|b| b[4] = 2, true), BlobError::HeaderLength);
     let sum = fails(&|b| b[HEADER_LEN] ^= 1, false);
     assert_eq!(sum, BlobError::Checksum);
     assert_eq!(sum.to_string(), "blob: checksum mismatch (corrupted data)");

@@ -302,6 +302,14 @@ impl SubwordVectors {
         self.words
     }
 
+    /// The word rows, `V×D` row-major: fastText's input rows `0..V`, which a
+    /// word's vector averages with its n-gram rows (not the word vectors
+    /// themselves: [`SubwordVectors::word_vectors`]).
+    pub fn word_rows(&self) -> &[f32] {
+        let v = self.words.len() * self.dim();
+        self.input.get(..v).unwrap_or(&[])
+    }
+
     /// The n-gram table, `bucket×D` row-major.
     pub fn ngram_table(&self) -> &[f32] {
         let v = self.words.len() * self.dim();
