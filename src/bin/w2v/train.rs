@@ -68,6 +68,11 @@ impl TrainArgs {
             },
             shared_negatives: self.shared_negatives,
             subwords,
+            ns_exponent: self.ns_exponent,
+            cbow_mean: self.cbow_mean != Some(0),
+            min_alpha: self.min_alpha,
+            max_final_vocab: self.max_final_vocab,
+            shrink_windows: self.shrink_windows,
         })
     }
 
@@ -132,13 +137,7 @@ impl TrainArgs {
         say: impl Fn(String),
     ) -> Result<Vocab, HostError> {
         let Some(p) = &self.read_vocab else {
-            return Vocab::build_parallel(
-                corpus,
-                cfg.tokenizer,
-                cfg.min_count,
-                cfg.max_vocab,
-                cfg.threads,
-            );
+            return Vocab::build_with(corpus, cfg.tokenizer, &cfg.pruning(), cfg.threads);
         };
         let loaded = Vocab::load(p)?;
         let mut pairs: std::collections::HashMap<String, u64> = loaded
@@ -155,7 +154,7 @@ impl TrainArgs {
                 p.display()
             ));
         }
-        Vocab::from_counts(pairs, cfg.min_count, cfg.max_vocab)
+        Vocab::from_counts_with(pairs, &cfg.pruning())
     }
 }
 
@@ -227,7 +226,10 @@ pub(crate) fn train(a: TrainArgs) -> Result<(), CliError> {
         vocab.total(),
         cfg.min_count,
         cfg.max_vocab
-            .map_or(String::new(), |m| format!(", max vocab {m}")),
+            .map_or(String::new(), |m| format!(", max vocab {m}"))
+            + &cfg
+                .max_final_vocab
+                .map_or(String::new(), |m| format!(", max final vocab {m}")),
         t0.elapsed().as_secs_f64()
     ));
     if let Some(p) = &a.save_vocab {

@@ -12,7 +12,7 @@ use super::subwords::WordRows;
 use super::worker::train_thread;
 use crate::core::activation::SigmoidTable;
 use crate::core::huffman::{HuffmanTree, MAX_CODE_LENGTH};
-use crate::core::sampling::{NOISE_POWER, NoiseDistribution, keep_threshold, seeded_rng};
+use crate::core::sampling::{NoiseDistribution, keep_threshold, seeded_rng};
 use crate::core::step::{
     FullSoftmax, HierarchicalSoftmax, NegativeSampling, NegativeSamplingAhead,
 };
@@ -195,8 +195,13 @@ fn train_output_layer(
         Loss::NegativeSampling => {
             let v = ctx.vocab.len();
             let (mut th, mut al, mut wk) = (vec![0u32; v], vec![0u32; v], vec![0u32; v]);
-            let noise =
-                NoiseDistribution::new(ctx.vocab.counts(), NOISE_POWER, &mut th, &mut al, &mut wk)?;
+            let noise = NoiseDistribution::new(
+                ctx.vocab.counts(),
+                ctx.cfg.ns_exponent,
+                &mut th,
+                &mut al,
+                &mut wk,
+            )?;
             run_epochs(
                 ctx,
                 syn0,
@@ -332,11 +337,18 @@ pub(crate) fn check_finite(model: &Model, shared: &Shared, sum: &Totals) -> Resu
     Err(HostError::Diverged { step, word, what })
 }
 
-/// The learning rate after `done` of `total` words: linear decay from α to
-/// α·10⁻⁴ (word2vec.c).
-pub(crate) fn alpha_at(alpha0: f32, done: u64, total: u64) -> f32 {
+/// The learning rate after `done` of `total` words, `p = done/(total+1)`:
+/// without `min_alpha`, word2vec.c's linear decay `α·(1 − p)` floored at
+/// α·10⁻⁴; with `Some(m)`, gensim's `α − (α − m)·p`, never below `m`.
+pub(crate) fn alpha_at(alpha0: f32, min_alpha: Option<f32>, done: u64, total: u64) -> f32 {
     let frac = done as f64 / (total as f64 + 1.0);
-    ((f64::from(alpha0) * (1.0 - frac)) as f32).max(alpha0 * 1e-4)
+    match min_alpha {
+        None => ((f64::from(alpha0) * (1.0 - frac)) as f32).max(alpha0 * 1e-4),
+        Some(m) => {
+            let (a, m64) = (f64::from(alpha0), f64::from(m));
+            ((a - (a - m64) * frac.min(1.0)) as f32).max(m)
+        }
+    }
 }
 
 /// Counters of one thread, written only by that thread (cumulative values,

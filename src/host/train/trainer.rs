@@ -8,7 +8,7 @@ use super::config::TrainConfig;
 use super::model::Model;
 use super::progress::{Progress, TrainSummary};
 use crate::host::HostError;
-use crate::host::vocab::Vocab;
+use crate::host::vocab::{Trim, TrimRule, Vocab};
 use std::boxed::Box;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
@@ -42,6 +42,7 @@ pub struct Trainer<'a> {
     observer: Option<Observer<'a>>,
     checkpointing: Checkpointing,
     cancel: Option<&'a AtomicBool>,
+    trim: Option<Box<TrimRule<'a>>>,
 }
 
 impl<'a> Trainer<'a> {
@@ -53,7 +54,20 @@ impl<'a> Trainer<'a> {
             observer: None,
             checkpointing: Checkpointing::default(),
             cancel: None,
+            trim: None,
         }
+    }
+
+    /// Filters the words of the vocabulary the trainer counts (gensim's
+    /// `trim_rule`): `rule(word, count, min_count)` is called once per
+    /// distinct word, `min_count` the effective one (raised by
+    /// `max_final_vocab`), and [`Trim::Keep`] keeps the word below
+    /// `min_count`, [`Trim::Discard`] drops it above, [`Trim::Default`]
+    /// leaves the decision to `min_count`. `max_vocab` cuts the survivors.
+    /// Without effect when [`Trainer::vocab`] gives the vocabulary.
+    pub fn trim_rule(mut self, rule: impl Fn(&str, u64, u64) -> Trim + Sync + 'a) -> Self {
+        self.trim = Some(Box::new(rule));
+        self
     }
 
     /// Stops the run soon after `flag` becomes true (set from another
@@ -134,18 +148,19 @@ impl<'a> Trainer<'a> {
             mut observer,
             checkpointing,
             cancel,
+            trim,
         } = self;
         cfg.validate()?;
         crate::host::corpus::check_corpus(path)?;
         let vocab = match vocab {
             Some(v) => v,
-            None => Vocab::build_parallel(
-                path,
-                cfg.tokenizer,
-                cfg.min_count,
-                cfg.max_vocab,
-                cfg.threads,
-            )?,
+            None => {
+                let rules = crate::host::vocab::Pruning {
+                    trim: trim.as_deref(),
+                    ..cfg.pruning()
+                };
+                Vocab::build_with(path, cfg.tokenizer, &rules, cfg.threads)?
+            }
         };
         let observe = |p: &Progress| {
             if let Some(o) = observer.as_mut() {
@@ -163,6 +178,7 @@ impl std::fmt::Debug for Trainer<'_> {
             .field("vocab", &self.vocab.as_ref().map(Vocab::len))
             .field("progress", &self.observer.is_some())
             .field("checkpointing", &self.checkpointing)
+            .field("trim_rule", &self.trim.is_some())
             .finish()
     }
 }
