@@ -49,11 +49,12 @@ class Word2Vec:
     """Trains word2vec with gensim 4's parameter names and defaults.
 
     Differences, each an error rather than a silent change: ``min_alpha``
-    defaults to None, meaning the engine's floor ``alpha * 1e-4`` (the
-    learning rate decays linearly from alpha to it); another value raises
-    NotImplementedError. ``max_final_vocab`` keeps the N most frequent words
-    (gensim raises min_count until the vocabulary fits, which may keep fewer).
-    Tokens are lowercased, in ``sentences`` as in ``corpus_file`` (the corpus
+    defaults to None, meaning word2vec C's schedule (alpha decays linearly,
+    floored at ``alpha * 1e-4``); a number gives gensim's linear decay from
+    alpha to it. ``max_final_vocab``, ``ns_exponent``, ``cbow_mean``,
+    ``shrink_windows`` and ``trim_rule`` (called as ``trim_rule(word, count,
+    min_count)``, returning gensim's ``RULE_DISCARD`` 1, ``RULE_KEEP`` 2 or
+    ``RULE_DEFAULT`` 0) are gensim's. Tokens are lowercased, in ``sentences`` as in ``corpus_file`` (the corpus
     reader's rule); sentences are cut every 1000 words (gensim: 10000).
     ``init`` (not in gensim) picks the range of the initial vectors, ±2/D by
     default ("gensim" gives gensim's ±1/D).
@@ -65,15 +66,16 @@ class Word2Vec:
                  hashfxn=hash, epochs=5, null_word=0, trim_rule=None, sorted_vocab=1,
                  batch_words=10000, compute_loss=False, callbacks=(), comment=None,
                  max_final_vocab=None, shrink_windows=True, init="two-over-d"):
-        self._check(max_vocab_size, min_alpha, alpha, ns_exponent, cbow_mean, hashfxn,
-                    null_word, trim_rule, sorted_vocab, callbacks, shrink_windows, hs, negative,
+        self._check(max_vocab_size, hashfxn, null_word, sorted_vocab, callbacks, hs, negative,
                     init)
         self.vector_size, self.alpha, self.window = int(vector_size), float(alpha), int(window)
         self.min_count, self.sample, self.seed = int(min_count), float(sample), int(seed)
         self.workers, self.sg, self.hs, self.negative = int(workers), int(sg), int(hs), int(negative)
         self.epochs, self.max_final_vocab, self.init = int(epochs), max_final_vocab, init
-        self.min_alpha = self.alpha * 1e-4
-        self.ns_exponent, self.cbow_mean, self.compute_loss = 0.75, 1, compute_loss
+        self.min_alpha = None if min_alpha is None else float(min_alpha)
+        self.ns_exponent, self.cbow_mean = float(ns_exponent), int(cbow_mean)
+        self.shrink_windows, self.trim_rule = bool(shrink_windows), trim_rule
+        self.compute_loss = compute_loss
         self.comment, self.batch_words = comment, batch_words
         self.wv = KeyedVectors(self.vector_size)
         self.counts = np.zeros(0, dtype=np.uint64)
@@ -87,30 +89,18 @@ class Word2Vec:
             self._train_sentences(sentences)
 
     @staticmethod
-    def _check(max_vocab_size, min_alpha, alpha, ns_exponent, cbow_mean, hashfxn, null_word,
-               trim_rule, sorted_vocab, callbacks, shrink_windows, hs, negative, init):
+    def _check(max_vocab_size, hashfxn, null_word, sorted_vocab, callbacks, hs, negative, init):
         if max_vocab_size is not None:
             _unsupported("max_vocab_size", "(pruning while counting) is not supported; "
                          "use max_final_vocab")
-        if min_alpha is not None and abs(min_alpha - alpha * 1e-4) > 1e-12:
-            _unsupported("min_alpha", f"must be None or alpha * 1e-4 (the engine decays to "
-                         f"{alpha * 1e-4:g}), not {min_alpha!r}")
-        if ns_exponent != 0.75:
-            _unsupported("ns_exponent", "other than 0.75 is not supported")
-        if cbow_mean != 1:
-            _unsupported("cbow_mean", "=0 (sum of context vectors) is not supported")
         if hashfxn is not hash:
             _unsupported("hashfxn", "is not supported (initial vectors come from the seed)")
         if null_word:
             _unsupported("null_word", "is not supported")
-        if trim_rule is not None:
-            _unsupported("trim_rule", "is not supported")
         if not sorted_vocab:
             _unsupported("sorted_vocab", "=0 is not supported (the vocabulary is sorted by count)")
         if callbacks:
             _unsupported("callbacks", "are not supported; progress goes to logging")
-        if not shrink_windows:
-            _unsupported("shrink_windows", "=False is not supported")
         if hs and negative:
             _unsupported("hs=1 with negative>0", "(both output layers at once) is not supported; "
                          "pass negative=0 with hs=1")
@@ -138,9 +128,11 @@ class Word2Vec:
         words, counts, syn0, syn1, summary = _native.train(
             path, sg=bool(self.sg), hs=bool(self.hs), negative=self.negative,
             vector_size=self.vector_size, window=self.window, min_count=self.min_count,
-            max_vocab=self.max_final_vocab, sample=self.sample, alpha=self.alpha,
-            epochs=self.epochs, workers=self.workers, seed=self.seed, init=self.init,
-            progress=self._progress)
+            max_vocab=None, max_final_vocab=self.max_final_vocab, sample=self.sample,
+            alpha=self.alpha, epochs=self.epochs, workers=self.workers, seed=self.seed,
+            init=self.init, progress=self._progress, ns_exponent=self.ns_exponent,
+            cbow_mean=bool(self.cbow_mean), min_alpha=self.min_alpha,
+            shrink_windows=self.shrink_windows, trim_rule=self.trim_rule)
         self.wv = KeyedVectors._from(words, syn0)
         self.counts = np.asarray(counts, dtype=np.uint64)
         self.syn1 = syn1
@@ -180,7 +172,8 @@ class Word2Vec:
 
     # --- persistence ----------------------------------------------------------
     _PARAMS = ("vector_size", "alpha", "window", "min_count", "sample", "seed", "workers", "sg",
-               "hs", "negative", "epochs", "max_final_vocab", "init")
+               "hs", "negative", "epochs", "max_final_vocab", "init", "min_alpha", "ns_exponent",
+               "cbow_mean", "shrink_windows")
 
     def save(self, fname):
         """Writes the whole model (settings, vocabulary with counts, syn0, the
