@@ -262,6 +262,17 @@ pub(crate) struct TrainArgs {
     /// vectors.
     #[arg(long, value_name = "FILE")]
     pub(crate) save_model: Option<PathBuf>,
+    /// Also write the full model (vocabulary with counts, input vectors, output layer, the
+    /// settings) to FILE, to continue training it later with --init-from (this crate's format,
+    /// with a CRC-32).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) save_full_model: Option<PathBuf>,
+    /// Continue training the model in FILE (written with --save-full-model) on --input: the
+    /// words of --input that pass --min-count and are new get fresh vectors, counts are merged,
+    /// the noise distribution and Huffman tree come from the merged counts. --model, --loss and
+    /// --dim must be the model's.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["read_vocab", "checkpoint"])]
+    pub(crate) init_from: Option<PathBuf>,
     /// Also write the vocabulary (`word count` lines, most frequent first) to FILE.
     #[arg(long, value_name = "FILE")]
     pub(crate) save_vocab: Option<PathBuf>,

@@ -6,6 +6,7 @@
 use super::checkpoint::{self, CorpusFingerprint, Counters, Resumed};
 use super::checkpointing::Checkpointing;
 use super::config::{Loss, MAX_WEIGHT, TrainConfig};
+use super::grow::Grown;
 use super::model::Model;
 use super::progress::{MonitorState, Progress, TrainSummary, monitor};
 use super::subwords::WordRows;
@@ -34,35 +35,44 @@ use std::vec;
 /// documented there).
 pub(crate) fn train(
     path: &Path,
-    vocab: Vocab,
+    start: Start,
     cfg: &TrainConfig,
     mut observer: impl FnMut(&Progress),
     (cp, cancel): (&Checkpointing, Option<&AtomicBool>),
 ) -> Result<(Model, TrainSummary), HostError> {
     let file_len = crate::host::corpus::check_corpus(path)?;
+    let refuse = |setting, requirement| {
+        Err(HostError::InvalidSetting {
+            setting,
+            requirement,
+        })
+    };
     if cfg.subwords.enabled() && cp.dir.is_some() {
-        return Err(HostError::InvalidSetting {
-            setting: "subwords",
-            requirement: "cannot be combined with checkpoints yet",
-        });
+        return refuse("subwords", "cannot be combined with checkpoints yet");
     }
-    let (ckpt, resumed) = open_checkpoint(path, file_len, cfg, cp, &vocab)?;
-    check_fits(
-        match &resumed {
-            Some(ck) => &ck.model.vocab,
-            None => &vocab,
-        },
-        cfg.dim,
-        cfg.subwords.bucket() as usize,
-    )?;
+    let vocab = match &start {
+        Start::Fresh(vocab) => vocab,
+        Start::Grown(_) if cp.dir.is_some() => {
+            return refuse("init_from", "cannot be combined with checkpoints yet");
+        }
+        Start::Grown(g) => &g.model.vocab,
+    };
+    let (ckpt, resumed) = match &start {
+        Start::Fresh(vocab) => open_checkpoint(path, file_len, cfg, cp, vocab)?,
+        Start::Grown(_) => (None, None),
+    };
+    let vocab = resumed.as_ref().map_or(vocab, |ck| &ck.model.vocab);
+    check_fits(vocab, cfg.dim, cfg.subwords.bucket() as usize)?;
     let mut rng = seeded_rng(cfg.seed);
-    let (mut model, first_epoch, resumed_counters) = match resumed {
-        Some(ck) => (ck.model, ck.epochs_done, Some(ck.counters)),
-        None => (
+    let (mut model, first_epoch, resumed_counters, schedule) = match (resumed, start) {
+        (Some(ck), _) => (ck.model, ck.epochs_done, Some(ck.counters), None),
+        (None, Start::Fresh(vocab)) => (
             Model::init_subwords(vocab, cfg.dim, cfg.loss, cfg.init, cfg.subwords, &mut rng),
             0,
             None,
+            None,
         ),
+        (None, Start::Grown(g)) => (g.model, 0, None, Some(g.corpus_words)),
     };
     let total = model.vocab.total();
     let keep_th: Vec<u32> = model
@@ -84,7 +94,8 @@ pub(crate) fn train(
         keep_th: &keep_th,
         rows: rows.as_ref(),
         ranges: split_ranges(file_len, cfg.threads),
-        total_words: total.saturating_mul(cfg.epochs as u64),
+        // A grown model's counts include the old corpus: α follows the new one.
+        total_words: schedule.unwrap_or(total).saturating_mul(cfg.epochs as u64),
         shared: &shared,
         cancel,
     };
@@ -129,6 +140,13 @@ pub(crate) fn train(
         threads: cfg.threads,
     };
     Ok((model, summary))
+}
+
+/// What a run starts from: a vocabulary (fresh weights, or a checkpoint's),
+/// or a model grown by the new corpus's words ([`Grown`]).
+pub(crate) enum Start {
+    Fresh(Vocab),
+    Grown(Grown),
 }
 
 /// The checkpoint file with the corpus fingerprint it must match (`None`

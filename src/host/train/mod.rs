@@ -46,6 +46,7 @@
 mod checkpointing;
 mod config;
 mod driver;
+mod grow;
 #[allow(unsafe_code)]
 pub(crate) mod hogwild;
 mod model;

@@ -666,5 +666,7 @@ impl<'a> Reader<'a> {
     }
 }
 
+mod full_model;
+
 #[cfg(test)]
 mod tests;
