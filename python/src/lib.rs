@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use tiny_word2vec::prelude::*;
 use tiny_word2vec::corpus::Tokenizer;
 use tiny_word2vec::train::{Init, Model};
-use tiny_word2vec::vocab::Trim;
+use tiny_word2vec::vocab::{Trim, Vocab};
 
 /// A library error as a Python exception: I/O problems as `OSError`
 /// (`FileNotFoundError` for a missing file), everything else `ValueError`,
@@ -154,7 +154,8 @@ type Trained<'py> = (
 #[pyfunction]
 #[pyo3(signature = (corpus, *, sg, hs, negative, vector_size, window, min_count, max_vocab,
     sample, alpha, epochs, workers, seed, init, progress=None, report_delay=1.0, ns_exponent=0.75,
-    cbow_mean=true, min_alpha=None, max_final_vocab=None, shrink_windows=true, trim_rule=None))]
+    cbow_mean=true, min_alpha=None, max_final_vocab=None, shrink_windows=true, trim_rule=None,
+    init_from=None))]
 #[allow(clippy::too_many_arguments)]
 fn train<'py>(
     py: Python<'py>,
@@ -180,7 +181,9 @@ fn train<'py>(
     max_final_vocab: Option<usize>,
     shrink_windows: bool,
     trim_rule: Option<Py<PyAny>>,
+    init_from: Option<Weights<'py>>,
 ) -> PyResult<Trained<'py>> {
+    let init_from = init_from.map(|w| model_of(w, hs)).transpose()?;
     let settings = Settings {
         sg,
         hs,
@@ -203,7 +206,8 @@ fn train<'py>(
     };
     let delay = Duration::from_secs_f64(report_delay.max(0.0));
     let (result, pending) = py.detach(move || {
-        run(&settings, &corpus, (progress.as_ref(), delay), trim_rule.as_ref())
+        let callbacks = (progress.as_ref(), delay, trim_rule.as_ref());
+        run(&settings, &corpus, callbacks, init_from)
     });
     if let Some(e) = pending {
         return Err(e);
@@ -235,14 +239,52 @@ fn train<'py>(
     ))
 }
 
+/// A trained model handed back for continued training: words, counts,
+/// syn0 (V, D), syn1 (rows, D).
+type Weights<'py> = (
+    Vec<String>,
+    Vec<u64>,
+    PyReadonlyArray2<'py, f32>,
+    PyReadonlyArray2<'py, f32>,
+);
+
+/// The library's model of `w` (the output layer hierarchical softmax if
+/// `hs`, else negative sampling).
+fn model_of((words, counts, syn0, syn1): Weights<'_>, hs: bool) -> PyResult<Model> {
+    if words.len() != counts.len() {
+        return Err(PyValueError::new_err("init: words and counts differ in length"));
+    }
+    let vocab = Vocab::from_sorted(words.into_iter().zip(counts).collect()).map_err(to_py)?;
+    let dim = syn0.shape()[1];
+    let rows = |a: &PyReadonlyArray2<'_, f32>| {
+        a.as_slice()
+            .map(<[f32]>::to_vec)
+            .map_err(|_| PyValueError::new_err("init: arrays must be C-contiguous float32"))
+    };
+    let (syn0, syn1) = (rows(&syn0)?, rows(&syn1)?);
+    let loss = if hs {
+        Loss::HierarchicalSoftmax
+    } else {
+        Loss::NegativeSampling
+    };
+    Ok(Model {
+        vocab,
+        dim,
+        loss,
+        syn0,
+        syn1,
+        subwords: tiny_word2vec::train::SubwordParams::NONE,
+    })
+}
+
 /// The training run of [`train`], without the GIL: progress to `progress`
 /// every `delay`, signals checked at every tick, the trim rule called with
 /// the GIL. Returns the result and the Python error that stopped it.
 fn run(
     settings: &Settings,
     corpus: &std::path::Path,
-    (progress, delay): (Option<&Py<PyAny>>, Duration),
-    trim_rule: Option<&Py<PyAny>>,
+    (progress, delay, trim_rule): (Option<&Py<PyAny>>, Duration, Option<&Py<PyAny>>),
+    init: Option<Model>,
 ) -> (Result<(Model, TrainSummary), HostError>, Option<PyErr>) {
     let mut pending: Option<PyErr> = None;
     let stop = AtomicBool::new(false);
@@ -279,6 +321,9 @@ fn run(
     let mut trainer = Trainer::new(settings.config())
         .progress(observe)
         .cancel_on(&stop);
+    if let Some(model) = init {
+        trainer = trainer.init_from(model);
+    }
     if let Some(rule) = trim_rule {
         trainer = trainer.trim_rule(|w, c, m| call_trim_rule(rule, (w, c, m), (&trim_error, &stop)));
     }

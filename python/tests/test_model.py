@@ -251,3 +251,26 @@ def test_trim_rule_and_max_final_vocab_shape_the_vocabulary(tmp_path):
     back = Word2Vec.load(str(p))
     assert (back.ns_exponent, back.cbow_mean, back.min_alpha, back.shrink_windows) == \
         (0.5, 0, 0.001, False)
+
+
+def test_train_continues_a_model_on_new_text_with_new_words(tmp_path):
+    old = [["p", "a", "q", "r", "c", "s"]] * 400 + [["p", "b", "q", "r", "d", "s"]] * 400
+    m = Word2Vec(old, vector_size=16, min_count=5, workers=1, epochs=3, sg=1, sample=0, seed=2)
+    before = m.wv["a"].copy()
+    assert "e" not in m.wv
+    new = [["p", "e", "q", "r", "f", "s", "p", "a", "q"]] * 400 + [["g"]] * 3
+    trained, words = m.train(new, epochs=2)
+    assert words == 2 * 400 * 9 and trained == words
+    assert "e" in m.wv and "f" in m.wv and "g" not in m.wv  # g is under min_count
+    assert len(m.wv) == 10
+    assert int(m.counts[m.wv.key_to_index["a"]]) == 400 + 400
+    assert m.wv.most_similar("e", topn=1)[0][0] in ("a", "b")
+    assert m.wv.most_similar("f", topn=1)[0][0] in ("c", "d")
+    assert not np.array_equal(m.wv["a"], before)
+    p = tmp_path / "corpus.txt"
+    p.write_text("p e q r f s\n" * 50, encoding="utf8")
+    m.train(corpus_file=str(p))
+    with pytest.raises(TypeError, match="one of them"):
+        m.train()
+    with pytest.raises(RuntimeError, match="trained model"):
+        Word2Vec(vector_size=8).train(corpus_file=str(p))

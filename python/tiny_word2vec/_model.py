@@ -112,27 +112,57 @@ class Word2Vec:
     # --- training -------------------------------------------------------------
     def build_vocab(self, *args, **kwargs):
         raise NotImplementedError(
-            "Word2Vec.build_vocab: pass sentences or corpus_file to the constructor")
+            "Word2Vec.build_vocab: pass sentences or corpus_file to the constructor; train() "
+            "on a trained model adds the new text's words (gensim's build_vocab(update=True))")
 
-    def train(self, *args, **kwargs):
-        raise NotImplementedError(
-            "Word2Vec.train: continued training is not supported yet; pass sentences or "
-            "corpus_file to the constructor")
+    def train(self, corpus_iterable=None, corpus_file=None, total_examples=None, total_words=None,
+              epochs=None, start_alpha=None, end_alpha=None, word_count=0, queue_factor=2,
+              report_delay=1.0, compute_loss=False, callbacks=()):
+        """Continues training this model on new text (gensim's
+        ``build_vocab(update=True)`` then ``train``, in one call): the words of
+        the text that pass ``min_count`` and are new get fresh vectors and zero
+        output rows, counts are merged, the noise distribution (or Huffman
+        tree) comes from the merged counts, and ``epochs`` passes (default
+        ``self.epochs``) run with the learning rate decaying from
+        ``start_alpha`` (default ``alpha``) to ``end_alpha`` (default
+        ``min_alpha``). ``total_examples``/``total_words`` are accepted and
+        unused (the corpus is counted)."""
+        if callbacks:
+            _unsupported("callbacks", "are not supported; progress goes to logging")
+        if not len(self.wv):
+            raise RuntimeError("Word2Vec.train continues a trained model; pass sentences or "
+                               "corpus_file to the constructor first")
+        if (corpus_iterable is None) == (corpus_file is None):
+            raise TypeError("Word2Vec.train: pass corpus_iterable or corpus_file (one of them)")
+        run = dict(epochs=self.epochs if epochs is None else int(epochs),
+                   alpha=self.alpha if start_alpha is None else float(start_alpha),
+                   min_alpha=self.min_alpha if end_alpha is None else float(end_alpha))
+        init = (list(self.wv.index_to_key), [int(c) for c in self.counts],
+                np.ascontiguousarray(self.wv.vectors, dtype=REAL),
+                np.ascontiguousarray(self.syn1, dtype=REAL))
+        if corpus_file is not None:
+            self._train_file(os.fspath(corpus_file), init=init, **run)
+        else:
+            self._train_sentences(corpus_iterable, init=init, **run)
+        return self._summary["trained_words"], self._summary["words"]
 
     def _progress(self, fraction, words, total, alpha, loss, wps):
         logger.info("EPOCH PROGRESS: %.2f%% words, %.0f words/s, alpha %.6f, loss %.4f",
                     100.0 * fraction, wps, alpha, loss)
 
-    def _train_file(self, path):
+    def _train_file(self, path, init=None, epochs=None, alpha=None, min_alpha=None):
         logger.info("training on %s: %s", path, self._describe())
+        epochs = self.epochs if epochs is None else epochs
+        alpha = self.alpha if alpha is None else alpha
+        min_alpha = self.min_alpha if init is None else min_alpha
         words, counts, syn0, syn1, summary = _native.train(
             path, sg=bool(self.sg), hs=bool(self.hs), negative=self.negative,
             vector_size=self.vector_size, window=self.window, min_count=self.min_count,
             max_vocab=None, max_final_vocab=self.max_final_vocab, sample=self.sample,
-            alpha=self.alpha, epochs=self.epochs, workers=self.workers, seed=self.seed,
+            alpha=alpha, epochs=epochs, workers=self.workers, seed=self.seed,
             init=self.init, progress=self._progress, ns_exponent=self.ns_exponent,
-            cbow_mean=bool(self.cbow_mean), min_alpha=self.min_alpha,
-            shrink_windows=self.shrink_windows, trim_rule=self.trim_rule)
+            cbow_mean=bool(self.cbow_mean), min_alpha=min_alpha,
+            shrink_windows=self.shrink_windows, trim_rule=self.trim_rule, init_from=init)
         self.wv = KeyedVectors._from(words, syn0)
         self.counts = np.asarray(counts, dtype=np.uint64)
         self.syn1 = syn1
@@ -144,12 +174,12 @@ class Word2Vec:
                     s["pairs"], s["seconds"], s["threads"], s["words"] / max(s["seconds"], 1e-9),
                     s["avg_loss"])
 
-    def _train_sentences(self, sentences):
+    def _train_sentences(self, sentences, **kw):
         fd, path = tempfile.mkstemp(prefix="tiny-word2vec-", suffix=".txt")
         try:
             with os.fdopen(fd, "w", encoding="utf8") as fh:
                 _write_sentences(sentences, fh)
-            self._train_file(path)
+            self._train_file(path, **kw)
         finally:
             os.unlink(path)
 
