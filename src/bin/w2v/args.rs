@@ -23,6 +23,8 @@ pub(crate) struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
+// One value per process, parsed once: boxing the train flags buys nothing.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Command {
     /// Train vectors on a text corpus.
     Train(TrainArgs),

@@ -272,7 +272,7 @@ fn new_vocab(
     say: impl Fn(String) + Copy,
 ) -> Result<Vocab, CliError> {
     let vocab = a
-        .vocab(corpus.path(), &cfg, say)
+        .vocab(corpus.path(), cfg, say)
         .map_err(|e| corpus.rename_errors(e))?;
     let skipped = match vocab.skipped_tokens() {
         0 => String::new(),
