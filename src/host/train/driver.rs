@@ -41,39 +41,13 @@ pub(crate) fn train(
     (cp, cancel): (&Checkpointing, Option<&AtomicBool>),
 ) -> Result<(Model, TrainSummary), HostError> {
     let file_len = crate::host::corpus::check_corpus(path)?;
-    let refuse = |setting, requirement| {
-        Err(HostError::InvalidSetting {
-            setting,
-            requirement,
-        })
-    };
-    if cfg.subwords.enabled() && cp.dir.is_some() {
-        return refuse("subwords", "cannot be combined with checkpoints yet");
-    }
-    let vocab = match &start {
-        Start::Fresh(vocab) => vocab,
-        Start::Grown(_) if cp.dir.is_some() => {
-            return refuse("init_from", "cannot be combined with checkpoints yet");
-        }
-        Start::Grown(g) => &g.model.vocab,
-    };
-    let (ckpt, resumed) = match &start {
-        Start::Fresh(vocab) => open_checkpoint(path, file_len, cfg, cp, vocab)?,
-        Start::Grown(_) => (None, None),
-    };
-    let vocab = resumed.as_ref().map_or(vocab, |ck| &ck.model.vocab);
-    check_fits(vocab, cfg.dim, cfg.subwords.bucket() as usize)?;
-    let mut rng = seeded_rng(cfg.seed);
-    let (mut model, first_epoch, resumed_counters, schedule) = match (resumed, start) {
-        (Some(ck), _) => (ck.model, ck.epochs_done, Some(ck.counters), None),
-        (None, Start::Fresh(vocab)) => (
-            Model::init_subwords(vocab, cfg.dim, cfg.loss, cfg.init, cfg.subwords, &mut rng),
-            0,
-            None,
-            None,
-        ),
-        (None, Start::Grown(g)) => (g.model, 0, None, Some(g.corpus_words)),
-    };
+    let (ckpt, begun) = begin(path, file_len, start, cfg, cp)?;
+    let Begun {
+        mut model,
+        first_epoch,
+        counters: resumed_counters,
+        schedule,
+    } = begun;
     let total = model.vocab.total();
     let keep_th: Vec<u32> = model
         .vocab
@@ -147,6 +121,78 @@ pub(crate) fn train(
 pub(crate) enum Start {
     Fresh(Vocab),
     Grown(Grown),
+}
+
+/// Where a run begins: its model, the first epoch to run, the counters to
+/// resume, and the words per epoch of the learning-rate schedule when they
+/// are not the vocabulary's total (a grown model's).
+struct Begun {
+    model: Model,
+    first_epoch: usize,
+    counters: Option<Counters>,
+    schedule: Option<u64>,
+}
+
+/// Opens the checkpoint (if any) and sets up the model `start` and a
+/// resumed checkpoint give; refuses the combinations not supported yet and
+/// a model that does not fit.
+fn begin(
+    path: &Path,
+    file_len: u64,
+    start: Start,
+    cfg: &TrainConfig,
+    cp: &Checkpointing,
+) -> Result<(CheckpointFile, Begun), HostError> {
+    let refuse = |setting, requirement| {
+        Err(HostError::InvalidSetting {
+            setting,
+            requirement,
+        })
+    };
+    if cfg.subwords.enabled() && cp.dir.is_some() {
+        return refuse("subwords", "cannot be combined with checkpoints yet");
+    }
+    let vocab = match &start {
+        Start::Fresh(vocab) => vocab,
+        Start::Grown(_) if cp.dir.is_some() => {
+            return refuse("init_from", "cannot be combined with checkpoints yet");
+        }
+        Start::Grown(g) => &g.model.vocab,
+    };
+    let (ckpt, resumed) = match &start {
+        Start::Fresh(vocab) => open_checkpoint(path, file_len, cfg, cp, vocab)?,
+        Start::Grown(_) => (None, None),
+    };
+    let vocab = resumed.as_ref().map_or(vocab, |ck| &ck.model.vocab);
+    check_fits(vocab, cfg.dim, cfg.subwords.bucket() as usize)?;
+    let begun = match (resumed, start) {
+        (Some(ck), _) => Begun {
+            model: ck.model,
+            first_epoch: ck.epochs_done,
+            counters: Some(ck.counters),
+            schedule: None,
+        },
+        (None, Start::Fresh(vocab)) => Begun {
+            model: Model::init_subwords(
+                vocab,
+                cfg.dim,
+                cfg.loss,
+                cfg.init,
+                cfg.subwords,
+                &mut seeded_rng(cfg.seed),
+            ),
+            first_epoch: 0,
+            counters: None,
+            schedule: None,
+        },
+        (None, Start::Grown(g)) => Begun {
+            model: g.model,
+            first_epoch: 0,
+            counters: None,
+            schedule: Some(g.corpus_words),
+        },
+    };
+    Ok((ckpt, begun))
 }
 
 /// The checkpoint file with the corpus fingerprint it must match (`None`
