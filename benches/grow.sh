@@ -10,7 +10,8 @@
 #
 # CORPUS: a text file (the shared 17M-word Wikipedia text, decompressed);
 # it is cut in two at half its bytes (head -c / tail -c). EVAL_DIR holds
-# questions-words.txt and wordsim353.tsv. Files go to $TMPDIR/w2v-grow.
+# questions-words.txt and wordsim353.tsv. SEED (default 1) is passed to
+# every run. Files go to $TMPDIR/w2v-grow.
 set -euo pipefail
 w2v="$(realpath "${1:?usage: grow.sh W2V CORPUS EVAL_DIR [THREADS] [EPOCHS]}")"
 corpus="$(realpath "${2:?corpus}")"
@@ -23,7 +24,10 @@ cd "$out"
 half=$(($(stat -c %s "$corpus") / 2))
 head -c "$half" "$corpus" >half1.txt
 tail -c +"$((half + 1))" "$corpus" >half2.txt
-run() { /usr/bin/time -f "%e s" "$w2v" train --threads "$threads" --epochs "$epochs" --quiet "$@"; }
+run() {
+  /usr/bin/time -f "%e s" "$w2v" train --threads "$threads" --epochs "$epochs" \
+    --seed "${SEED:-1}" --quiet "$@"
+}
 run --input half1.txt --output half1.vec --save-full-model half1.w2vmodel
 run --input half2.txt --output grown.vec --init-from half1.w2vmodel
 run --input "$corpus" --output whole.vec

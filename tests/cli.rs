@@ -513,12 +513,23 @@ fn a_saved_full_model_continues_on_new_text_with_new_words() {
     assert!(text.starts_with("14 16\n"), "{}", &text[..20]);
     assert!(text.contains("\nzeta ") && text.contains("\neta "));
     // Another dimension or architecture: an error naming the flags.
-    let o = train(&arg(new.clone()), &grown, &["--init-from", &model, "--dim", "8"]);
+    let o = train(
+        &arg(new.clone()),
+        &grown,
+        &["--init-from", &model, "--dim", "8"],
+    );
     assert_fails(&o, "--dim 16 there, 8 here");
     let o = train(&arg(new.clone()), &grown, &["--init-from", &first]);
     assert_fails(&o, "not a tiny-word2vec full model file");
     // The gensim options parse and are checked.
-    let opts = ["--ns-exponent", "0.5", "--min-alpha", "0.001", "--shrink-windows", "false"];
+    let opts = [
+        "--ns-exponent",
+        "0.5",
+        "--min-alpha",
+        "0.001",
+        "--shrink-windows",
+        "false",
+    ];
     assert_ok(&train(&c, &grown, &opts));
     let o = train(&c, &grown, &["--cbow-mean", "0"]);
     assert_fails(&o, "--cbow-mean is a CBOW option");
