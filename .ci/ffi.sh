@@ -155,7 +155,7 @@ else
     callers=$(panic_callers)
     printf '%s\n' "$callers"
     new=$(printf '%s\n' "$callers" | awk '{ $1 = ""; sub(/^ +/, ""); print }' | while read -r fn; do
-        awk -v fn="$fn" '!/^#/ && $1 == fn { found = 1 } END { exit !found }' "$ALLOWED" || echo "$fn"
+        awk -v fn="$fn" '!/^#/ && substr($0, 1, length(fn)) == fn && substr($0, length(fn) + 1, 1) ~ /^[ \t]?$/ { found = 1 } END { exit !found }' "$ALLOWED" || echo "$fn"
     done)
     [ -z "$new" ] || die "panic paths not documented in ${ALLOWED#"$ROOT"/}: $new"
     gone=$(grep -v '^#' "$ALLOWED" | awk 'NF { print $1 }' | while read -r fn; do

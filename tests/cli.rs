@@ -497,3 +497,46 @@ fn eval_of_a_subword_model_scores_both_ways() {
         stdout(&o)
     );
 }
+
+#[test]
+fn a_saved_full_model_continues_on_new_text_with_new_words() {
+    let d = TempDir::new("cli-grow");
+    let c = corpus(&d);
+    let (first, model) = (arg(d.join("first.vec")), arg(d.join("first.w2vmodel")));
+    assert_ok(&train(&c, &first, &["--save-full-model", &model]));
+    let new = d.join("new.txt");
+    std::fs::write(&new, "p zeta q r eta s p a q\n".repeat(300)).unwrap();
+    let grown = arg(d.join("grown.vec"));
+    let o = train(&arg(new.clone()), &grown, &["--init-from", &model]);
+    assert_ok(&o);
+    let text = std::fs::read_to_string(&grown).unwrap();
+    assert!(text.starts_with("14 16\n"), "{}", &text[..20]);
+    assert!(text.contains("\nzeta ") && text.contains("\neta "));
+    // Another dimension or architecture: an error naming the flags.
+    let o = train(
+        &arg(new.clone()),
+        &grown,
+        &["--init-from", &model, "--dim", "8"],
+    );
+    assert_fails(&o, "--dim 16 there, 8 here");
+    let o = train(&arg(new.clone()), &grown, &["--init-from", &first]);
+    assert_fails(&o, "not a tiny-word2vec full model file");
+    // The gensim options parse and are checked.
+    let opts = [
+        "--ns-exponent",
+        "0.5",
+        "--min-alpha",
+        "0.001",
+        "--shrink-windows",
+        "false",
+    ];
+    assert_ok(&train(&c, &grown, &opts));
+    let o = train(&c, &grown, &["--cbow-mean", "0"]);
+    assert_fails(&o, "--cbow-mean is a CBOW option");
+    assert_ok(&train(&c, &grown, &["--cbow-mean", "0", "--model", "cbow"]));
+    let o = train(&c, &grown, &["--max-final-vocab", "5"]);
+    assert_ok(&o);
+    let text = std::fs::read_to_string(&grown).unwrap();
+    let n: usize = text.split_whitespace().next().unwrap().parse().unwrap();
+    assert!((4..=5).contains(&n), "{n}");
+}

@@ -28,6 +28,9 @@ const TRAIN_FLAGS: &[&str] = &[
     "--epochs",
     "--threads",
     "--seed",
+    "--ns-exponent",
+    "--min-alpha",
+    "--max-final-vocab",
 ];
 
 /// A value a user (or a script bug) might type for a numeric flag.

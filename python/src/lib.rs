@@ -15,11 +15,13 @@ use numpy::{IntoPyArray, PyArray2, PyReadonlyArray2, PyUntypedArrayMethods};
 use pyo3::exceptions::{PyFileNotFoundError, PyOSError, PyValueError};
 use pyo3::prelude::*;
 use std::path::PathBuf;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use tiny_word2vec::prelude::*;
 use tiny_word2vec::corpus::Tokenizer;
-use tiny_word2vec::train::Init;
+use tiny_word2vec::train::{Init, Model};
+use tiny_word2vec::vocab::{Trim, Vocab};
 
 /// A library error as a Python exception: I/O problems as `OSError`
 /// (`FileNotFoundError` for a missing file), everything else `ValueError`,
@@ -64,6 +66,11 @@ struct Settings {
     threads: usize,
     seed: u64,
     init: Init,
+    ns_exponent: f64,
+    cbow_mean: bool,
+    min_alpha: Option<f32>,
+    max_final_vocab: Option<usize>,
+    shrink_windows: bool,
 }
 
 impl Settings {
@@ -90,6 +97,12 @@ impl Settings {
             threads: self.threads,
             seed: self.seed,
             init: self.init,
+            ns_exponent: self.ns_exponent,
+            // gensim ignores cbow_mean with skip-gram; the library refuses it.
+            cbow_mean: self.cbow_mean || self.sg,
+            min_alpha: self.min_alpha,
+            max_final_vocab: self.max_final_vocab,
+            shrink_windows: self.shrink_windows,
             // Tokens are used as given (gensim's rule), lowercased; the
             // CLI's default punctuation trimming would drop tokens like ",".
             tokenizer: Tokenizer {
@@ -140,7 +153,9 @@ type Trained<'py> = (
 /// and nothing is written.
 #[pyfunction]
 #[pyo3(signature = (corpus, *, sg, hs, negative, vector_size, window, min_count, max_vocab,
-    sample, alpha, epochs, workers, seed, init, progress=None, report_delay=1.0))]
+    sample, alpha, epochs, workers, seed, init, progress=None, report_delay=1.0, ns_exponent=0.75,
+    cbow_mean=true, min_alpha=None, max_final_vocab=None, shrink_windows=true, trim_rule=None,
+    init_from=None))]
 #[allow(clippy::too_many_arguments)]
 fn train<'py>(
     py: Python<'py>,
@@ -160,7 +175,15 @@ fn train<'py>(
     init: &str,
     progress: Option<Py<PyAny>>,
     report_delay: f64,
+    ns_exponent: f64,
+    cbow_mean: bool,
+    min_alpha: Option<f32>,
+    max_final_vocab: Option<usize>,
+    shrink_windows: bool,
+    trim_rule: Option<Py<PyAny>>,
+    init_from: Option<Weights<'py>>,
 ) -> PyResult<Trained<'py>> {
+    let init_from = init_from.map(|w| model_of(w, hs)).transpose()?;
     let settings = Settings {
         sg,
         hs,
@@ -175,45 +198,16 @@ fn train<'py>(
         threads: workers,
         seed,
         init: parse_init(init)?,
+        ns_exponent,
+        cbow_mean,
+        min_alpha,
+        max_final_vocab,
+        shrink_windows,
     };
     let delay = Duration::from_secs_f64(report_delay.max(0.0));
     let (result, pending) = py.detach(move || {
-        let mut pending: Option<PyErr> = None;
-        let stop = AtomicBool::new(false);
-        let mut last = Instant::now();
-        let observe = |p: &Progress| {
-            if pending.is_some() {
-                return;
-            }
-            let due = last.elapsed() >= delay || p.words >= p.total_words;
-            Python::attach(|py| {
-                // Ctrl-C (or a raising callback) stops the threads at once.
-                if let Err(e) = py.check_signals() {
-                    pending = Some(e);
-                } else if let (true, Some(cb)) = (due, &progress) {
-                    last = Instant::now();
-                    let args = (
-                        p.fraction(),
-                        p.words,
-                        p.total_words,
-                        p.alpha,
-                        p.loss,
-                        p.words_per_sec(),
-                    );
-                    if let Err(e) = cb.call1(py, args) {
-                        pending = Some(e);
-                    }
-                }
-            });
-            if pending.is_some() {
-                stop.store(true, Ordering::Relaxed);
-            }
-        };
-        let result = Trainer::new(settings.config())
-            .progress(observe)
-            .cancel_on(&stop)
-            .train_file(&corpus);
-        (result, pending)
+        let callbacks = (progress.as_ref(), delay, trim_rule.as_ref());
+        run(&settings, &corpus, callbacks, init_from)
     });
     if let Some(e) = pending {
         return Err(e);
@@ -243,6 +237,134 @@ fn train<'py>(
             summary.threads,
         ),
     ))
+}
+
+/// A trained model handed back for continued training: words, counts,
+/// syn0 (V, D), syn1 (rows, D).
+type Weights<'py> = (
+    Vec<String>,
+    Vec<u64>,
+    PyReadonlyArray2<'py, f32>,
+    PyReadonlyArray2<'py, f32>,
+);
+
+/// The library's model of `w` (the output layer hierarchical softmax if
+/// `hs`, else negative sampling).
+fn model_of((words, counts, syn0, syn1): Weights<'_>, hs: bool) -> PyResult<Model> {
+    if words.len() != counts.len() {
+        return Err(PyValueError::new_err("init: words and counts differ in length"));
+    }
+    let vocab = Vocab::from_sorted(words.into_iter().zip(counts).collect()).map_err(to_py)?;
+    let dim = syn0.shape()[1];
+    let rows = |a: &PyReadonlyArray2<'_, f32>| {
+        a.as_slice()
+            .map(<[f32]>::to_vec)
+            .map_err(|_| PyValueError::new_err("init: arrays must be C-contiguous float32"))
+    };
+    let (syn0, syn1) = (rows(&syn0)?, rows(&syn1)?);
+    let loss = if hs {
+        Loss::HierarchicalSoftmax
+    } else {
+        Loss::NegativeSampling
+    };
+    Ok(Model {
+        vocab,
+        dim,
+        loss,
+        syn0,
+        syn1,
+        subwords: tiny_word2vec::train::SubwordParams::NONE,
+    })
+}
+
+/// The training run of [`train`], without the GIL: progress to `progress`
+/// every `delay`, signals checked at every tick, the trim rule called with
+/// the GIL. Returns the result and the Python error that stopped it.
+fn run(
+    settings: &Settings,
+    corpus: &std::path::Path,
+    (progress, delay, trim_rule): (Option<&Py<PyAny>>, Duration, Option<&Py<PyAny>>),
+    init: Option<Model>,
+) -> (Result<(Model, TrainSummary), HostError>, Option<PyErr>) {
+    let mut pending: Option<PyErr> = None;
+    let stop = AtomicBool::new(false);
+    let mut last = Instant::now();
+    let observe = |p: &Progress| {
+        if pending.is_some() {
+            return;
+        }
+        let due = last.elapsed() >= delay || p.words >= p.total_words;
+        Python::attach(|py| {
+            // Ctrl-C (or a raising callback) stops the threads at once.
+            if let Err(e) = py.check_signals() {
+                pending = Some(e);
+            } else if let (true, Some(cb)) = (due, progress) {
+                last = Instant::now();
+                let args = (
+                    p.fraction(),
+                    p.words,
+                    p.total_words,
+                    p.alpha,
+                    p.loss,
+                    p.words_per_sec(),
+                );
+                if let Err(e) = cb.call1(py, args) {
+                    pending = Some(e);
+                }
+            }
+        });
+        if pending.is_some() {
+            stop.store(true, Ordering::Relaxed);
+        }
+    };
+    let trim_error = Mutex::new(None);
+    let mut trainer = Trainer::new(settings.config())
+        .progress(observe)
+        .cancel_on(&stop);
+    if let Some(model) = init {
+        trainer = trainer.init_from(model);
+    }
+    if let Some(rule) = trim_rule {
+        trainer = trainer.trim_rule(|w, c, m| call_trim_rule(rule, (w, c, m), (&trim_error, &stop)));
+    }
+    let result = trainer.train_file(corpus);
+    let trim_error = trim_error.into_inner().unwrap_or_else(|p| p.into_inner());
+    (result, pending.or(trim_error))
+}
+
+/// gensim's `utils.RULE_DISCARD` and `RULE_KEEP` (`RULE_DEFAULT` is 0).
+const RULE_DISCARD: i64 = 1;
+const RULE_KEEP: i64 = 2;
+
+/// Calls the Python `trim_rule(word, count, min_count)`: gensim's
+/// `RULE_DISCARD` (1) drops the word, `RULE_KEEP` (2) keeps it, anything
+/// else leaves it to `min_count`. The first exception it raises is kept in
+/// `error` (and re-raised; `stop` ends the run before its first words);
+/// the words after it are left to `min_count`.
+fn call_trim_rule(
+    rule: &Py<PyAny>,
+    args: (&str, u64, u64),
+    (error, stop): (&Mutex<Option<PyErr>>, &AtomicBool),
+) -> Trim {
+    let mut error = error.lock().unwrap_or_else(|p| p.into_inner());
+    if error.is_some() {
+        return Trim::Default;
+    }
+    Python::attach(|py| {
+        let verdict = rule
+            .call1(py, args)
+            .and_then(|r| r.extract::<Option<i64>>(py));
+        match verdict {
+            Ok(Some(RULE_DISCARD)) => Trim::Discard,
+            Ok(Some(RULE_KEEP)) => Trim::Keep,
+            Ok(_) => Trim::Default,
+            Err(e) => {
+                *error = Some(e);
+                stop.store(true, Ordering::Relaxed);
+                Trim::Default
+            }
+        }
+    })
 }
 
 /// Reads a word2vec vector file: `binary=None` detects the format from the

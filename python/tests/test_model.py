@@ -166,10 +166,8 @@ def test_sentences_must_be_restartable():
 
 
 @pytest.mark.parametrize("kw, name", [
-    ({"cbow_mean": 0}, "cbow_mean"), ({"ns_exponent": 0.5}, "ns_exponent"),
-    ({"min_alpha": 0.0001}, "min_alpha"), ({"max_vocab_size": 1000}, "max_vocab_size"),
+    ({"max_vocab_size": 1000}, "max_vocab_size"),
     ({"hs": 1}, "hs=1 with negative>0"), ({"callbacks": [object()]}, "callbacks"),
-    ({"trim_rule": len}, "trim_rule"), ({"shrink_windows": False}, "shrink_windows"),
     ({"sorted_vocab": 0}, "sorted_vocab"), ({"null_word": 1}, "null_word"),
 ])
 def test_unsupported_parameters_are_named(kw, name):
@@ -201,3 +199,78 @@ def test_readme_python_quick_start(monkeypatch, capsys):
     exec(compile(blocks[0], "README.md", "exec"), {})
     out = capsys.readouterr().out
     assert re.search(r"^whale: \S+ \(0\.\d\d\)", out, flags=re.M)
+
+
+def test_gensim_options_at_their_defaults_change_nothing():
+    base = Word2Vec(corpus_file=str(MOBY), **small())
+    same = Word2Vec(corpus_file=str(MOBY), **small(ns_exponent=0.75, cbow_mean=1, min_alpha=None,
+                                                   shrink_windows=True, trim_rule=None))
+    assert np.array_equal(base.wv.vectors, same.wv.vectors)
+
+
+@pytest.mark.parametrize("kw", [{"ns_exponent": 0.0}, {"cbow_mean": 0}, {"min_alpha": 0.01},
+                                {"shrink_windows": False}])
+def test_each_gensim_option_changes_the_vectors_not_the_vocabulary(kw):
+    base = Word2Vec(corpus_file=str(MOBY), **small())
+    other = Word2Vec(corpus_file=str(MOBY), **small(**kw))
+    assert other.wv.index_to_key == base.wv.index_to_key
+    assert np.array_equal(other.counts, base.counts)
+    assert not np.array_equal(other.wv.vectors, base.wv.vectors)
+    assert np.isfinite(other.wv.vectors).all()
+
+
+def test_trim_rule_and_max_final_vocab_shape_the_vocabulary(tmp_path):
+    seen = []
+
+    def rule(word, count, min_count):
+        seen.append(min_count)
+        return 1 if word == "whale" else (2 if word == "ahab's" else 0)
+
+    m = Word2Vec(corpus_file=str(MOBY), **small(trim_rule=rule, min_count=5000))
+    assert "whale" not in m.wv and "ahab's" in m.wv and "the" in m.wv
+    assert set(seen) == {5000}
+    assert all(c >= 5000 for w, c in zip(m.wv.index_to_key, m.counts) if w != "ahab's")
+
+    def broken(word, count, min_count):
+        raise RuntimeError("rule failed")
+
+    with pytest.raises(RuntimeError, match="rule failed"):
+        Word2Vec(corpus_file=str(MOBY), **small(trim_rule=broken))
+    capped = Word2Vec(corpus_file=str(MOBY), **small(max_final_vocab=100))
+    assert len(capped.wv) <= 100
+    # The count of the 101st word of the full vocabulary, plus one, is the threshold.
+    full = Word2Vec(corpus_file=str(MOBY), **small(min_count=1, epochs=1))
+    counts = sorted(full.counts.tolist(), reverse=True)
+    assert len(capped.wv) == sum(1 for c in counts if c >= max(5, counts[100] + 1))
+    with pytest.raises(ValueError, match="min_alpha"):
+        Word2Vec(corpus_file=str(MOBY), **small(min_alpha=1.0))
+    p = tmp_path / "m.npz"
+    opts = Word2Vec(corpus_file=str(MOBY), **small(ns_exponent=0.5, cbow_mean=0, min_alpha=0.001,
+                                                   shrink_windows=False))
+    opts.save(str(p))
+    back = Word2Vec.load(str(p))
+    assert (back.ns_exponent, back.cbow_mean, back.min_alpha, back.shrink_windows) == \
+        (0.5, 0, 0.001, False)
+
+
+def test_train_continues_a_model_on_new_text_with_new_words(tmp_path):
+    old = [["p", "a", "q", "r", "c", "s"]] * 400 + [["p", "b", "q", "r", "d", "s"]] * 400
+    m = Word2Vec(old, vector_size=16, min_count=5, workers=1, epochs=3, sg=1, sample=0, seed=2)
+    before = m.wv["a"].copy()
+    assert "e" not in m.wv
+    new = [["p", "e", "q", "r", "f", "s", "p", "a", "q"]] * 400 + [["g"]] * 3
+    trained, words = m.train(new, epochs=2)
+    assert words == 2 * 400 * 9 and trained == words
+    assert "e" in m.wv and "f" in m.wv and "g" not in m.wv  # g is under min_count
+    assert len(m.wv) == 10
+    assert int(m.counts[m.wv.key_to_index["a"]]) == 400 + 400
+    assert m.wv.most_similar("e", topn=1)[0][0] in ("a", "b")
+    assert m.wv.most_similar("f", topn=1)[0][0] in ("c", "d")
+    assert not np.array_equal(m.wv["a"], before)
+    p = tmp_path / "corpus.txt"
+    p.write_text("p e q r f s\n" * 50, encoding="utf8")
+    m.train(corpus_file=str(p))
+    with pytest.raises(TypeError, match="one of them"):
+        m.train()
+    with pytest.raises(RuntimeError, match="trained model"):
+        Word2Vec(vector_size=8).train(corpus_file=str(p))

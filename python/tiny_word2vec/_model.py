@@ -49,11 +49,12 @@ class Word2Vec:
     """Trains word2vec with gensim 4's parameter names and defaults.
 
     Differences, each an error rather than a silent change: ``min_alpha``
-    defaults to None, meaning the engine's floor ``alpha * 1e-4`` (the
-    learning rate decays linearly from alpha to it); another value raises
-    NotImplementedError. ``max_final_vocab`` keeps the N most frequent words
-    (gensim raises min_count until the vocabulary fits, which may keep fewer).
-    Tokens are lowercased, in ``sentences`` as in ``corpus_file`` (the corpus
+    defaults to None, meaning word2vec C's schedule (alpha decays linearly,
+    floored at ``alpha * 1e-4``); a number gives gensim's linear decay from
+    alpha to it. ``max_final_vocab``, ``ns_exponent``, ``cbow_mean``,
+    ``shrink_windows`` and ``trim_rule`` (called as ``trim_rule(word, count,
+    min_count)``, returning gensim's ``RULE_DISCARD`` 1, ``RULE_KEEP`` 2 or
+    ``RULE_DEFAULT`` 0) are gensim's. Tokens are lowercased, in ``sentences`` as in ``corpus_file`` (the corpus
     reader's rule); sentences are cut every 1000 words (gensim: 10000).
     ``init`` (not in gensim) picks the range of the initial vectors, ±2/D by
     default ("gensim" gives gensim's ±1/D).
@@ -65,15 +66,16 @@ class Word2Vec:
                  hashfxn=hash, epochs=5, null_word=0, trim_rule=None, sorted_vocab=1,
                  batch_words=10000, compute_loss=False, callbacks=(), comment=None,
                  max_final_vocab=None, shrink_windows=True, init="two-over-d"):
-        self._check(max_vocab_size, min_alpha, alpha, ns_exponent, cbow_mean, hashfxn,
-                    null_word, trim_rule, sorted_vocab, callbacks, shrink_windows, hs, negative,
+        self._check(max_vocab_size, hashfxn, null_word, sorted_vocab, callbacks, hs, negative,
                     init)
         self.vector_size, self.alpha, self.window = int(vector_size), float(alpha), int(window)
         self.min_count, self.sample, self.seed = int(min_count), float(sample), int(seed)
         self.workers, self.sg, self.hs, self.negative = int(workers), int(sg), int(hs), int(negative)
         self.epochs, self.max_final_vocab, self.init = int(epochs), max_final_vocab, init
-        self.min_alpha = self.alpha * 1e-4
-        self.ns_exponent, self.cbow_mean, self.compute_loss = 0.75, 1, compute_loss
+        self.min_alpha = None if min_alpha is None else float(min_alpha)
+        self.ns_exponent, self.cbow_mean = float(ns_exponent), int(cbow_mean)
+        self.shrink_windows, self.trim_rule = bool(shrink_windows), trim_rule
+        self.compute_loss = compute_loss
         self.comment, self.batch_words = comment, batch_words
         self.wv = KeyedVectors(self.vector_size)
         self.counts = np.zeros(0, dtype=np.uint64)
@@ -87,30 +89,18 @@ class Word2Vec:
             self._train_sentences(sentences)
 
     @staticmethod
-    def _check(max_vocab_size, min_alpha, alpha, ns_exponent, cbow_mean, hashfxn, null_word,
-               trim_rule, sorted_vocab, callbacks, shrink_windows, hs, negative, init):
+    def _check(max_vocab_size, hashfxn, null_word, sorted_vocab, callbacks, hs, negative, init):
         if max_vocab_size is not None:
             _unsupported("max_vocab_size", "(pruning while counting) is not supported; "
                          "use max_final_vocab")
-        if min_alpha is not None and abs(min_alpha - alpha * 1e-4) > 1e-12:
-            _unsupported("min_alpha", f"must be None or alpha * 1e-4 (the engine decays to "
-                         f"{alpha * 1e-4:g}), not {min_alpha!r}")
-        if ns_exponent != 0.75:
-            _unsupported("ns_exponent", "other than 0.75 is not supported")
-        if cbow_mean != 1:
-            _unsupported("cbow_mean", "=0 (sum of context vectors) is not supported")
         if hashfxn is not hash:
             _unsupported("hashfxn", "is not supported (initial vectors come from the seed)")
         if null_word:
             _unsupported("null_word", "is not supported")
-        if trim_rule is not None:
-            _unsupported("trim_rule", "is not supported")
         if not sorted_vocab:
             _unsupported("sorted_vocab", "=0 is not supported (the vocabulary is sorted by count)")
         if callbacks:
             _unsupported("callbacks", "are not supported; progress goes to logging")
-        if not shrink_windows:
-            _unsupported("shrink_windows", "=False is not supported")
         if hs and negative:
             _unsupported("hs=1 with negative>0", "(both output layers at once) is not supported; "
                          "pass negative=0 with hs=1")
@@ -122,25 +112,57 @@ class Word2Vec:
     # --- training -------------------------------------------------------------
     def build_vocab(self, *args, **kwargs):
         raise NotImplementedError(
-            "Word2Vec.build_vocab: pass sentences or corpus_file to the constructor")
+            "Word2Vec.build_vocab: pass sentences or corpus_file to the constructor; train() "
+            "on a trained model adds the new text's words (gensim's build_vocab(update=True))")
 
-    def train(self, *args, **kwargs):
-        raise NotImplementedError(
-            "Word2Vec.train: continued training is not supported yet; pass sentences or "
-            "corpus_file to the constructor")
+    def train(self, corpus_iterable=None, corpus_file=None, total_examples=None, total_words=None,
+              epochs=None, start_alpha=None, end_alpha=None, word_count=0, queue_factor=2,
+              report_delay=1.0, compute_loss=False, callbacks=()):
+        """Continues training this model on new text (gensim's
+        ``build_vocab(update=True)`` then ``train``, in one call): the words of
+        the text that pass ``min_count`` and are new get fresh vectors and zero
+        output rows, counts are merged, the noise distribution (or Huffman
+        tree) comes from the merged counts, and ``epochs`` passes (default
+        ``self.epochs``) run with the learning rate decaying from
+        ``start_alpha`` (default ``alpha``) to ``end_alpha`` (default
+        ``min_alpha``). ``total_examples``/``total_words`` are accepted and
+        unused (the corpus is counted)."""
+        if callbacks:
+            _unsupported("callbacks", "are not supported; progress goes to logging")
+        if not len(self.wv):
+            raise RuntimeError("Word2Vec.train continues a trained model; pass sentences or "
+                               "corpus_file to the constructor first")
+        if (corpus_iterable is None) == (corpus_file is None):
+            raise TypeError("Word2Vec.train: pass corpus_iterable or corpus_file (one of them)")
+        run = dict(epochs=self.epochs if epochs is None else int(epochs),
+                   alpha=self.alpha if start_alpha is None else float(start_alpha),
+                   min_alpha=self.min_alpha if end_alpha is None else float(end_alpha))
+        init = (list(self.wv.index_to_key), [int(c) for c in self.counts],
+                np.ascontiguousarray(self.wv.vectors, dtype=REAL),
+                np.ascontiguousarray(self.syn1, dtype=REAL))
+        if corpus_file is not None:
+            self._train_file(os.fspath(corpus_file), init=init, **run)
+        else:
+            self._train_sentences(corpus_iterable, init=init, **run)
+        return self._summary["trained_words"], self._summary["words"]
 
     def _progress(self, fraction, words, total, alpha, loss, wps):
         logger.info("EPOCH PROGRESS: %.2f%% words, %.0f words/s, alpha %.6f, loss %.4f",
                     100.0 * fraction, wps, alpha, loss)
 
-    def _train_file(self, path):
+    def _train_file(self, path, init=None, epochs=None, alpha=None, min_alpha=None):
         logger.info("training on %s: %s", path, self._describe())
+        epochs = self.epochs if epochs is None else epochs
+        alpha = self.alpha if alpha is None else alpha
+        min_alpha = self.min_alpha if init is None else min_alpha
         words, counts, syn0, syn1, summary = _native.train(
             path, sg=bool(self.sg), hs=bool(self.hs), negative=self.negative,
             vector_size=self.vector_size, window=self.window, min_count=self.min_count,
-            max_vocab=self.max_final_vocab, sample=self.sample, alpha=self.alpha,
-            epochs=self.epochs, workers=self.workers, seed=self.seed, init=self.init,
-            progress=self._progress)
+            max_vocab=None, max_final_vocab=self.max_final_vocab, sample=self.sample,
+            alpha=alpha, epochs=epochs, workers=self.workers, seed=self.seed,
+            init=self.init, progress=self._progress, ns_exponent=self.ns_exponent,
+            cbow_mean=bool(self.cbow_mean), min_alpha=min_alpha,
+            shrink_windows=self.shrink_windows, trim_rule=self.trim_rule, init_from=init)
         self.wv = KeyedVectors._from(words, syn0)
         self.counts = np.asarray(counts, dtype=np.uint64)
         self.syn1 = syn1
@@ -152,12 +174,12 @@ class Word2Vec:
                     s["pairs"], s["seconds"], s["threads"], s["words"] / max(s["seconds"], 1e-9),
                     s["avg_loss"])
 
-    def _train_sentences(self, sentences):
+    def _train_sentences(self, sentences, **kw):
         fd, path = tempfile.mkstemp(prefix="tiny-word2vec-", suffix=".txt")
         try:
             with os.fdopen(fd, "w", encoding="utf8") as fh:
                 _write_sentences(sentences, fh)
-            self._train_file(path)
+            self._train_file(path, **kw)
         finally:
             os.unlink(path)
 
@@ -180,7 +202,8 @@ class Word2Vec:
 
     # --- persistence ----------------------------------------------------------
     _PARAMS = ("vector_size", "alpha", "window", "min_count", "sample", "seed", "workers", "sg",
-               "hs", "negative", "epochs", "max_final_vocab", "init")
+               "hs", "negative", "epochs", "max_final_vocab", "init", "min_alpha", "ns_exponent",
+               "cbow_mean", "shrink_windows")
 
     def save(self, fname):
         """Writes the whole model (settings, vocabulary with counts, syn0, the

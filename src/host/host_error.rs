@@ -213,6 +213,16 @@ pub enum HostError {
         /// What differs.
         mismatch: ResumeMismatch,
     },
+    /// A full model file ([`Model::save_full`](crate::train::Model::save_full))
+    /// that training cannot continue from: not such a file, damaged (its
+    /// checksum), or trained with another architecture, output layer or
+    /// dimension than this run's (`what` names the settings, both values).
+    ModelFile {
+        /// The model file.
+        path: PathBuf,
+        /// What is wrong.
+        what: String,
+    },
 }
 
 /// What is wrong with a path ([`HostError::Path`]).
@@ -487,6 +497,11 @@ impl fmt::Display for HostError {
             HostError::CheckpointMismatch { path, mismatch } => {
                 write!(f, "{}: {mismatch}", path.display())
             }
+            HostError::ModelFile { path, what } => write!(
+                f,
+                "{}: cannot continue training from this model file: {what}",
+                path.display()
+            ),
         }
     }
 }

@@ -23,6 +23,8 @@ pub(crate) struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
+// One value per process, parsed once: boxing the train flags buys nothing.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Command {
     /// Train vectors on a text corpus.
     Train(TrainArgs),
@@ -194,7 +196,7 @@ pub(crate) struct TrainArgs {
     /// 0 disables. Useful range 1e-5 to 1e-3.
     #[arg(long, default_value_t = 1e-3, value_name = "T")]
     pub(crate) sample: f64,
-    /// Starting learning rate, decayed linearly to alpha·1e-4 over all epochs.
+    /// Starting learning rate, decayed linearly to alpha·1e-4 (or --min-alpha) over all epochs.
     /// Default: 0.025 for skip-gram, 0.05 for CBOW (word2vec C).
     #[arg(long, value_name = "A")]
     pub(crate) alpha: Option<f32>,
@@ -218,6 +220,33 @@ pub(crate) struct TrainArgs {
     /// quality.
     #[arg(long)]
     pub(crate) shared_negatives: bool,
+    /// Negative sampling: the noise distribution is unigram^E (gensim's ns_exponent). 1 samples
+    /// by frequency, 0 uniformly, a negative value favours rare words.
+    #[arg(
+        long,
+        default_value_t = 0.75,
+        value_name = "E",
+        allow_negative_numbers = true
+    )]
+    pub(crate) ns_exponent: f64,
+    /// CBOW: 1 (the default) predicts from the mean of the context vectors, each context row
+    /// then receiving the whole error (word2vec C); 0 from their sum, each row receiving
+    /// error/|context| (gensim's cbow_mean=0).
+    #[arg(long, value_name = "0|1", value_parser = clap::value_parser!(u8).range(0..=1))]
+    pub(crate) cbow_mean: Option<u8>,
+    /// End point of the learning rate: alpha decays linearly to it over all epochs (gensim's
+    /// min_alpha). Default: word2vec C's schedule, alpha·(1 − progress) floored at alpha·1e-4.
+    #[arg(long, value_name = "A")]
+    pub(crate) min_alpha: Option<f32>,
+    /// Raise --min-count until at most N words are left (gensim's max_final_vocab): the
+    /// threshold becomes the count of the (N+1)-th most frequent word plus one, so ties at the
+    /// cut are dropped together and fewer than N words may be kept.
+    #[arg(long, value_name = "N")]
+    pub(crate) max_final_vocab: Option<usize>,
+    /// false: every word uses the full --window instead of drawing its window from 1..=N
+    /// (gensim 4.1's shrink_windows=False).
+    #[arg(long, default_value_t = true, value_name = "true|false", action = clap::ArgAction::Set)]
+    pub(crate) shrink_windows: bool,
     /// Subwords (fastText's model): shortest character n-gram of `<word>` whose hashed row
     /// joins the word's input vector. 0 with --maxn 0 (the default): a word-only model.
     /// fastText's subword setting is --minn 3 --maxn 6.
@@ -235,6 +264,17 @@ pub(crate) struct TrainArgs {
     /// vectors.
     #[arg(long, value_name = "FILE")]
     pub(crate) save_model: Option<PathBuf>,
+    /// Also write the full model (vocabulary with counts, input vectors, output layer, the
+    /// settings) to FILE, to continue training it later with --init-from (this crate's format,
+    /// with a CRC-32).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) save_full_model: Option<PathBuf>,
+    /// Continue training the model in FILE (written with --save-full-model) on --input: the
+    /// words of --input that pass --min-count and are new get fresh vectors, counts are merged,
+    /// the noise distribution and Huffman tree come from the merged counts. --model, --loss and
+    /// --dim must be the model's.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["read_vocab", "checkpoint"])]
+    pub(crate) init_from: Option<PathBuf>,
     /// Also write the vocabulary (`word count` lines, most frequent first) to FILE.
     #[arg(long, value_name = "FILE")]
     pub(crate) save_vocab: Option<PathBuf>,

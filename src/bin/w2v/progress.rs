@@ -50,6 +50,7 @@ impl Reporter {
         match self {
             Reporter::Quiet => {}
             Reporter::Bar(bar) => {
+                bar.set_length(p.total_words);
                 bar.set_position(p.words);
                 bar.set_message(status(p, epochs));
             }

@@ -68,6 +68,11 @@ impl TrainArgs {
             },
             shared_negatives: self.shared_negatives,
             subwords,
+            ns_exponent: self.ns_exponent,
+            cbow_mean: self.cbow_mean != Some(0),
+            min_alpha: self.min_alpha,
+            max_final_vocab: self.max_final_vocab,
+            shrink_windows: self.shrink_windows,
         })
     }
 
@@ -113,6 +118,16 @@ impl TrainArgs {
                 .map(|p| Named::new("--save-model", p)),
         );
         outputs.extend(
+            self.save_full_model
+                .as_deref()
+                .map(|p| Named::new("--save-full-model", p)),
+        );
+        inputs.extend(
+            self.init_from
+                .as_deref()
+                .map(|p| Named::new("--init-from", p)),
+        );
+        outputs.extend(
             self.loss_log
                 .as_deref()
                 .map(|p| Named::new("--loss-log", p)),
@@ -132,13 +147,7 @@ impl TrainArgs {
         say: impl Fn(String),
     ) -> Result<Vocab, HostError> {
         let Some(p) = &self.read_vocab else {
-            return Vocab::build_parallel(
-                corpus,
-                cfg.tokenizer,
-                cfg.min_count,
-                cfg.max_vocab,
-                cfg.threads,
-            );
+            return Vocab::build_with(corpus, cfg.tokenizer, &cfg.pruning(), cfg.threads);
         };
         let loaded = Vocab::load(p)?;
         let mut pairs: std::collections::HashMap<String, u64> = loaded
@@ -155,7 +164,7 @@ impl TrainArgs {
                 p.display()
             ));
         }
-        Vocab::from_counts(pairs, cfg.min_count, cfg.max_vocab)
+        Vocab::from_counts_with(pairs, &cfg.pruning())
     }
 }
 
@@ -213,8 +222,57 @@ pub(crate) fn train(a: TrainArgs) -> Result<(), CliError> {
         say(spooled(&corpus, t0.elapsed().as_secs_f64()));
     }
     let t0 = std::time::Instant::now();
+    let (trainer, total) = match &a.init_from {
+        Some(p) => {
+            let model = tiny_word2vec::train::Model::load_full(p, &cfg)?;
+            say(format!(
+                "continuing from {}: {} words, {} tokens counted",
+                p.display(),
+                model.vocab.len(),
+                model.vocab.total()
+            ));
+            (Trainer::new(cfg.clone()).init_from(model), 0)
+        }
+        None => {
+            let vocab = new_vocab(&a, &corpus, &cfg, t0, say)?;
+            let total = vocab.total().saturating_mul(cfg.epochs as u64);
+            (Trainer::new(cfg.clone()).vocab(vocab), total)
+        }
+    };
+    say(describe(&cfg));
+    let mut progress = Reporter::new(a.quiet, a.progress_every, total, cfg.epochs);
+    let mut loss_log = match &a.loss_log {
+        Some(p) => Some(LossLog::create(p, LOSS_LOG_EVERY)?),
+        None => None,
+    };
+    let observe = |p: &Progress| {
+        if let Some(log) = loss_log.as_mut() {
+            log.observe(p);
+        }
+        progress.show(p, cfg.epochs);
+    };
+    let trained = trainer
+        .progress(observe)
+        .checkpointing(cp)
+        .train_file(corpus.path());
+    progress.finish();
+    let (model, summary) = trained.map_err(|e| corpus.rename_errors(e))?;
+    drop(corpus); // the spool is no longer needed
+    say(summary.to_string());
+    Ok(save(&a, &cfg, model, loss_log.as_mut(), say)?)
+}
+
+/// The vocabulary of a fresh run (read or counted), reported and saved as
+/// the flags say.
+fn new_vocab(
+    a: &TrainArgs,
+    corpus: &Corpus,
+    cfg: &TrainConfig,
+    t0: std::time::Instant,
+    say: impl Fn(String) + Copy,
+) -> Result<Vocab, CliError> {
     let vocab = a
-        .vocab(corpus.path(), &cfg, say)
+        .vocab(corpus.path(), cfg, say)
         .map_err(|e| corpus.rename_errors(e))?;
     let skipped = match vocab.skipped_tokens() {
         0 => String::new(),
@@ -227,7 +285,10 @@ pub(crate) fn train(a: TrainArgs) -> Result<(), CliError> {
         vocab.total(),
         cfg.min_count,
         cfg.max_vocab
-            .map_or(String::new(), |m| format!(", max vocab {m}")),
+            .map_or(String::new(), |m| format!(", max vocab {m}"))
+            + &cfg
+                .max_final_vocab
+                .map_or(String::new(), |m| format!(", max final vocab {m}")),
         t0.elapsed().as_secs_f64()
     ));
     if let Some(p) = &a.save_vocab {
@@ -240,29 +301,7 @@ pub(crate) fn train(a: TrainArgs) -> Result<(), CliError> {
             vocab.len()
         );
     }
-    say(describe(&cfg));
-    let total = vocab.total().saturating_mul(cfg.epochs as u64);
-    let mut progress = Reporter::new(a.quiet, a.progress_every, total, cfg.epochs);
-    let mut loss_log = match &a.loss_log {
-        Some(p) => Some(LossLog::create(p, LOSS_LOG_EVERY)?),
-        None => None,
-    };
-    let observe = |p: &Progress| {
-        if let Some(log) = loss_log.as_mut() {
-            log.observe(p);
-        }
-        progress.show(p, cfg.epochs);
-    };
-    let trained = Trainer::new(cfg.clone())
-        .vocab(vocab)
-        .progress(observe)
-        .checkpointing(cp)
-        .train_file(corpus.path());
-    progress.finish();
-    let (model, summary) = trained.map_err(|e| corpus.rename_errors(e))?;
-    drop(corpus); // the spool is no longer needed
-    say(summary.to_string());
-    Ok(save(&a, &cfg, model, loss_log.as_mut(), say)?)
+    Ok(vocab)
 }
 
 /// What `w2v train` says of a spooled corpus.
@@ -297,6 +336,14 @@ fn save(
     if let Some(p) = &a.save_model {
         model.save_fasttext(p, cfg)?;
         say(format!("saved the model to {}", p.display()));
+    }
+    if let Some(p) = &a.save_full_model {
+        model.save_full(p, cfg)?;
+        say(format!(
+            "saved the full model ({} words) to {}",
+            model.vocab.len(),
+            p.display()
+        ));
     }
     let vectors = model.into_vectors();
     vectors.save(&a.output, format.into())?;

@@ -140,7 +140,7 @@ pub fn skipgram<O: OutputLayer>(
 
 /// One CBOW step: the mean of the `context` rows of `input.syn0` (in
 /// `input.neu1`) predicts `target` through `out`; then `neu1e` is added to
-/// every context row.
+/// every context row. [`cbow_with`] with [`ContextVector::Mean`].
 ///
 /// **Update rule.** The exact gradient of the mean w.r.t. each context row is
 /// `neu1e / |context|`; like word2vec.c (and gensim with `cbow_mean=1`) we add
@@ -155,6 +155,51 @@ pub fn cbow<O: OutputLayer>(
     out: &mut O,
     input: &mut Input<'_>,
     context: &[u32],
+    target: usize,
+    alpha: f32,
+    rng: &mut impl Rng,
+) -> f32 {
+    cbow_with(
+        out,
+        input,
+        (context, ContextVector::Mean),
+        target,
+        alpha,
+        rng,
+    )
+}
+
+/// How CBOW forms its hidden vector `h` from the context rows `v_c`
+/// (gensim's `cbow_mean`), and the update each row then receives.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ContextVector {
+    /// `h = Σ v_c / |C|` (word2vec.c, gensim `cbow_mean=1`); each context
+    /// row gets `neu1e` undivided (word2vec.c's `syn0 += neu1e` after
+    /// `neu1 /= cw`; gensim's `fast_sentence_cbow_neg` adds `work` unscaled
+    /// when `cbow_mean` is set).
+    #[default]
+    Mean,
+    /// `h = Σ v_c` (gensim `cbow_mean=0`); each context row gets
+    /// `neu1e / |C|` (gensim's `fast_sentence_cbow_neg`/`_hs`: "divide error
+    /// over summed window vectors", `sscal(inv_count, work)` when
+    /// `cbow_mean` is 0). Both rules thus move every row by the same
+    /// fraction of the error; they differ in `h`, which is `|C|` times
+    /// longer with the sum.
+    Sum,
+}
+
+/// One CBOW step with the hidden vector `h` of `how` ([`ContextVector`]):
+/// `h` (in `input.neu1`) predicts `target` through `out`, then every
+/// context row moves by `neu1e` (mean) or `neu1e / |C|` (sum), `|C|` the
+/// number of valid context indices (repeats counted).
+///
+/// `D = input.neu1e.len() = input.neu1.len()`; a context index outside
+/// `syn0` is ignored. Returns the loss, 0 when no context word is valid.
+#[inline]
+pub fn cbow_with<O: OutputLayer>(
+    out: &mut O,
+    input: &mut Input<'_>,
+    (context, how): (&[u32], ContextVector),
     target: usize,
     alpha: f32,
     rng: &mut impl Rng,
@@ -176,9 +221,14 @@ pub fn cbow<O: OutputLayer>(
     if n == 0 {
         return 0.0;
     }
-    scale(1.0 / n as f32, neu1);
+    if how == ContextVector::Mean {
+        scale(1.0 / n as f32, neu1);
+    }
     neu1e.fill(0.0);
     let loss = out.step(neu1, target, alpha, neu1e, rng);
+    if how == ContextVector::Sum {
+        scale(1.0 / n as f32, neu1e);
+    }
     for &c in context {
         let c = c as usize;
         if let Some(row) = syn0.get_mut(c * dim..(c + 1) * dim) {
@@ -381,5 +431,74 @@ mod tests {
             assert!((syn0[2 * dim + i] - twice).abs() < 1e-6);
             assert_eq!(syn0[dim + i], syn0_0[dim + i]);
         }
+    }
+
+    #[test]
+    fn cbow_sum_uses_the_summed_context_and_divides_neu1e() {
+        let (v, dim, alpha) = (5, 4, 0.2);
+        let syn0_0 = matrix(v, dim, 3);
+        let u0 = matrix(v, dim, 4);
+        let (mut logits, mut neu1e, mut neu1) = (vec![0.0; v], vec![0.0; dim], vec![0.0; dim]);
+        let mut rng = seeded_rng(1);
+        let run = |how, logits: &mut [f32], neu1: &mut [f32], neu1e: &mut [f32], rng: &mut _| {
+            let (mut syn0, mut u) = (syn0_0.clone(), u0.clone());
+            let mut out = FullSoftmax {
+                syn1neg: &mut u,
+                logits,
+            };
+            let mut input = Input {
+                syn0: &mut syn0,
+                neu1,
+                neu1e,
+            };
+            let loss = cbow_with(&mut out, &mut input, (&[0, 2, 2], how), 4, alpha, rng);
+            (syn0, u, loss)
+        };
+        let (syn0, _, loss) = run(
+            ContextVector::Sum,
+            &mut logits,
+            &mut neu1,
+            &mut neu1e,
+            &mut rng,
+        );
+        // h = v_0 + 2 v_2 (not divided); each occurrence gets neu1e / 3.
+        let h: Vec<f32> = (0..dim)
+            .map(|i| syn0_0[i] + 2.0 * syn0_0[2 * dim + i])
+            .collect();
+        let (mut scratch, mut gh, mut gu) = (vec![0.0; v], vec![0.0; dim], vec![0.0; v * dim]);
+        let exact = full_softmax(&h, 4, &u0, &mut scratch, &mut gh, &mut gu).unwrap();
+        assert!((loss - exact).abs() < 1e-6, "{loss} vs {exact}");
+        for i in 0..dim {
+            let once = syn0_0[i] - alpha * gh[i] / 3.0;
+            assert!((syn0[i] - once).abs() < 1e-6);
+            let twice = syn0_0[2 * dim + i] - 2.0 * alpha * gh[i] / 3.0;
+            assert!((syn0[2 * dim + i] - twice).abs() < 1e-6);
+            assert_eq!(syn0[dim + i], syn0_0[dim + i]);
+        }
+        // The mean is `cbow` itself, bit for bit, and differs from the sum.
+        let (mean0, mean1, mean_loss) = run(
+            ContextVector::Mean,
+            &mut logits,
+            &mut neu1,
+            &mut neu1e,
+            &mut rng,
+        );
+        let (mut syn0, mut u) = (syn0_0.clone(), u0.clone());
+        let mut out = FullSoftmax {
+            syn1neg: &mut u,
+            logits: &mut logits,
+        };
+        let mut input = Input {
+            syn0: &mut syn0,
+            neu1: &mut neu1,
+            neu1e: &mut neu1e,
+        };
+        let plain = cbow(&mut out, &mut input, &[0, 2, 2], 4, alpha, &mut rng);
+        assert_eq!(
+            (mean0, mean_loss.to_bits()),
+            (syn0.clone(), plain.to_bits())
+        );
+        assert_eq!(mean1, u);
+        assert!((mean_loss - loss).abs() > 1e-4);
     }
 }

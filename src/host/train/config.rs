@@ -23,6 +23,9 @@ pub const MAX_NEGATIVE: usize = 1000;
 /// The most training threads accepted (each streams its own byte range of
 /// the corpus).
 pub const MAX_THREADS: usize = 1024;
+/// The largest `|ns_exponent|` accepted: `count^e` must stay finite in
+/// `f64` for counts up to 2⁶⁴ (64·log₁₀2·10 ≈ 193 decimal digits).
+pub const MAX_NS_EXPONENT: f64 = 10.0;
 /// The divergence guard's bound on a weight's magnitude. Trained word2vec
 /// weights stay within ±10 or so, and the initial ones within ±1; a weight
 /// beyond ±10⁴ only comes from a learning rate that made training diverge
@@ -166,6 +169,31 @@ pub struct TrainConfig {
     /// input vector is the mean of its own row and its n-gram rows. The
     /// default, [`SubwordParams::NONE`], is the word-only model.
     pub subwords: SubwordParams,
+    /// The exponent of the noise distribution, `P_n(w) ∝ count(w)^e`
+    /// (gensim's `ns_exponent`; Mikolov et al. 2013's 0.75 by default; 1
+    /// samples by frequency, 0 uniformly, a negative value favours rare
+    /// words). Negative sampling only.
+    pub ns_exponent: f64,
+    /// CBOW's hidden vector: the mean of the context rows (`true`, gensim's
+    /// `cbow_mean=1`, word2vec.c) or their sum (`false`); the update each
+    /// row receives is given at
+    /// [`ContextVector`](crate::step::ContextVector). CBOW only.
+    pub cbow_mean: bool,
+    /// The learning rate's end point. `None` (the default): word2vec.c's
+    /// schedule, `α·(1 − p)` floored at `α·10⁻⁴` (`p` the fraction of all
+    /// epochs' words read); `Some(m)`: gensim's, `α − (α − m)·p`, from α
+    /// down to `m` (≤ α).
+    pub min_alpha: Option<f32>,
+    /// gensim's `max_final_vocab`: raises `min_count` to the smallest count
+    /// that leaves at most this many words (`count(w_{N+1}) + 1`, `w_{N+1}`
+    /// the (N+1)-th most frequent word), so ties at the cut are dropped
+    /// together and the vocabulary may be smaller than N. Applied before
+    /// [`TrainConfig::max_vocab`].
+    pub max_final_vocab: Option<usize>,
+    /// word2vec's random window shrink: `true` (the default) draws each
+    /// center's window uniformly from `1..=window`; `false` (gensim 4.1's
+    /// `shrink_windows=False`) uses the full `window` for every word.
+    pub shrink_windows: bool,
 }
 
 impl Default for TrainConfig {
@@ -190,6 +218,11 @@ impl Default for TrainConfig {
             },
             shared_negatives: false,
             subwords: SubwordParams::NONE,
+            ns_exponent: crate::core::sampling::NOISE_POWER,
+            cbow_mean: true,
+            min_alpha: None,
+            max_final_vocab: None,
+            shrink_windows: true,
         }
     }
 }
@@ -200,6 +233,25 @@ impl TrainConfig {
         match architecture {
             Architecture::SkipGram => 0.025,
             Architecture::Cbow => 0.05,
+        }
+    }
+
+    /// The vocabulary rules of these settings (`min_count`, `max_vocab`,
+    /// `max_final_vocab`; no trim rule).
+    pub fn pruning(&self) -> crate::host::vocab::Pruning<'static> {
+        crate::host::vocab::Pruning {
+            min_count: self.min_count,
+            max_vocab: self.max_vocab,
+            max_final_vocab: self.max_final_vocab,
+            trim: None,
+        }
+    }
+
+    /// CBOW's hidden vector as [`TrainConfig::cbow_mean`] says.
+    pub(crate) fn context_vector(&self) -> crate::core::step::ContextVector {
+        match self.cbow_mean {
+            true => crate::core::step::ContextVector::Mean,
+            false => crate::core::step::ContextVector::Sum,
         }
     }
 
@@ -283,6 +335,32 @@ impl TrainConfig {
                 self.shared_negatives && self.subwords.enabled(),
                 "shared_negatives",
                 "is not available with subwords",
+            ),
+            (
+                !(self.ns_exponent.is_finite() && self.ns_exponent.abs() <= MAX_NS_EXPONENT),
+                "ns_exponent",
+                "must be a number from -10 to 10",
+            ),
+            (
+                self.ns_exponent != crate::core::sampling::NOISE_POWER && !sgns,
+                "ns_exponent",
+                "shapes the noise distribution of negative sampling only",
+            ),
+            (
+                !self.cbow_mean && self.architecture != Architecture::Cbow,
+                "cbow_mean",
+                "is a CBOW option (skip-gram has no context sum)",
+            ),
+            (
+                self.min_alpha
+                    .is_some_and(|m| !(m >= 0.0 && m <= self.alpha && m.is_finite())),
+                "min_alpha",
+                "must be ≥ 0 and at most alpha",
+            ),
+            (
+                self.max_final_vocab == Some(0),
+                "max_final_vocab",
+                "must be positive",
             ),
         ];
         match checks.iter().find(|(failed, ..)| *failed) {

@@ -6,13 +6,14 @@
 use super::checkpoint::{self, CorpusFingerprint, Counters, Resumed};
 use super::checkpointing::Checkpointing;
 use super::config::{Loss, MAX_WEIGHT, TrainConfig};
+use super::grow::Grown;
 use super::model::Model;
 use super::progress::{MonitorState, Progress, TrainSummary, monitor};
 use super::subwords::WordRows;
 use super::worker::train_thread;
 use crate::core::activation::SigmoidTable;
 use crate::core::huffman::{HuffmanTree, MAX_CODE_LENGTH};
-use crate::core::sampling::{NOISE_POWER, NoiseDistribution, keep_threshold, seeded_rng};
+use crate::core::sampling::{NoiseDistribution, keep_threshold, seeded_rng};
 use crate::core::step::{
     FullSoftmax, HierarchicalSoftmax, NegativeSampling, NegativeSamplingAhead,
 };
@@ -34,36 +35,19 @@ use std::vec;
 /// documented there).
 pub(crate) fn train(
     path: &Path,
-    vocab: Vocab,
+    start: Start,
     cfg: &TrainConfig,
     mut observer: impl FnMut(&Progress),
     (cp, cancel): (&Checkpointing, Option<&AtomicBool>),
 ) -> Result<(Model, TrainSummary), HostError> {
     let file_len = crate::host::corpus::check_corpus(path)?;
-    if cfg.subwords.enabled() && cp.dir.is_some() {
-        return Err(HostError::InvalidSetting {
-            setting: "subwords",
-            requirement: "cannot be combined with checkpoints yet",
-        });
-    }
-    let (ckpt, resumed) = open_checkpoint(path, file_len, cfg, cp, &vocab)?;
-    check_fits(
-        match &resumed {
-            Some(ck) => &ck.model.vocab,
-            None => &vocab,
-        },
-        cfg.dim,
-        cfg.subwords.bucket() as usize,
-    )?;
-    let mut rng = seeded_rng(cfg.seed);
-    let (mut model, first_epoch, resumed_counters) = match resumed {
-        Some(ck) => (ck.model, ck.epochs_done, Some(ck.counters)),
-        None => (
-            Model::init_subwords(vocab, cfg.dim, cfg.loss, cfg.init, cfg.subwords, &mut rng),
-            0,
-            None,
-        ),
-    };
+    let (ckpt, begun) = begin(path, file_len, start, cfg, cp)?;
+    let Begun {
+        mut model,
+        first_epoch,
+        counters: resumed_counters,
+        schedule,
+    } = begun;
     let total = model.vocab.total();
     let keep_th: Vec<u32> = model
         .vocab
@@ -84,7 +68,8 @@ pub(crate) fn train(
         keep_th: &keep_th,
         rows: rows.as_ref(),
         ranges: split_ranges(file_len, cfg.threads),
-        total_words: total.saturating_mul(cfg.epochs as u64),
+        // A grown model's counts include the old corpus: α follows the new one.
+        total_words: schedule.unwrap_or(total).saturating_mul(cfg.epochs as u64),
         shared: &shared,
         cancel,
     };
@@ -129,6 +114,85 @@ pub(crate) fn train(
         threads: cfg.threads,
     };
     Ok((model, summary))
+}
+
+/// What a run starts from: a vocabulary (fresh weights, or a checkpoint's),
+/// or a model grown by the new corpus's words ([`Grown`]).
+pub(crate) enum Start {
+    Fresh(Vocab),
+    Grown(Grown),
+}
+
+/// Where a run begins: its model, the first epoch to run, the counters to
+/// resume, and the words per epoch of the learning-rate schedule when they
+/// are not the vocabulary's total (a grown model's).
+struct Begun {
+    model: Model,
+    first_epoch: usize,
+    counters: Option<Counters>,
+    schedule: Option<u64>,
+}
+
+/// Opens the checkpoint (if any) and sets up the model `start` and a
+/// resumed checkpoint give; refuses the combinations not supported yet and
+/// a model that does not fit.
+fn begin(
+    path: &Path,
+    file_len: u64,
+    start: Start,
+    cfg: &TrainConfig,
+    cp: &Checkpointing,
+) -> Result<(CheckpointFile, Begun), HostError> {
+    let refuse = |setting, requirement| {
+        Err(HostError::InvalidSetting {
+            setting,
+            requirement,
+        })
+    };
+    if cfg.subwords.enabled() && cp.dir.is_some() {
+        return refuse("subwords", "cannot be combined with checkpoints yet");
+    }
+    let vocab = match &start {
+        Start::Fresh(vocab) => vocab,
+        Start::Grown(_) if cp.dir.is_some() => {
+            return refuse("init_from", "cannot be combined with checkpoints yet");
+        }
+        Start::Grown(g) => &g.model.vocab,
+    };
+    let (ckpt, resumed) = match &start {
+        Start::Fresh(vocab) => open_checkpoint(path, file_len, cfg, cp, vocab)?,
+        Start::Grown(_) => (None, None),
+    };
+    let vocab = resumed.as_ref().map_or(vocab, |ck| &ck.model.vocab);
+    check_fits(vocab, cfg.dim, cfg.subwords.bucket() as usize)?;
+    let begun = match (resumed, start) {
+        (Some(ck), _) => Begun {
+            model: ck.model,
+            first_epoch: ck.epochs_done,
+            counters: Some(ck.counters),
+            schedule: None,
+        },
+        (None, Start::Fresh(vocab)) => Begun {
+            model: Model::init_subwords(
+                vocab,
+                cfg.dim,
+                cfg.loss,
+                cfg.init,
+                cfg.subwords,
+                &mut seeded_rng(cfg.seed),
+            ),
+            first_epoch: 0,
+            counters: None,
+            schedule: None,
+        },
+        (None, Start::Grown(g)) => Begun {
+            model: g.model,
+            first_epoch: 0,
+            counters: None,
+            schedule: Some(g.corpus_words),
+        },
+    };
+    Ok((ckpt, begun))
 }
 
 /// The checkpoint file with the corpus fingerprint it must match (`None`
@@ -195,8 +259,13 @@ fn train_output_layer(
         Loss::NegativeSampling => {
             let v = ctx.vocab.len();
             let (mut th, mut al, mut wk) = (vec![0u32; v], vec![0u32; v], vec![0u32; v]);
-            let noise =
-                NoiseDistribution::new(ctx.vocab.counts(), NOISE_POWER, &mut th, &mut al, &mut wk)?;
+            let noise = NoiseDistribution::new(
+                ctx.vocab.counts(),
+                ctx.cfg.ns_exponent,
+                &mut th,
+                &mut al,
+                &mut wk,
+            )?;
             run_epochs(
                 ctx,
                 syn0,
@@ -332,11 +401,18 @@ pub(crate) fn check_finite(model: &Model, shared: &Shared, sum: &Totals) -> Resu
     Err(HostError::Diverged { step, word, what })
 }
 
-/// The learning rate after `done` of `total` words: linear decay from α to
-/// α·10⁻⁴ (word2vec.c).
-pub(crate) fn alpha_at(alpha0: f32, done: u64, total: u64) -> f32 {
+/// The learning rate after `done` of `total` words, `p = done/(total+1)`:
+/// without `min_alpha`, word2vec.c's linear decay `α·(1 − p)` floored at
+/// α·10⁻⁴; with `Some(m)`, gensim's `α − (α − m)·p`, never below `m`.
+pub(crate) fn alpha_at(alpha0: f32, min_alpha: Option<f32>, done: u64, total: u64) -> f32 {
     let frac = done as f64 / (total as f64 + 1.0);
-    ((f64::from(alpha0) * (1.0 - frac)) as f32).max(alpha0 * 1e-4)
+    match min_alpha {
+        None => ((f64::from(alpha0) * (1.0 - frac)) as f32).max(alpha0 * 1e-4),
+        Some(m) => {
+            let (a, m64) = (f64::from(alpha0), f64::from(m));
+            ((a - (a - m64) * frac.min(1.0)) as f32).max(m)
+        }
+    }
 }
 
 /// Counters of one thread, written only by that thread (cumulative values,

@@ -16,8 +16,10 @@
 //! - a sentence is a line, cut every [`MAX_SENTENCE`] kept tokens (the rest of
 //!   a long line, or of a one-line text8-style file, continues as the next
 //!   sentence: nothing is dropped);
-//! - each center word draws its window `b` uniformly from `1..=window`;
-//! - the learning rate decays linearly from α to α·10⁻⁴ over all epochs,
+//! - each center word draws its window `b` uniformly from `1..=window`
+//!   (the full window with `shrink_windows = false`);
+//! - the learning rate decays linearly from α to α·10⁻⁴ (or to
+//!   `min_alpha`, gensim's schedule) over all epochs,
 //!   driven by the words read by all threads together, updated every
 //!   10,000 words per thread;
 //! - the output weights start at zero and the vectors written out are the
@@ -44,6 +46,7 @@
 mod checkpointing;
 mod config;
 mod driver;
+mod grow;
 #[allow(unsafe_code)]
 pub(crate) mod hogwild;
 mod model;
@@ -58,13 +61,15 @@ pub(crate) mod checkpoint;
 pub use crate::core::subword::SubwordParams;
 pub use checkpointing::{__fuzz_checkpoint, CHECKPOINT_FILE, Checkpointing};
 pub use config::{
-    Architecture, Init, Loss, MAX_BUCKET, MAX_NEGATIVE, MAX_SENTENCE, MAX_THREADS, MAX_WEIGHT,
-    MAX_WINDOW, TrainConfig,
+    Architecture, Init, Loss, MAX_BUCKET, MAX_NEGATIVE, MAX_NS_EXPONENT, MAX_SENTENCE, MAX_THREADS,
+    MAX_WEIGHT, MAX_WINDOW, TrainConfig,
 };
 pub use model::Model;
 pub use progress::{Progress, TrainSummary};
 pub use save_model::{FASTTEXT_MAGIC, FASTTEXT_VERSION};
 pub use trainer::Trainer;
 
+#[cfg(test)]
+mod options_tests;
 #[cfg(test)]
 mod tests;

@@ -141,7 +141,7 @@ pub(crate) fn monitor(
         observer(&Progress {
             words,
             total_words: ctx.total_words,
-            alpha: alpha_at(ctx.cfg.alpha, words, ctx.total_words),
+            alpha: alpha_at(ctx.cfg.alpha, ctx.cfg.min_alpha, words, ctx.total_words),
             loss: if dp > 0 { dl / dp as f64 } else { f64::NAN },
             avg_loss: if t.pairs > 0 {
                 t.loss / t.pairs as f64

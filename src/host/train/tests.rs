@@ -22,7 +22,7 @@ fn train(p: &Path, cfg: &TrainConfig) -> Result<(Model, TrainSummary), HostError
 
 /// 15,000 tokens where "a" and "b" occur in the same contexts (`p _ q`),
 /// and so do "c" and "d" (`r _ s`).
-fn toy_corpus(dir: &Path) -> PathBuf {
+pub(super) fn toy_corpus(dir: &Path) -> PathBuf {
     let mut text = String::new();
     let mut rng = seeded_rng(9);
     for _ in 0..5000 {
@@ -42,7 +42,7 @@ fn toy_corpus(dir: &Path) -> PathBuf {
     p
 }
 
-fn toy_cfg() -> TrainConfig {
+pub(super) fn toy_cfg() -> TrainConfig {
     TrainConfig {
         dim: 16,
         window: 2,
@@ -270,7 +270,11 @@ fn loss_falls_with_more_epochs_and_alpha_decays() {
     .1
     .avg_loss;
     assert!(five < one, "{five} !< {one}");
-    assert_eq!(alpha_at(0.025, 0, 100), 0.025);
-    assert!((alpha_at(0.025, 50, 99) - 0.0125).abs() < 1e-7);
-    assert_eq!(alpha_at(0.025, 1000, 100), 0.025 * 1e-4);
+    assert_eq!(alpha_at(0.025, None, 0, 100), 0.025);
+    assert!((alpha_at(0.025, None, 50, 99) - 0.0125).abs() < 1e-7);
+    assert_eq!(alpha_at(0.025, None, 1000, 100), 0.025 * 1e-4);
+    // gensim's schedule with min_alpha: α − (α − m)·p, then m.
+    assert!((alpha_at(0.025, Some(0.001), 50, 99) - 0.013).abs() < 1e-7);
+    assert_eq!(alpha_at(0.025, Some(0.001), 1000, 100), 0.001);
+    assert_eq!(alpha_at(0.025, Some(0.025), 70, 100), 0.025);
 }

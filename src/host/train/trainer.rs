@@ -5,10 +5,11 @@
 
 use super::checkpointing::Checkpointing;
 use super::config::TrainConfig;
+use super::driver::Start;
 use super::model::Model;
 use super::progress::{Progress, TrainSummary};
 use crate::host::HostError;
-use crate::host::vocab::Vocab;
+use crate::host::vocab::{Trim, TrimRule, Vocab};
 use std::boxed::Box;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
@@ -42,6 +43,8 @@ pub struct Trainer<'a> {
     observer: Option<Observer<'a>>,
     checkpointing: Checkpointing,
     cancel: Option<&'a AtomicBool>,
+    trim: Option<Box<TrimRule<'a>>>,
+    init: Option<Model>,
 }
 
 impl<'a> Trainer<'a> {
@@ -53,7 +56,41 @@ impl<'a> Trainer<'a> {
             observer: None,
             checkpointing: Checkpointing::default(),
             cancel: None,
+            trim: None,
+            init: None,
         }
+    }
+
+    /// Continues training `model` (loaded with [`Model::load_full`], or
+    /// returned by an earlier run) on the corpus [`Trainer::train_file`]
+    /// is given: the corpus is counted, its words that pass the
+    /// configuration's vocabulary rules (`min_count`, …, and the trim rule)
+    /// and are not in `model` are added, counts are merged, and the noise
+    /// distribution, subsampling and Huffman tree come from the merged
+    /// counts (the rules of the growth are at `grow::grow`: old rows kept,
+    /// new `syn0` rows fresh, new output rows zero). The learning rate
+    /// decays from α over the new corpus's words only, `cfg.epochs` times.
+    /// `cfg.dim` and `cfg.loss` must be the model's.
+    ///
+    /// # Errors
+    /// At [`Trainer::train_file`]: [`HostError::InvalidSetting`]
+    /// (`init_from`) with another `dim` or `loss`, with
+    /// [`Trainer::vocab`], with checkpoints, or for subword models.
+    pub fn init_from(mut self, model: Model) -> Self {
+        self.init = Some(model);
+        self
+    }
+
+    /// Filters the words of the vocabulary the trainer counts (gensim's
+    /// `trim_rule`): `rule(word, count, min_count)` is called once per
+    /// distinct word, `min_count` the effective one (raised by
+    /// `max_final_vocab`), and [`Trim::Keep`] keeps the word below
+    /// `min_count`, [`Trim::Discard`] drops it above, [`Trim::Default`]
+    /// leaves the decision to `min_count`. `max_vocab` cuts the survivors.
+    /// Without effect when [`Trainer::vocab`] gives the vocabulary.
+    pub fn trim_rule(mut self, rule: impl Fn(&str, u64, u64) -> Trim + Sync + 'a) -> Self {
+        self.trim = Some(Box::new(rule));
+        self
     }
 
     /// Stops the run soon after `flag` becomes true (set from another
@@ -134,26 +171,56 @@ impl<'a> Trainer<'a> {
             mut observer,
             checkpointing,
             cancel,
+            trim,
+            init,
         } = self;
         cfg.validate()?;
         crate::host::corpus::check_corpus(path)?;
-        let vocab = match vocab {
-            Some(v) => v,
-            None => Vocab::build_parallel(
-                path,
-                cfg.tokenizer,
-                cfg.min_count,
-                cfg.max_vocab,
-                cfg.threads,
-            )?,
+        let rules = crate::host::vocab::Pruning {
+            trim: trim.as_deref(),
+            ..cfg.pruning()
+        };
+        let start = match (init, vocab) {
+            (Some(model), None) => Start::Grown(grow_model(path, model, &cfg, &rules)?),
+            (Some(_), Some(_)) => {
+                return Err(HostError::InvalidSetting {
+                    setting: "init_from",
+                    requirement: "grows the model's own vocabulary (do not give one)",
+                });
+            }
+            (None, Some(v)) => Start::Fresh(v),
+            (None, None) => {
+                Start::Fresh(Vocab::build_with(path, cfg.tokenizer, &rules, cfg.threads)?)
+            }
         };
         let observe = |p: &Progress| {
             if let Some(o) = observer.as_mut() {
                 o(p);
             }
         };
-        super::driver::train(path, vocab, &cfg, observe, (&checkpointing, cancel))
+        super::driver::train(path, start, &cfg, observe, (&checkpointing, cancel))
     }
+}
+
+/// Counts the corpus at `path` and grows `model` by its words
+/// ([`super::grow::grow`]).
+fn grow_model(
+    path: &Path,
+    model: Model,
+    cfg: &TrainConfig,
+    rules: &crate::host::vocab::Pruning<'_>,
+) -> Result<super::grow::Grown, HostError> {
+    if model.dim != cfg.dim || model.loss != cfg.loss {
+        return Err(HostError::InvalidSetting {
+            setting: "init_from",
+            requirement: "needs the model's dim and loss",
+        });
+    }
+    let c = crate::host::vocab::count_words_parallel(path, cfg.tokenizer, cfg.threads)?;
+    if c.tokens == 0 {
+        return Err(HostError::EmptyCorpus(path.to_path_buf()));
+    }
+    super::grow::grow_for(model, c.counts, cfg, rules)
 }
 
 impl std::fmt::Debug for Trainer<'_> {
@@ -163,6 +230,8 @@ impl std::fmt::Debug for Trainer<'_> {
             .field("vocab", &self.vocab.as_ref().map(Vocab::len))
             .field("progress", &self.observer.is_some())
             .field("checkpointing", &self.checkpointing)
+            .field("trim_rule", &self.trim.is_some())
+            .field("init_from", &self.init.as_ref().map(|m| m.vocab.len()))
             .finish()
     }
 }

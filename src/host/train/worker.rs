@@ -95,7 +95,7 @@ impl<'a, O: OutputLayer> Worker<'a, O> {
                 2 * ctx.cfg.window * ctx.rows.map_or(0, |r| r.max_len()),
             ),
             acc: vec![0.0; ctx.cfg.dim],
-            alpha: alpha_at(ctx.cfg.alpha, done, ctx.total_words),
+            alpha: alpha_at(ctx.cfg.alpha, ctx.cfg.min_alpha, done, ctx.total_words),
             words: stats.words.load(Ordering::Relaxed),
             unreported: 0,
             kept: stats.kept.load(Ordering::Relaxed),
@@ -198,7 +198,12 @@ impl<'a, O: OutputLayer> Worker<'a, O> {
         let shared = self.ctx.shared;
         let done = shared.words.fetch_add(self.unreported, Ordering::Relaxed) + self.unreported;
         self.unreported = 0;
-        self.alpha = alpha_at(self.ctx.cfg.alpha, done, self.ctx.total_words);
+        self.alpha = alpha_at(
+            self.ctx.cfg.alpha,
+            self.ctx.cfg.min_alpha,
+            done,
+            self.ctx.total_words,
+        );
         self.stats.words.store(self.words, Ordering::Relaxed);
         self.stats.kept.store(self.kept, Ordering::Relaxed);
         self.stats.pairs.store(self.pairs, Ordering::Relaxed);
@@ -238,7 +243,11 @@ impl<'a, O: OutputLayer> Worker<'a, O> {
         } else {
             self.prefetch(pos + AHEAD, pos + window + AHEAD);
         }
-        let b = shrink_window(window, &mut self.rng);
+        // gensim 4.1's `shrink_windows=False`: no draw, the full window.
+        let b = match self.ctx.cfg.shrink_windows {
+            true => shrink_window(window, &mut self.rng),
+            false => window,
+        };
         (pos.saturating_sub(b), (pos + b).min(n - 1))
     }
 
@@ -311,12 +320,13 @@ impl<'a, O: OutputLayer> Worker<'a, O> {
                     if self.context.is_empty() {
                         continue;
                     }
-                    // word2vec C's rule: neu1e is added undivided to every
-                    // context row (see `step::cbow` for why).
-                    loss += f64::from(step::cbow(
+                    // word2vec C's rule with the mean: neu1e is added
+                    // undivided to every context row (see `step::cbow` for
+                    // why); gensim's with the sum (`ContextVector::Sum`).
+                    loss += f64::from(step::cbow_with(
                         &mut self.out,
                         &mut self.input,
-                        &self.context,
+                        (&self.context, self.ctx.cfg.context_vector()),
                         self.sentence[pos] as usize,
                         alpha,
                         &mut self.rng,
@@ -372,7 +382,15 @@ impl<'a, O: OutputLayer> Worker<'a, O> {
                     }
                     let (out, rng) = (&mut self.out, &mut self.rng);
                     let input = &self.context_rows;
-                    loss += f64::from(step::cbow(out, &mut self.input, input, center, alpha, rng));
+                    let input = (input.as_slice(), self.ctx.cfg.context_vector());
+                    loss += f64::from(step::cbow_with(
+                        out,
+                        &mut self.input,
+                        input,
+                        center,
+                        alpha,
+                        rng,
+                    ));
                     pairs += 1;
                 }
             }

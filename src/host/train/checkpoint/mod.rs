@@ -442,11 +442,25 @@ fn settings(cfg: &TrainConfig) -> [(&'static str, String); 15] {
 /// value every earlier checkpoint was trained with: [`settings_text`] writes
 /// one only when the run's value differs, so checkpoints of default runs
 /// stay as they were and older checkpoints still load.
-fn later_settings(cfg: &TrainConfig) -> [(&'static str, String, &'static str); 2] {
+fn later_settings(cfg: &TrainConfig) -> [(&'static str, String, &'static str); 7] {
     let t = cfg.tokenizer;
+    let opt = |x: Option<String>| x.unwrap_or_else(|| "none".into());
     [
         ("no-lowercase", (!t.lowercase).to_string(), "false"),
         ("unicode-errors", t.unicode_errors.name().into(), "strict"),
+        ("ns-exponent", cfg.ns_exponent.to_string(), "0.75"),
+        ("cbow-mean", u8::from(cfg.cbow_mean).to_string(), "1"),
+        (
+            "min-alpha",
+            opt(cfg.min_alpha.map(|m| m.to_string())),
+            "none",
+        ),
+        (
+            "max-final-vocab",
+            opt(cfg.max_final_vocab.map(|m| m.to_string())),
+            "none",
+        ),
+        ("shrink-windows", cfg.shrink_windows.to_string(), "true"),
     ]
 }
 
@@ -651,6 +665,8 @@ impl<'a> Reader<'a> {
         self.take(n)
     }
 }
+
+mod full_model;
 
 #[cfg(test)]
 mod tests;

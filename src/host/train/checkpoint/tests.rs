@@ -228,3 +228,58 @@ fn the_checkpoint_fuzz_seeds_are_valid_checkpoints() {
         assert!(r.is_ok(), "{}: {r:?}", p.display());
     }
 }
+
+#[test]
+fn gensim_settings_are_recorded_only_away_from_their_old_default() {
+    let (cfg, _) = fuzz_setup();
+    let text = settings_text(&cfg);
+    for key in [
+        "ns-exponent",
+        "cbow-mean",
+        "min-alpha",
+        "max-final-vocab",
+        "shrink-windows",
+    ] {
+        assert!(!text.contains(key), "{key} in a default run's {text}");
+    }
+    let changed = TrainConfig {
+        architecture: Architecture::Cbow,
+        ns_exponent: 0.5,
+        cbow_mean: false,
+        min_alpha: Some(0.001),
+        max_final_vocab: Some(30),
+        shrink_windows: false,
+        ..cfg.clone()
+    };
+    let text2 = settings_text(&changed);
+    assert!(
+        text2.ends_with(
+            "ns-exponent=0.5\ncbow-mean=0\nmin-alpha=0.001\nmax-final-vocab=30\nshrink-windows=false\n"
+        ),
+        "{text2}"
+    );
+    assert_eq!(check_settings(&text2, &changed), Ok(()));
+    // A default run against that checkpoint names every difference, and
+    // the reverse too (the missing lines stand for the old defaults).
+    let back = TrainConfig {
+        architecture: Architecture::Cbow,
+        ..cfg.clone()
+    };
+    let diffs = check_settings(&text2, &back).unwrap_err().unwrap();
+    let keys: Vec<_> = diffs.iter().map(|d| d.key).collect();
+    assert_eq!(
+        keys,
+        [
+            "ns-exponent",
+            "cbow-mean",
+            "min-alpha",
+            "max-final-vocab",
+            "shrink-windows"
+        ]
+    );
+    let diffs = check_settings(&settings_text(&back), &changed)
+        .unwrap_err()
+        .unwrap();
+    assert_eq!(diffs[0].checkpoint, "0.75");
+    assert_eq!(diffs[0].run, "0.5");
+}

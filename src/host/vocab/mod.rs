@@ -2,6 +2,10 @@
 //! order, and word2vec C's `-save-vocab` file format (feature `std`).
 #![forbid(unsafe_code)]
 
+mod rules;
+
+pub use rules::{Pruning, Trim, TrimRule};
+
 use crate::host::corpus::{Token, Tokenizer};
 use crate::host::{HostError, Size};
 use std::collections::HashMap;
@@ -272,6 +276,7 @@ impl Vocab {
     /// Keeps the words with `count ≥ min_count`, sorts them by descending
     /// count, and if `max_vocab` is given keeps only that many of the most
     /// frequent (word2vec C prunes during counting instead; this is exact).
+    /// [`Vocab::from_counts_with`] with only these two rules.
     ///
     /// # Errors
     /// [`HostError::NoWordsAboveMinCount`] if nothing is left.
@@ -280,13 +285,32 @@ impl Vocab {
         min_count: u64,
         max_vocab: Option<usize>,
     ) -> Result<Self, HostError> {
+        let rules = Pruning {
+            max_vocab,
+            ..Pruning::min_count(min_count)
+        };
+        Self::from_counts_with(counts, &rules)
+    }
+
+    /// The vocabulary `rules` keep of `counts` ([`Pruning`]: the effective
+    /// `min_count`, the trim rule, then `max_vocab`), sorted by descending
+    /// count, ties by word.
+    ///
+    /// # Errors
+    /// [`HostError::NoWordsAboveMinCount`] (naming the effective
+    /// `min_count`) if nothing is left.
+    pub fn from_counts_with<S>(
+        counts: HashMap<String, u64, S>,
+        rules: &Pruning<'_>,
+    ) -> Result<Self, HostError> {
         let distinct = counts.len();
+        let min_count = rules.effective_min_count(counts.values().copied());
         let mut pairs: Vec<(String, u64)> = counts
             .into_iter()
-            .filter(|&(_, c)| c >= min_count.max(1))
+            .filter(|(w, c)| rules.keeps(w, *c, min_count))
             .collect();
         pairs.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        if let Some(m) = max_vocab {
+        if let Some(m) = rules.max_vocab {
             pairs.truncate(m);
         }
         if pairs.is_empty() {
@@ -360,11 +384,30 @@ impl Vocab {
         max_vocab: Option<usize>,
         threads: usize,
     ) -> Result<Self, HostError> {
+        let rules = Pruning {
+            max_vocab,
+            ..Pruning::min_count(min_count)
+        };
+        Self::build_with(path, tokenizer, &rules, threads)
+    }
+
+    /// Counts the file at `path` with `threads` readers (as
+    /// [`Vocab::build_parallel`]) and keeps what `rules` keep
+    /// ([`Vocab::from_counts_with`]).
+    ///
+    /// # Errors
+    /// As [`Vocab::build`].
+    pub fn build_with(
+        path: &Path,
+        tokenizer: Tokenizer,
+        rules: &Pruning<'_>,
+        threads: usize,
+    ) -> Result<Self, HostError> {
         let c = count_words_parallel(path, tokenizer, threads)?;
         if c.tokens == 0 {
             return Err(HostError::EmptyCorpus(path.to_path_buf()));
         }
-        let mut v = Self::from_counts(c.counts, min_count, max_vocab)?;
+        let mut v = Self::from_counts_with(c.counts, rules)?;
         v.skipped = c.too_long;
         Ok(v)
     }
