@@ -138,3 +138,88 @@ fn a_model_too_large_for_memory_is_an_error() {
         "a model of 65536 words × 1048576 dimensions does not fit in memory"
     );
 }
+
+/// A model grown with new words (`Trainer::init_from`) exports to a blob
+/// that the device-side fine-tuning trains as any other: the new word gets
+/// a row, the blob keeps the output vectors and counts, and fine-tuning on
+/// a sentence with the new word trains its row and lowers the loss.
+#[test]
+fn a_grown_model_exports_to_a_blob_that_fine_tunes() {
+    use tiny_word2vec::activation::SigmoidTable;
+    use tiny_word2vec::blob::{AlignedBlob, EncodeOptions, encode_model};
+    use tiny_word2vec::finetune::{FineTune, WorkingSet};
+    use tiny_word2vec::sampling::{NOISE_POWER, NoiseDistribution, seeded_rng};
+    use tiny_word2vec::step::NegativeSampling;
+    use tiny_word2vec::train::Model;
+    const D: usize = 16;
+    let dir = TempDir::new("training-grow-blob");
+    let first = dir.write("first.txt", LINE.repeat(300));
+    let second = dir.write(
+        "second.txt",
+        "the narwhal swam in the sea beside the whale\n".repeat(300),
+    );
+    let cfg = TrainConfig {
+        dim: D,
+        min_count: 5,
+        epochs: 1,
+        threads: 1,
+        ..TrainConfig::default()
+    };
+    let (model, _) = Trainer::new(cfg.clone()).train_file(&first).unwrap();
+    assert!(model.vocab.get("narwhal").is_none());
+    let saved = dir.join("model.tw2v");
+    model.save_full(&saved, &cfg).unwrap();
+    let loaded = Model::load_full(&saved, &cfg).unwrap();
+    let (grown, _) = Trainer::new(cfg.clone())
+        .init_from(loaded)
+        .train_file(&second)
+        .unwrap();
+    let opts = EncodeOptions {
+        int8: true,
+        max_vocab: None,
+    };
+    let bytes = AlignedBlob::from_bytes(&encode_model(&grown, opts).unwrap());
+    let blob = bytes.open().unwrap();
+    assert_eq!(blob.len(), grown.vocab.len());
+    let words = ["narwhal", "swam", "sea", "beside", "whale", "the"];
+    let mut ws = WorkingSet::<8, D>::new();
+    for w in words {
+        let row = blob
+            .index_of(w)
+            .unwrap_or_else(|| panic!("{w} not in the blob"));
+        ws.insert(&blob, row).unwrap();
+    }
+    let slot = |w: &str| ws.slot_of(blob.index_of(w).unwrap()).unwrap();
+    let tokens: Vec<u32> = words.iter().map(|w| slot(w) as u32).collect();
+    let n = slot("narwhal");
+    let row = |m: &[f32], i: usize| m[i * D..(i + 1) * D].to_vec();
+    let before = row(ws.tables_mut().0, n);
+    let counts = ws.counts().to_vec();
+    let (mut th, mut al, mut wk) = ([0u32; 6], [0u32; 6], [0u32; 6]);
+    let noise = NoiseDistribution::new(&counts, NOISE_POWER, &mut th, &mut al, &mut wk).unwrap();
+    let table = SigmoidTable::<1000>::new();
+    let (syn0, syn1neg) = ws.tables_mut();
+    let mut ft = FineTune {
+        output: NegativeSampling {
+            table: &table,
+            noise,
+            negative: 2,
+            syn1neg,
+        },
+        window: 2,
+    };
+    let (mut rng, mut neu1e) = (seeded_rng(3), [0.0f32; D]);
+    let mut losses = Vec::new();
+    for _ in 0..50 {
+        let st = ft
+            .sentence(&tokens, syn0, 0.05, &mut neu1e, &mut rng)
+            .unwrap();
+        losses.push(st.mean_loss());
+    }
+    assert!(syn0.iter().all(|x| x.is_finite()));
+    // The new word's row was trained, and the sentence's loss fell.
+    assert_ne!(row(syn0, n), before);
+    let mean = |l: &[f32]| l.iter().sum::<f32>() / l.len() as f32;
+    let (early, late) = (mean(&losses[..10]), mean(&losses[40..]));
+    assert!(late < early, "mean loss {early} -> {late}");
+}
