@@ -1,7 +1,7 @@
 //! Word vectors with their vocabulary, the word2vec text format, and
 //! cosine-similarity queries (feature `std`).
 #![forbid(unsafe_code)]
-use crate::core::kernels::{cosine_f64, dot, norm_sq_normal, normalize, normalize_rows};
+use crate::core::kernels::{normalize, normalize_rows};
 use crate::core::topk::top_k;
 use crate::host::HostError;
 use std::collections::HashMap;
@@ -138,16 +138,12 @@ impl Vectors {
     /// skipping the row indices in `exclude`, best first (ties: the lower
     /// row first).
     pub fn nearest_to(&self, query: &[f32], k: usize, exclude: &[usize]) -> Vec<(String, f32)> {
-        let qn = norm_sq_normal(query).map(f32::sqrt);
+        let qn = score::query_norm(query);
         self.best(k, |i| {
             if exclude.contains(&i) {
                 return None;
             }
-            let row = self.row(i);
-            Some(match (qn, norm_sq_normal(row)) {
-                (Some(qn), Some(n2)) => dot(row, query) / (n2.sqrt() * qn),
-                _ => cosine_f64(row, query),
-            })
+            Some(score::cosine_to(self.row(i), query, qn))
         })
     }
 
@@ -237,44 +233,20 @@ impl Vectors {
         k: usize,
         method: AnalogyMethod,
     ) -> Result<Vec<(String, f32)>, HostError> {
-        let unit = |x: &[f32]| {
+        for x in [a, b, c] {
             if x.len() != self.dim {
                 return Err(HostError::DimensionMismatch {
                     expected: self.dim,
                     got: x.len(),
                 });
             }
-            let mut r = x.to_vec();
-            normalize(&mut r);
-            Ok(r)
-        };
-        let (ua, ub, uc) = (unit(a)?, unit(b)?, unit(c)?);
-        let q = analogy_query(&ua, &ub, &uc);
-        let mut unit_row = vec![0.0; self.dim];
+        }
+        let mut scorer = score::AnalogyScorer::new([a, b, c], method);
         Ok(self.best(k, |i| {
             if exclude.contains(&i) {
                 return None;
             }
-            // |row| in f32 when that is exact, else the f64-normalised row.
-            let row = self.row(i);
-            let (row, n) = match norm_sq_normal(row) {
-                Some(n2) => (row, n2.sqrt()),
-                None => {
-                    unit_row.copy_from_slice(row);
-                    normalize(&mut unit_row);
-                    if unit_row.iter().all(|&x| x == 0.0) {
-                        return None;
-                    }
-                    (&unit_row[..], 1.0)
-                }
-            };
-            Some(match method {
-                AnalogyMethod::Add => dot(row, &q) / n,
-                AnalogyMethod::Mul => {
-                    let cos = |u: &[f32]| dot(row, u) / n;
-                    cos_mul(cos(&ua), cos(&ub), cos(&uc))
-                }
-            })
+            scorer.score(self.row(i))
         }))
     }
 }
