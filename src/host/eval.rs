@@ -223,9 +223,17 @@ pub fn evaluate_analogies(
     method: AnalogyMethod,
     threads: usize,
 ) -> Result<AnalogyReport, HostError> {
-    let file = std::fs::File::open(path).map_err(|e| HostError::io(path, e))?;
-    let parsed = parse_analogies(BufReader::new(file), path)?;
+    let parsed = read_analogies(path)?;
     Ok(score_analogies(vectors, &parsed, restrict, method, threads))
+}
+
+/// [`parse_analogies`] of the file at `path`.
+///
+/// # Errors
+/// [`HostError::Io`]; as [`parse_analogies`].
+pub fn read_analogies(path: &Path) -> Result<AnalogyQuestions, HostError> {
+    let file = std::fs::File::open(path).map_err(|e| HostError::io(path, e))?;
+    parse_analogies(BufReader::new(file), path)
 }
 
 /// Scores parsed analogy questions with the first `restrict` rows of
@@ -382,9 +390,17 @@ pub fn evaluate_word_pairs(
     path: &Path,
     restrict: usize,
 ) -> Result<WordSimReport, HostError> {
-    let file = std::fs::File::open(path).map_err(|e| HostError::io(path, e))?;
-    let pairs = parse_word_pairs(BufReader::new(file), path)?;
+    let pairs = read_word_pairs(path)?;
     score_word_pairs(vectors, &pairs, restrict, path)
+}
+
+/// [`parse_word_pairs`] of the file at `path`.
+///
+/// # Errors
+/// [`HostError::Io`]; as [`parse_word_pairs`].
+pub fn read_word_pairs(path: &Path) -> Result<Vec<WordPair>, HostError> {
+    let file = std::fs::File::open(path).map_err(|e| HostError::io(path, e))?;
+    parse_word_pairs(BufReader::new(file), path)
 }
 
 /// Correlates the human scores of `pairs` with the cosine similarities of

@@ -5,11 +5,10 @@ use super::stdout_error;
 use super::train::cores;
 use serde_json::{Value, json};
 use std::io::Write;
-use std::path::Path;
 use tiny_word2vec::HostError;
 use tiny_word2vec::eval::{
     AnalogyQuestions, AnalogyReport, SectionScore, WordPair, WordSimReport, evaluation_words,
-    fill_oov, parse_analogies, parse_word_pairs, score_analogies, score_word_pairs,
+    fill_oov, read_analogies, read_word_pairs, score_analogies, score_word_pairs,
 };
 use tiny_word2vec::fasttext::{Lookup, SubwordVectors};
 use tiny_word2vec::vectors::Vectors;
@@ -35,7 +34,7 @@ pub(crate) fn eval(a: EvalArgs) -> Result<(), HostError> {
         }
     };
     let questions = a.analogy.as_deref().map(read_analogies).transpose()?;
-    let pairs = a.wordsim.as_deref().map(read_pairs).transpose()?;
+    let pairs = a.wordsim.as_deref().map(read_word_pairs).transpose()?;
     let standard = score(
         &a,
         v,
@@ -88,16 +87,6 @@ pub(crate) fn eval(a: EvalArgs) -> Result<(), HostError> {
 
 /// The analogy and word-pair scores of one set of vectors.
 type Scores = (Option<AnalogyReport>, Option<WordSimReport>);
-
-fn read_analogies(p: &Path) -> Result<AnalogyQuestions, HostError> {
-    let f = std::fs::File::open(p).map_err(|e| HostError::io(p, e))?;
-    parse_analogies(std::io::BufReader::new(f), p)
-}
-
-fn read_pairs(p: &Path) -> Result<Vec<WordPair>, HostError> {
-    let f = std::fs::File::open(p).map_err(|e| HostError::io(p, e))?;
-    parse_word_pairs(std::io::BufReader::new(f), p)
-}
 
 /// Scores `v` with the first `restrict.0` rows as analogy candidates and
 /// the first `restrict.1` for the word pairs.
