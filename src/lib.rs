@@ -71,8 +71,9 @@
 //!
 //! [`prelude`] brings in, with one `use`, what the README's API tour uses. The
 //! training threads share the weights lock-free through the trainer's private
-//! `hogwild` module; it, the core's cache-line prefetch hint and the memory
-//! map (`mmap`, feature `mmap`) are the crate's only `unsafe` code.
+//! `hogwild` module; it, the core's cache-line prefetch hint, the x86
+//! kernels selected at run time (`kernels::x86`), the memory map (`mmap`,
+//! feature `mmap`) and the C ABI are the crate's only `unsafe` code.
 //!
 //! ## The `w2v` binary (feature `cli`)
 //! `w2v train | similar | analogy | eval | convert | export | plot | plot-loss | phrases`,
@@ -87,8 +88,9 @@
 #![no_std]
 #![deny(missing_docs)]
 // The only unsafe code: the Hogwild sharing in `host::train::hogwild`, the
-// prefetch hint in `core::prefetch`, the memory map in `host::mmap` and the
-// C ABI's pointer arguments in `ffi` (see there).
+// prefetch hint in `core::prefetch`, the runtime-selected x86 kernels in
+// `core::kernels::x86` (and their dispatch), the memory map in `host::mmap`
+// and the C ABI's pointer arguments in `ffi` (see there).
 #![deny(unsafe_code)]
 
 #[cfg(any(test, feature = "std"))]
@@ -183,6 +185,6 @@ pub use crate::host::plot;
 #[cfg(feature = "std")]
 pub use crate::host::{
     FileRole, ForeignFormat, HostError, PathProblem, ResumeMismatch, SettingDiff, Size, atomic,
-    corpus, eval, fasttext, gradcheck, input, loss_log, outputs, phrases, scan, train, vectors,
-    vocab,
+    corpus, eval, fasttext, gradcheck, input, loss_log, outputs, phrases, scan, simd, train,
+    vectors, vocab,
 };

@@ -306,3 +306,59 @@ fn the_size_arguments_of_the_issue_are_refused_or_capped() {
         }
     }
 }
+
+/// `W2V_SIMD` forces a kernel path: `--version` and the training summary
+/// name it; a name that is not a path (or one this CPU cannot run) is an
+/// error before anything runs, naming the variable and the valid paths.
+#[test]
+fn w2v_simd_forces_a_path_and_a_bad_one_is_an_error() {
+    let dir = TempDir::new("cli-simd");
+    let corpus = dir.write("corpus.txt", "the whale the sea the ship ".repeat(200));
+    let out = w2v()
+        .env("W2V_SIMD", "scalar")
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("(kernels: scalar)"));
+    let out = w2v()
+        .env("W2V_SIMD", "sse2")
+        .args(["train", "--min-count", "1", "--dim", "8", "--input"])
+        .arg(&corpus)
+        .arg("--output")
+        .arg(dir.join("v.txt"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let all = [out.stdout, out.stderr].concat();
+    let text = String::from_utf8_lossy(&all);
+    let portable = if cfg!(target_arch = "x86_64") {
+        "kernels sse2"
+    } else {
+        "kernels "
+    };
+    assert!(text.contains(portable), "{text}");
+    for bad in ["avx1024", "AVX2 "] {
+        let out = w2v()
+            .env("W2V_SIMD", bad)
+            .args(["train", "--input"])
+            .arg(&corpus)
+            .arg("--output")
+            .arg(dir.join("bad.txt"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&format!(
+                "W2V_SIMD={bad}: not a kernel path; the paths are scalar"
+            )),
+            "{err}"
+        );
+        assert!(!dir.join("bad.txt").exists());
+    }
+}

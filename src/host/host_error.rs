@@ -82,6 +82,15 @@ pub enum HostError {
         /// Corpus words trained before it stopped.
         words: u64,
     },
+    /// A kernel path was asked for (`W2V_SIMD`, or
+    /// [`simd::select`](crate::host::simd::select)) that this build or CPU
+    /// cannot run.
+    SimdPath {
+        /// What was asked for, as given.
+        requested: String,
+        /// Why it cannot run, and what can.
+        reason: String,
+    },
     /// A compressed corpus is corrupt or cut short.
     CorruptStream {
         /// The corpus.
@@ -414,6 +423,9 @@ impl fmt::Display for HostError {
                 f,
                 "training was cancelled after {words} words; no model was returned"
             ),
+            HostError::SimdPath { requested, reason } => {
+                write!(f, "W2V_SIMD={requested}: {reason}")
+            }
             HostError::UnsupportedCompression { path, what } => {
                 write!(f, "{}: {what}", path.display())
             }

@@ -25,6 +25,10 @@ pub mod phrases;
 #[cfg(feature = "plot")]
 pub mod plot;
 pub mod scan;
+// Selecting the x86 kernels: one call of the core's unsafe selector, after
+// checking the CPU.
+#[allow(unsafe_code)]
+pub mod simd;
 #[cfg(test)]
 pub(crate) mod testing;
 pub mod train;

@@ -23,7 +23,7 @@ mod train;
 
 pub(crate) use args::Cli;
 use args::Command;
-use clap::{CommandFactory, Parser};
+use clap::{CommandFactory, FromArgMatches};
 pub(crate) use report::CliError;
 use std::path::Path;
 use std::process::ExitCode;
@@ -37,7 +37,23 @@ fn main() -> ExitCode {
         let sub = argv.get(1).and_then(|s| s.to_str());
         usage_error(sub, clap::error::ErrorKind::UnknownArgument, hint);
     }
-    let cli = Cli::parse_from(argv);
+    // The kernel path, before any kernel runs; `--version` names it.
+    let simd = tiny_word2vec::simd::init();
+    let version = match &simd {
+        Ok(path) => format!("{} (kernels: {path})", env!("CARGO_PKG_VERSION")),
+        Err(_) => format!(
+            "{} (kernels: portable; W2V_SIMD is bad)",
+            env!("CARGO_PKG_VERSION")
+        ),
+    };
+    // Leaked once: clap keeps a `&'static str` (without its `string` feature).
+    let version: &'static str = Box::leak(version.into_boxed_str());
+    let matches = Cli::command().version(version).get_matches_from(argv);
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    if let Err(e) = simd {
+        eprintln!("error: {e}");
+        return ExitCode::FAILURE;
+    }
     if let Command::Train(a) = &cli.command
         && let Err(msg) = a.resolve()
     {
@@ -120,6 +136,7 @@ pub(crate) fn is_broken_pipe(e: &HostError) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::Parser;
 
     #[test]
     fn cli_definition_is_consistent() {

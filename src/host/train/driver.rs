@@ -41,6 +41,8 @@ pub(crate) fn train(
     (cp, cancel): (&Checkpointing, Option<&AtomicBool>),
 ) -> Result<(Model, TrainSummary), HostError> {
     let file_len = crate::host::corpus::check_corpus(path)?;
+    // Before the first kernel: the CPU's fastest path, or W2V_SIMD's.
+    let simd = crate::host::simd::init()?;
     let (ckpt, begun) = begin(path, file_len, start, cfg, cp)?;
     let Begun {
         mut model,
@@ -112,6 +114,7 @@ pub(crate) fn train(
         seconds,
         avg_loss: sum.loss / sum.pairs.max(1) as f64,
         threads: cfg.threads,
+        simd,
     };
     Ok((model, summary))
 }

@@ -63,6 +63,8 @@ pub struct TrainSummary {
     pub avg_loss: f64,
     /// Threads used.
     pub threads: usize,
+    /// The kernel path the run used ([`crate::host::simd`]).
+    pub simd: crate::core::kernels::SimdPath,
 }
 
 impl TrainSummary {
@@ -76,7 +78,7 @@ impl std::fmt::Display for TrainSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "trained {} words ({} after subsampling, {} predictions) in {:.2} s on {} thread{}: {:.0} words/s, average loss {:.4}",
+            "trained {} words ({} after subsampling, {} predictions) in {:.2} s on {} thread{}: {:.0} words/s, average loss {:.4}, kernels {}",
             self.words,
             self.trained_words,
             self.pairs,
@@ -84,7 +86,8 @@ impl std::fmt::Display for TrainSummary {
             self.threads,
             if self.threads == 1 { "" } else { "s" },
             self.words_per_sec(),
-            self.avg_loss
+            self.avg_loss,
+            self.simd
         )
     }
 }

@@ -38,6 +38,9 @@ impl Vectors {
     /// [`HostError::Shape`] if `D = 0` or the length is not `V·D`,
     /// [`HostError::DuplicateWord`] if a word repeats.
     pub fn new(words: Vec<String>, dim: usize, data: Vec<f32>) -> Result<Self, HostError> {
+        // Queries run the CPU's kernel path, as the CLI's do. A bad W2V_SIMD
+        // is the trainer's and the CLI's error; queries stay portable then.
+        let _ = crate::host::simd::init();
         if dim == 0 || data.len() != words.len() * dim {
             return Err(HostError::Shape {
                 values: data.len(),
