@@ -19,7 +19,8 @@ import numpy as np
 
 from . import _native
 
-__all__ = ["Word2Vec", "KeyedVectors"]
+__all__ = ["Word2Vec", "KeyedVectors", "FastText", "FastTextKeyedVectors",
+           "load_facebook_model", "load_facebook_vectors", "save_facebook_model"]
 __version__ = _native.__version__
 
 logger = logging.getLogger(__name__)
@@ -186,7 +187,7 @@ class KeyedVectors:
                 weight[i] = item[1]
         mean = self.get_mean_vector(keys, weight, pre_normalize=True, post_normalize=True,
                                     ignore_missing=False)
-        exclude = [self.key_to_index[k] for k in keys if isinstance(k, str) and k in self]
+        exclude = [self.key_to_index[k] for k in keys if isinstance(k, str) and self.has_index_for(k)]
         dists = np.dot(self.vectors[clip_start:clip_end], mean) / self.norms[clip_start:clip_end]
         if not topn:
             return dists
@@ -426,3 +427,6 @@ def _correlations(gold, model):
 
 
 from ._model import Word2Vec  # noqa: E402,F401  (needs KeyedVectors)
+from ._fasttext import (  # noqa: E402,F401  (needs KeyedVectors and Word2Vec)
+    FastText, FastTextKeyedVectors, load_facebook_model, load_facebook_vectors,
+    save_facebook_model)
