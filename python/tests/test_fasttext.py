@@ -129,6 +129,18 @@ def test_queries_mixing_oov_and_vocabulary_words(both_ft):
                        atol=TOL, rtol=0)
 
 
+def test_evaluations_on_subword_vectors(both_ft):
+    from conftest import eval_file
+    ours, theirs = both_ft
+    path = str(eval_file("questions-words.txt", "questions-words-slice.txt"))
+    s1, sec1 = ours.evaluate_word_analogies(path, restrict_vocab=3000)
+    s2, sec2 = theirs.evaluate_word_analogies(path, restrict_vocab=3000)
+    assert (s1, sec1) == (s2, sec2) and len(sec1[-1]["correct"]) + len(sec1[-1]["incorrect"]) > 0
+    path = str(eval_file("wordsim353.tsv", "word_pairs.tsv"))
+    (p1, sp1, oov1), (p2, sp2, oov2) = ours.evaluate_word_pairs(path), theirs.evaluate_word_pairs(path)
+    assert abs(p1[0] - p2[0]) <= TOL and abs(sp1[0] - sp2[0]) <= TOL and oov1 == oov2
+
+
 def test_a_word_without_ngrams_is_a_key_error(both_ft):
     ours, theirs = both_ft
     assert "" not in ours

@@ -84,6 +84,8 @@ class FastTextKeyedVectors(KeyedVectors):
         """The (D,) mean of key's n-gram rows, or KeyError if it has none."""
         found = (self._subwords.vector(key)
                  if isinstance(key, str) and self._subwords is not None else None)
+        if found is None and not isinstance(key, str):
+            raise KeyError(f"Key {key!r} not present")
         if found is None:
             raise KeyError(
                 f"Key {key!r} not present, and it has no character n-gram of {self.min_n} to "
