@@ -5,6 +5,11 @@
 //! gensim-style classes live in the package's Python code
 //! (`tiny_word2vec/__init__.py`), which calls these functions.
 //!
+//! Subwords (`subwords.rs`): trained with `minn`/`maxn`/`bucket`, or read
+//! from a fastText `.bin`, a model's vectors are the library's
+//! `SubwordVectors` behind the `Subwords` class, which gives any word's
+//! vector (`FastText` and `FastTextKeyedVectors` on the Python side).
+//!
 //! Arrays: a trained `syn0` (`V×D` row-major `Vec<f32>`) is moved into a
 //! numpy array without a copy (`IntoPyArray` takes over the allocation), so
 //! `model.wv.vectors` is the very memory the trainer wrote.
@@ -20,8 +25,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use tiny_word2vec::corpus::Tokenizer;
 use tiny_word2vec::prelude::*;
-use tiny_word2vec::train::SubwordParams;
-use tiny_word2vec::train::{Init, Model};
+use tiny_word2vec::train::{Init, Model, SubwordParams};
 use tiny_word2vec::vocab::{Trim, Vocab};
 
 mod subwords;

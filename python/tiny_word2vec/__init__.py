@@ -4,6 +4,10 @@
     model = Word2Vec(corpus_file="data/moby-dick.txt", sg=1, epochs=10, workers=2)
     model.wv.most_similar("whale", topn=5)
 
+``FastText`` (same parameters, plus ``min_n``, ``max_n``, ``bucket``) gives
+every word a vector from its character n-grams; ``load_facebook_vectors``
+reads fastText's ``.bin``.
+
 Training, vector files and the arrays come from the Rust extension
 (``tiny_word2vec._native``); the queries are numpy code here, with gensim's
 definitions and dtypes (rows normalised in float32, float32 dot products).
