@@ -5,6 +5,11 @@
 //! gensim-style classes live in the package's Python code
 //! (`tiny_word2vec/__init__.py`), which calls these functions.
 //!
+//! Subwords (`subwords.rs`): trained with `minn`/`maxn`/`bucket`, or read
+//! from a fastText `.bin`, a model's vectors are the library's
+//! `SubwordVectors` behind the `Subwords` class, which gives any word's
+//! vector (`FastText` and `FastTextKeyedVectors` on the Python side).
+//!
 //! Arrays: a trained `syn0` (`V×D` row-major `Vec<f32>`) is moved into a
 //! numpy array without a copy (`IntoPyArray` takes over the allocation), so
 //! `model.wv.vectors` is the very memory the trainer wrote.
@@ -18,10 +23,13 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
-use tiny_word2vec::prelude::*;
 use tiny_word2vec::corpus::Tokenizer;
-use tiny_word2vec::train::{Init, Model};
+use tiny_word2vec::prelude::*;
+use tiny_word2vec::train::{Init, Model, SubwordParams};
 use tiny_word2vec::vocab::{Trim, Vocab};
+
+mod subwords;
+use subwords::Subwords;
 
 /// A library error as a Python exception: I/O problems as `OSError`
 /// (`FileNotFoundError` for a missing file), everything else `ValueError`,
@@ -71,6 +79,7 @@ struct Settings {
     min_alpha: Option<f32>,
     max_final_vocab: Option<usize>,
     shrink_windows: bool,
+    subwords: SubwordParams,
 }
 
 impl Settings {
@@ -103,6 +112,7 @@ impl Settings {
             min_alpha: self.min_alpha,
             max_final_vocab: self.max_final_vocab,
             shrink_windows: self.shrink_windows,
+            subwords: self.subwords,
             // Tokens are used as given (gensim's rule), lowercased; the
             // CLI's default punctuation trimming would drop tokens like ",".
             tokenizer: Tokenizer {
@@ -129,13 +139,21 @@ fn parse_init(name: &str) -> PyResult<Init> {
     })
 }
 
-/// What `train` returns: words, counts, syn0 (V, D), syn1 (rows, D), and
-/// the summary as a tuple (words, trained_words, pairs, seconds, avg_loss,
-/// loss_sum, threads).
+/// The input vectors `train` returns: `syn0` as a (V, D) array, or with
+/// subwords the [`Subwords`] that took over the `(V + bucket)×D` rows.
+#[derive(IntoPyObject)]
+enum Syn0<'py> {
+    Words(Bound<'py, PyArray2<f32>>),
+    Subwords(Bound<'py, Subwords>),
+}
+
+/// What `train` returns: words, counts, syn0 ([`Syn0`]), syn1 (rows, D),
+/// and the summary as a tuple (words, trained_words, pairs, seconds,
+/// avg_loss, loss_sum, threads).
 type Trained<'py> = (
     Vec<String>,
     Vec<u64>,
-    Bound<'py, PyArray2<f32>>,
+    Syn0<'py>,
     Bound<'py, PyArray2<f32>>,
     (u64, u64, u64, f64, f64, f64, usize),
 );
@@ -151,11 +169,15 @@ type Trained<'py> = (
 /// exception of `progress`, stops the training threads within their current
 /// sentence (`Trainer::cancel_on`) and is re-raised; no model is returned
 /// and nothing is written.
+///
+/// `minn`, `maxn`, `bucket` (fastText's names; all 0 by default: no
+/// subwords) train character n-grams: syn0 is then a [`Subwords`] holding
+/// the `(V + bucket)×D` input matrix, which the training wrote, not a copy.
 #[pyfunction]
 #[pyo3(signature = (corpus, *, sg, hs, negative, vector_size, window, min_count, max_vocab,
     sample, alpha, epochs, workers, seed, init, progress=None, report_delay=1.0, ns_exponent=0.75,
     cbow_mean=true, min_alpha=None, max_final_vocab=None, shrink_windows=true, trim_rule=None,
-    init_from=None))]
+    init_from=None, minn=0, maxn=0, bucket=0))]
 #[allow(clippy::too_many_arguments)]
 fn train<'py>(
     py: Python<'py>,
@@ -182,8 +204,12 @@ fn train<'py>(
     shrink_windows: bool,
     trim_rule: Option<Py<PyAny>>,
     init_from: Option<Weights<'py>>,
+    minn: u32,
+    maxn: u32,
+    bucket: u32,
 ) -> PyResult<Trained<'py>> {
     let init_from = init_from.map(|w| model_of(w, hs)).transpose()?;
+    let subwords = SubwordParams::new(minn, maxn, bucket).map_err(|e| to_py(e.into()))?;
     let settings = Settings {
         sg,
         hs,
@@ -203,6 +229,7 @@ fn train<'py>(
         min_alpha,
         max_final_vocab,
         shrink_windows,
+        subwords,
     };
     let delay = Duration::from_secs_f64(report_delay.max(0.0));
     let (result, pending) = py.detach(move || {
@@ -220,7 +247,13 @@ fn train<'py>(
     let syn1 = Array2::from_shape_vec((syn1_rows, dim), model.syn1)
         .map_err(|e| PyValueError::new_err(e.to_string()))?
         .into_pyarray(py);
-    let (words, syn0) = to_arrays(py, words, dim, model.syn0)?;
+    let (words, syn0) = if model.subwords.enabled() {
+        let sub = Subwords::from_rows(words.clone(), dim, model.syn0, model.subwords)?;
+        (words, Syn0::Subwords(Bound::new(py, sub)?))
+    } else {
+        let (words, syn0) = to_arrays(py, words, dim, model.syn0)?;
+        (words, Syn0::Words(syn0))
+    };
     let loss_sum = summary.avg_loss * summary.pairs as f64;
     Ok((
         words,
@@ -252,7 +285,9 @@ type Weights<'py> = (
 /// `hs`, else negative sampling).
 fn model_of((words, counts, syn0, syn1): Weights<'_>, hs: bool) -> PyResult<Model> {
     if words.len() != counts.len() {
-        return Err(PyValueError::new_err("init: words and counts differ in length"));
+        return Err(PyValueError::new_err(
+            "init: words and counts differ in length",
+        ));
     }
     let vocab = Vocab::from_sorted(words.into_iter().zip(counts).collect()).map_err(to_py)?;
     let dim = syn0.shape()[1];
@@ -325,7 +360,8 @@ fn run(
         trainer = trainer.init_from(model);
     }
     if let Some(rule) = trim_rule {
-        trainer = trainer.trim_rule(|w, c, m| call_trim_rule(rule, (w, c, m), (&trim_error, &stop)));
+        trainer =
+            trainer.trim_rule(|w, c, m| call_trim_rule(rule, (w, c, m), (&trim_error, &stop)));
     }
     let result = trainer.train_file(corpus);
     let trim_error = trim_error.into_inner().unwrap_or_else(|p| p.into_inner());
@@ -417,6 +453,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(train, m)?)?;
     m.add_function(wrap_pyfunction!(load_vectors, m)?)?;
     m.add_function(wrap_pyfunction!(save_vectors, m)?)?;
+    m.add_function(wrap_pyfunction!(subwords::save_fasttext, m)?)?;
+    m.add_class::<Subwords>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

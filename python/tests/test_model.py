@@ -190,15 +190,18 @@ def test_unknown_parameters_and_bad_values():
         KeyedVectors.load_word2vec_format(str(MOBY))  # not a vector file
 
 
-def test_readme_python_quick_start(monkeypatch, capsys):
-    """Runs the README's ```python block verbatim from the repository root."""
+def test_readme_python_blocks(monkeypatch, capsys):
+    """Runs the README's ```python blocks verbatim from the repository root:
+    the Word2Vec quick start, then the FastText example of unseen words."""
     text = (ROOT / "README.md").read_text(encoding="utf8")
     blocks = re.findall(r"^```python\n(.*?)^```", text, flags=re.S | re.M)
-    assert len(blocks) == 1
+    assert len(blocks) == 2
     monkeypatch.chdir(ROOT)
-    exec(compile(blocks[0], "README.md", "exec"), {})
-    out = capsys.readouterr().out
-    assert re.search(r"^whale: \S+ \(0\.\d\d\)", out, flags=re.M)
+    expected = [r"^whale: \S+ \(0\.\d\d\)", r"^whaleboatz: \S+ \(0\.\d\d\)(, \S+ \(0\.\d\d\)){4}$"]
+    for block, pattern in zip(blocks, expected):
+        exec(compile(block, "README.md", "exec"), {})
+        out = capsys.readouterr().out
+        assert re.search(pattern, out, flags=re.M), out
 
 
 def test_gensim_options_at_their_defaults_change_nothing():

@@ -4,6 +4,10 @@
     model = Word2Vec(corpus_file="data/moby-dick.txt", sg=1, epochs=10, workers=2)
     model.wv.most_similar("whale", topn=5)
 
+``FastText`` (same parameters, plus ``min_n``, ``max_n``, ``bucket``) gives
+every word a vector from its character n-grams; ``load_facebook_vectors``
+reads fastText's ``.bin``.
+
 Training, vector files and the arrays come from the Rust extension
 (``tiny_word2vec._native``); the queries are numpy code here, with gensim's
 definitions and dtypes (rows normalised in float32, float32 dot products).
@@ -19,7 +23,8 @@ import numpy as np
 
 from . import _native
 
-__all__ = ["Word2Vec", "KeyedVectors"]
+__all__ = ["Word2Vec", "KeyedVectors", "FastText", "FastTextKeyedVectors",
+           "load_facebook_model", "load_facebook_vectors", "save_facebook_model"]
 __version__ = _native.__version__
 
 logger = logging.getLogger(__name__)
@@ -186,7 +191,7 @@ class KeyedVectors:
                 weight[i] = item[1]
         mean = self.get_mean_vector(keys, weight, pre_normalize=True, post_normalize=True,
                                     ignore_missing=False)
-        exclude = [self.key_to_index[k] for k in keys if isinstance(k, str) and k in self]
+        exclude = [self.key_to_index[k] for k in keys if isinstance(k, str) and self.has_index_for(k)]
         dists = np.dot(self.vectors[clip_start:clip_end], mean) / self.norms[clip_start:clip_end]
         if not topn:
             return dists
@@ -426,3 +431,6 @@ def _correlations(gold, model):
 
 
 from ._model import Word2Vec  # noqa: E402,F401  (needs KeyedVectors)
+from ._fasttext import (  # noqa: E402,F401  (needs KeyedVectors and Word2Vec)
+    FastText, FastTextKeyedVectors, load_facebook_model, load_facebook_vectors,
+    save_facebook_model)

@@ -45,6 +45,22 @@ def _write_sentences(sentences, fh):
     return n
 
 
+def _save_npz(fname, meta, **arrays):
+    """Writes meta (JSON) and the arrays as an uncompressed .npz, through a
+    temporary file renamed over fname (no half-written file)."""
+    fname = os.fspath(fname)
+    d = os.path.dirname(os.path.abspath(fname))
+    fd, tmp = tempfile.mkstemp(prefix=".tiny-word2vec-", suffix=".tmp", dir=d)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(fh, meta=np.array(json.dumps(meta)), **arrays)
+        os.replace(tmp, fname)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
 class Word2Vec:
     """Trains word2vec with gensim 4's parameter names and defaults.
 
@@ -162,8 +178,9 @@ class Word2Vec:
             alpha=alpha, epochs=epochs, workers=self.workers, seed=self.seed,
             init=self.init, progress=self._progress, ns_exponent=self.ns_exponent,
             cbow_mean=bool(self.cbow_mean), min_alpha=min_alpha,
-            shrink_windows=self.shrink_windows, trim_rule=self.trim_rule, init_from=init)
-        self.wv = KeyedVectors._from(words, syn0)
+            shrink_windows=self.shrink_windows, trim_rule=self.trim_rule, init_from=init,
+            **self._subword_settings())
+        self.wv = self._keyed_vectors(words, syn0)
         self.counts = np.asarray(counts, dtype=np.uint64)
         self.syn1 = syn1
         keys = ("words", "trained_words", "pairs", "seconds", "avg_loss", "loss_sum", "threads")
@@ -173,6 +190,14 @@ class Word2Vec:
                     "threads: %.0f words/s, average loss %.4f", s["words"], s["trained_words"],
                     s["pairs"], s["seconds"], s["threads"], s["words"] / max(s["seconds"], 1e-9),
                     s["avg_loss"])
+
+    def _subword_settings(self):
+        """fastText's minn, maxn, bucket for the trainer (FastText's); none here."""
+        return {}
+
+    @staticmethod
+    def _keyed_vectors(words, syn0):
+        return KeyedVectors._from(words, syn0)
 
     def _train_sentences(self, sentences, **kw):
         fd, path = tempfile.mkstemp(prefix="tiny-word2vec-", suffix=".txt")
@@ -210,22 +235,11 @@ class Word2Vec:
         output weights, the last summary) as an uncompressed numpy .npz archive
         with a ``format`` entry ``tiny-word2vec-model`` version 1, through a
         temporary file renamed over fname (no half-written file)."""
-        fname = os.fspath(fname)
         meta = {"format": _MODEL_FORMAT, "version": _MODEL_VERSION,
                 "params": {k: getattr(self, k) for k in self._PARAMS},
                 "summary": self._summary}
-        d = os.path.dirname(os.path.abspath(fname))
-        fd, tmp = tempfile.mkstemp(prefix=".tiny-word2vec-", suffix=".tmp", dir=d)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                np.savez(fh, meta=np.array(json.dumps(meta)),
-                         words=np.array(self.wv.index_to_key, dtype=object),
-                         counts=self.counts, syn0=self.wv.vectors, syn1=self.syn1)
-            os.replace(tmp, fname)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        _save_npz(fname, meta, words=np.array(self.wv.index_to_key, dtype=object),
+                  counts=self.counts, syn0=self.wv.vectors, syn1=self.syn1)
 
     @classmethod
     def load(cls, fname):
