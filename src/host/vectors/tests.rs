@@ -314,3 +314,50 @@ fn analogy_add_and_mul_exclude_the_query_words() {
         Err(HostError::UnknownWord(w)) if w == "emperor"
     ));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+    /// The fast text writer prints every `f32` exactly as `Display` does
+    /// (any bit pattern: subnormals, whole numbers, ties, huge, non-finite;
+    /// values near 1 as training writes them; and short binary fractions,
+    /// where ties live).
+    #[test]
+    fn write_shortest_is_display_for_every_f32(bits in proptest::prelude::any::<u32>(), scale in -40i32..40, k in 0u32..24) {
+        let mut digits = ryu::Buffer::new();
+        let short = ((bits >> 8) as f32) / (1u32 << k) as f32;
+        for x in [f32::from_bits(bits), (bits as f32 * 1e-9) * 10f32.powi(scale), (bits % 1000) as f32 * 0.001, short, -short / 64.0] {
+            let mut got = Vec::new();
+            super::text::write_shortest(&mut got, &mut digits, x).unwrap();
+            proptest::prop_assert_eq!(String::from_utf8(got).unwrap(), format!("{x}"));
+        }
+    }
+}
+
+/// Edge cases, byte for byte (156074.625 is a tie).
+#[test]
+fn write_shortest_edge_cases() {
+    let mut digits = ryu::Buffer::new();
+    for x in [
+        0.0f32,
+        -0.0,
+        1.0,
+        -3.0,
+        1e-7,
+        1.5e-5,
+        1e16,
+        f32::MAX,
+        f32::MIN_POSITIVE,
+        1e-45,
+        f32::NAN,
+        f32::INFINITY,
+        0.1,
+        -0.012345678,
+        156074.62,
+        0.5,
+        0.375,
+    ] {
+        let mut got = Vec::new();
+        super::text::write_shortest(&mut got, &mut digits, x).unwrap();
+        assert_eq!(String::from_utf8(got).unwrap(), format!("{x}"));
+    }
+}

@@ -20,10 +20,12 @@ impl Vectors {
     pub fn save_text(&self, path: &Path) -> Result<(), HostError> {
         crate::host::atomic::write_atomic(path, |w| {
             writeln!(w, "{} {}", self.len(), self.dim)?;
+            let mut digits = ryu::Buffer::new();
             for (word, row) in self.words.iter().zip(self.data.chunks_exact(self.dim)) {
                 w.write_all(word.as_bytes())?;
-                for x in row {
-                    write!(w, " {x}")?;
+                for &x in row {
+                    w.write_all(b" ")?;
+                    write_shortest(w, &mut digits, x)?;
                 }
                 w.write_all(b"\n")?;
             }
@@ -154,6 +156,55 @@ impl Vectors {
         }
         Self::new(words, dim, data).map_err(|e| fmt_err(0, e.to_string()))
     }
+}
+
+/// Writes `x` exactly as `{x}` (`Display`, the shortest decimal that reads
+/// back to the same `f32`) would, 2–3× faster: `ryu` finds the same
+/// shortest digits and prints them the same way, except in scientific
+/// notation (`1e-7`, which `Display` writes in full), for whole numbers
+/// (`1.0` for `1`), for non-finite values, and where two shortest decimals
+/// are equally near (156074.625: `ryu` rounds the tie to even, `Display`
+/// up); those few go through `Display`. (The text output of a 17M-word
+/// model spent 3 % of the whole command in `Display`'s float formatting.)
+pub(crate) fn write_shortest(
+    w: &mut impl Write,
+    digits: &mut ryu::Buffer,
+    x: f32,
+) -> std::io::Result<()> {
+    if x.is_finite() && !may_tie(x) {
+        let s = digits.format_finite(x);
+        if !s.contains('e') {
+            return w.write_all(s.as_bytes());
+        }
+    }
+    write!(w, "{x}")
+}
+
+/// Whether the exact decimal value of `x` is short enough for a tie
+/// between two shortest decimals, or `x` is a whole number. `x = M·2^E`
+/// with `M` odd has, for `E < 0`, the exact expansion `M·5^−E / 10^−E`:
+/// about `0.301·bits(M) + 0.699·(−E)` significant digits. A tie needs at
+/// most 10 (a shortest `f32` decimal has at most 9, and the tie one more
+/// digit, a 5); 12 leaves room for the estimate's rounding. Vector
+/// components (24-bit `M`, `E` ≈ −27) have about 26 and never take this
+/// path.
+fn may_tie(x: f32) -> bool {
+    let bits = x.to_bits();
+    let (biased, frac) = ((bits >> 23) & 0xff, bits & 0x7f_ffff);
+    let (m, e) = match biased {
+        0 => (frac, -149),
+        b => (frac | 0x80_0000, b as i32 - 150),
+    };
+    if m == 0 {
+        return true;
+    }
+    let tz = m.trailing_zeros();
+    let (m, e) = (m >> tz, e + tz as i32);
+    if e >= 0 {
+        return true;
+    }
+    let m_bits = 32 - m.leading_zeros();
+    0.301 * f64::from(m_bits) + 0.699 * f64::from(-e) <= 12.0
 }
 
 /// Parses the values of one text row (after its word) onto `data`: exactly
