@@ -14,13 +14,17 @@
 #               cbow1 (CBOW, 1 thread, alpha 0.05), sgsub1 (skip-gram with character
 #               n-grams, minn 3, maxn 6, bucket 2,000,000, 1 thread, alpha $SUB_ALPHA: w2v
 #               and fastText only); default sg1,sg2,cbow1
-#   --tools     subset of: w2v, w2v-native, w2v-shared, word2vec-c, gensim, gensim-cf,
-#               gensim-cf10k, fasttext (default: all but w2v-shared and gensim-cf10k).
-#               w2v is the portable build, w2v-native the -C target-cpu=native build,
-#               w2v-shared the native build with --shared-negatives.
+#   --tools     subset of: w2v, w2v-sse2, w2v-native, w2v-shared, word2vec-c, gensim,
+#               gensim-cf, gensim-cf10k, fasttext (default: all but w2v-sse2, w2v-shared
+#               and gensim-cf10k). w2v is the default build (what cargo install and the
+#               Python wheel get; its kernels are chosen at run time, the table names the
+#               path), w2v-sse2 the same binary forced onto the compile-time SSE2 kernels
+#               (W2V_SIMD=sse2, what every build ran before runtime dispatch), w2v-native the
+#               -C target-cpu=native build, w2v-shared the default build with
+#               --shared-negatives.
 #
 # Environment:
-#   W2V=target/release/w2v   our portable binary; W2V_NATIVE=target/native/release/w2v the
+#   W2V=target/release/w2v   our default binary; W2V_NATIVE=target/native/release/w2v the
 #                            native one. Unless given, the script builds both itself
 #                            (cargo build --release --features cli, the second with
 #                            RUSTFLAGS="-C target-cpu=native" into target/native).
@@ -238,8 +242,9 @@ cat > "$TOOLDIR/report.py" <<'PYEOF'
 """report.py OUT MANIFEST WORDS: build the markdown results table."""
 import json, os, re, statistics, sys
 out, manifest, words = sys.argv[1], sys.argv[2], int(sys.argv[3])
-NAMES = {"w2v": "w2v (ours, portable)", "w2v-native": "w2v (ours, native)",
-         "w2v-shared": "w2v (ours, native, --shared-negatives)", "word2vec-c": "word2vec C", "gensim": "gensim (iterable)",
+NAMES = {"w2v": "w2v (ours, default build: " + os.environ.get("W2V_KERNELS", "?") + " kernels)",
+         "w2v-sse2": "w2v (ours, default build, W2V_SIMD=sse2)", "w2v-native": "w2v (ours, native)",
+         "w2v-shared": "w2v (ours, default build, --shared-negatives)", "word2vec-c": "word2vec C", "gensim": "gensim (iterable)",
          "gensim-cf": "gensim (corpus_file)", "gensim-cf10k": "gensim (corpus_file, 10k-word lines)",
          "fasttext": "fastText"}
 CFG = {"sg1": "SG 1 thr", "sg2": "SG 2 thr", "cbow1": "CBOW 1 thr", "sgsub1": "SG+subwords 1 thr"}
@@ -449,23 +454,23 @@ if has_tool gensim-cf && [[ $CUT_CF != "$CUT" ]]; then
 fi
 
 # ---------------------------------------------------------------- header
-# Our two builds: portable (wide uses SSE2 on x86-64) and -C target-cpu=native (AVX2 /
-# AVX-512 here), built here unless W2V / W2V_NATIVE name binaries.
-if [[ -z $W2V ]] && { has_tool w2v || [[ $EVAL == w2v ]]; }; then
-  note "building the portable w2v (cargo build --release --features cli)"
+# Our two builds: the default one (kernels chosen at run time) and -C target-cpu=native,
+# built here unless W2V / W2V_NATIVE name binaries.
+if [[ -z $W2V ]] && { has_tool w2v || has_tool w2v-sse2 || has_tool w2v-shared || [[ $EVAL == w2v ]]; }; then
+  note "building the default w2v (cargo build --release --features cli)"
   (cd "$REPO" && cargo build -q --release --features cli) || die "cargo build failed"
   W2V=$REPO/target/release/w2v
 fi
-if [[ -z $W2V_NATIVE ]] && { has_tool w2v-native || has_tool w2v-shared; }; then
+if [[ -z $W2V_NATIVE ]] && has_tool w2v-native; then
   note "building the native w2v (RUSTFLAGS='-C target-cpu=native', target dir target/native)"
   (cd "$REPO" && RUSTFLAGS="-C target-cpu=native" cargo build -q --release --features cli \
     --target-dir target/native) || die "native cargo build failed"
   W2V_NATIVE=$REPO/target/native/release/w2v
 fi
 HAVE_W2V=0
-for t in w2v w2v-native w2v-shared; do
+for t in w2v w2v-sse2 w2v-native w2v-shared; do
   has_tool $t || continue
-  b=$W2V; [[ $t != w2v ]] && b=$W2V_NATIVE
+  b=$W2V; [[ $t == w2v-native ]] && b=$W2V_NATIVE
   if [[ -x $b ]]; then HAVE_W2V=1; else die "our $t binary not found at $b"; fi
 done
 if [[ $EVAL == w2v && ! -x $W2V ]]; then die "EVAL=w2v needs the w2v binary ($W2V)"; fi
@@ -478,7 +483,7 @@ if [[ $EVAL == w2v && ! -x $W2V ]]; then die "EVAL=w2v needs the w2v binary ($W2
   echo "- settings: dim 100, window 5, negative 5, min_count 5, sample 1e-4, 1 epoch, alpha 0.025 (CBOW 0.05); repeats: $REPEAT (median)"
   echo "- evaluator: $EVAL; analogy restrict 30000 (3CosAdd); WordSim-353 Spearman"
   echo "- versions: word2vec C from PyPI word2vec $("$PY" -c 'import importlib.metadata as m; print(m.version("word2vec"))') ($W2V_C); gensim $("$PY" -c 'import gensim; print(gensim.__version__)'); fastText $(dpkg-query -W -f='${Version}' fasttext 2>/dev/null || echo '?') ($(command -v fasttext || echo missing))"
-  if [[ $HAVE_W2V == 1 ]]; then echo "- w2v: portable $W2V, native $W2V_NATIVE (git $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?'))${W2V_EXTRA:+ with $W2V_EXTRA}"; fi
+  if [[ $HAVE_W2V == 1 ]]; then echo "- w2v: default $W2V ($("$W2V" --version)), native $W2V_NATIVE (git $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?'))${W2V_EXTRA:+ with $W2V_EXTRA}"; fi
   echo
 } > "$OUT/results.md"
 cat "$OUT/results.md"
@@ -493,10 +498,12 @@ run_one() {  # cfg tool model(skipgram|cbow) threads alpha subwords(0|1)
   [[ $model == cbow ]] && sg=0 cbow=1
   vec=$d/$tool.txt
   case $tool in
-    w2v|w2v-native|w2v-shared)
+    w2v|w2v-sse2|w2v-native|w2v-shared)
       local bin=$W2V
-      [[ $tool != w2v ]] && bin=$W2V_NATIVE
-      cmd=("$bin" train --input "$TRAIN" --output "$vec" --format text --model "$model" --loss ns
+      [[ $tool == w2v-native ]] && bin=$W2V_NATIVE
+      cmd=("$bin")
+      [[ $tool == w2v-sse2 ]] && cmd=(env W2V_SIMD=sse2 "$bin")
+      cmd+=(train --input "$TRAIN" --output "$vec" --format text --model "$model" --loss ns
            --dim 100 --window 5 --negative 5 --min-count 5 --sample 1e-4 --alpha "$alpha"
            --epochs 1 --threads "$thr" --seed 1)
       # shellcheck disable=SC2206  # W2V_EXTRA is a list of flags
@@ -552,7 +559,7 @@ for cfg in "${CFG_LIST[@]}"; do
   sub=0; [[ $cfg == sgsub1 ]] && sub=1
   mkdir -p "$OUT/$cfg"
   rm -f "$OUT/$cfg"/*.time "$OUT/$cfg"/*.load "$OUT/$cfg"/*.eval.log "$OUT/$cfg"/*.r*.log
-  for tool in w2v w2v-native w2v-shared word2vec-c gensim gensim-cf gensim-cf10k fasttext; do
+  for tool in w2v w2v-sse2 w2v-native w2v-shared word2vec-c gensim gensim-cf gensim-cf10k fasttext; do
     has_tool $tool || continue
     [[ $tool == w2v-shared && $model == cbow ]] && continue  # a skip-gram option
     [[ $sub == 1 && $tool != w2v && $tool != fasttext ]] && continue  # subwords: w2v and fastText
@@ -594,6 +601,7 @@ if [[ $CROSSCHECK == 1 ]]; then
 fi
 
 echo
-"$PY" "$TOOLDIR/report.py" "$OUT" "$MANIFEST" "$WORDS"
+W2V_KERNELS=$( [[ -x ${W2V:-} ]] && "$W2V" --version | sed -n 's/.*kernels: \([^)]*\)).*/\1/p' ) \
+  "$PY" "$TOOLDIR/report.py" "$OUT" "$MANIFEST" "$WORDS"
 echo
 echo "vectors (word2vec text format): $OUT/<config>/<tool>.txt; full report: $OUT/results.md"
