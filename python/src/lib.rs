@@ -149,13 +149,13 @@ enum Syn0<'py> {
 
 /// What `train` returns: words, counts, syn0 ([`Syn0`]), syn1 (rows, D),
 /// and the summary as a tuple (words, trained_words, pairs, seconds,
-/// avg_loss, loss_sum, threads).
+/// avg_loss, loss_sum, threads, simd: the kernel path's name).
 type Trained<'py> = (
     Vec<String>,
     Vec<u64>,
     Syn0<'py>,
     Bound<'py, PyArray2<f32>>,
-    (u64, u64, u64, f64, f64, f64, usize),
+    (u64, u64, u64, f64, f64, f64, usize, &'static str),
 );
 
 /// Trains on the corpus file `corpus` (streamed by the Rust reader, one
@@ -268,6 +268,7 @@ fn train<'py>(
             summary.avg_loss,
             loss_sum,
             summary.threads,
+            summary.simd.name(),
         ),
     ))
 }
@@ -456,5 +457,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(subwords::save_fasttext, m)?)?;
     m.add_class::<Subwords>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    // The kernels' path for this process, before the first query or
+    // training (a bad W2V_SIMD is the trainer's error, raised by `train`).
+    m.add(
+        "simd_path",
+        tiny_word2vec::simd::init().map_or("portable (W2V_SIMD is bad)", |p| p.name()),
+    )?;
     Ok(())
 }

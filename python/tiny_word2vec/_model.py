@@ -183,13 +183,14 @@ class Word2Vec:
         self.wv = self._keyed_vectors(words, syn0)
         self.counts = np.asarray(counts, dtype=np.uint64)
         self.syn1 = syn1
-        keys = ("words", "trained_words", "pairs", "seconds", "avg_loss", "loss_sum", "threads")
+        keys = ("words", "trained_words", "pairs", "seconds", "avg_loss", "loss_sum", "threads",
+                "simd")
         self._summary = dict(zip(keys, summary))
         s = self._summary
         logger.info("trained %d words (%d after subsampling, %d predictions) in %.2f s on %d "
-                    "threads: %.0f words/s, average loss %.4f", s["words"], s["trained_words"],
-                    s["pairs"], s["seconds"], s["threads"], s["words"] / max(s["seconds"], 1e-9),
-                    s["avg_loss"])
+                    "threads: %.0f words/s, average loss %.4f, kernels %s", s["words"],
+                    s["trained_words"], s["pairs"], s["seconds"], s["threads"],
+                    s["words"] / max(s["seconds"], 1e-9), s["avg_loss"], s["simd"])
 
     def _subword_settings(self):
         """fastText's minn, maxn, bucket for the trainer (FastText's); none here."""
