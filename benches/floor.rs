@@ -27,8 +27,8 @@
 //! new rows than these 7).
 //!
 //! Prints ns per pair for (a), (b), (c), the medians of interleaved rounds,
-//! and the ratios c/a and c/b. Run: `cargo bench --bench floor` (portable
-//! build); `FLOOR_V=2000000 cargo bench --bench floor` for a model larger
+//! and the ratios c/a and c/b. Run: `cargo bench --features std --bench floor` (portable
+//! build); `FLOOR_V=2000000 cargo bench --features std --bench floor` for a model larger
 //! than the caches.
 
 use std::hint::black_box;
@@ -155,6 +155,9 @@ fn steps<const N: usize>(
 }
 
 fn main() {
+    // The kernel path the trainer would run (the CPU's fastest, or W2V_SIMD's).
+    let path = tiny_word2vec::simd::init().expect("W2V_SIMD names a path this CPU runs");
+    println!("kernels: {path}");
     let v: usize = std::env::var("FLOOR_V")
         .ok()
         .and_then(|s| s.parse().ok())

@@ -14,9 +14,10 @@
 //! hand-written, runtime-dispatched ones (crate `simsimd`), hot and cold,
 //! the cold rows drawn from a 1 GiB pool, beyond this machine's L3.
 //!
-//! Run: `cargo bench --bench kernels` (portable SSE2 build), or
-//! `RUSTFLAGS="-C target-cpu=native" cargo bench --bench kernels` for AVX2/AVX-512;
-//! `cargo bench --bench kernels -- vs_simsimd` for the SimSIMD comparison
+//! Run: `cargo bench --features std --bench kernels` (the default build: the kernels take
+//! the CPU's fastest path, `W2V_SIMD=sse2|avx2|avx512|scalar` forces one), or
+//! `RUSTFLAGS="-C target-cpu=native" cargo bench --features std --bench kernels`;
+//! `cargo bench --features std --bench kernels -- vs_simsimd` for the SimSIMD comparison
 //! alone (about 3 minutes). Each bench warms up 0.5 s and samples 1 s.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
@@ -373,6 +374,7 @@ fn versus<T: Copy, R: Into<f64>>(
 /// chosen at run time): f32 dot and cosine, int8 cosine and dot.
 fn bench_vs_simsimd(c: &mut Criterion) {
     eprintln!("SimSIMD back ends on this CPU: {}", simsimd_caps());
+    eprintln!("our kernel path: {}", tiny_word2vec::simd::active());
     versus(c, "vs_simsimd/dot", pool_f32, dot, simsimd_dot);
     versus(c, "vs_simsimd/cosine", pool_f32, cosine, simsimd_cosine);
     versus(
@@ -437,7 +439,11 @@ fn bench_dot_rows_vs_simsimd(c: &mut Criterion) {
 /// Short runs (0.5 s warm-up, 1 s of samples per bench) so that the whole
 /// file runs in a few minutes; criterion's `--warm-up-time` and
 /// `--measurement-time` override them.
+/// Criterion's settings; also selects the kernel path first (the CPU's
+/// fastest, or `W2V_SIMD`'s), as the trainer and the CLI do.
 fn config() -> Criterion {
+    let path = tiny_word2vec::simd::init().expect("W2V_SIMD names a path this CPU runs");
+    eprintln!("kernels: {path}");
     Criterion::default()
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(1))

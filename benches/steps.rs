@@ -6,7 +6,7 @@
 //! frequent rows are often cached and rare ones are not, as in training.
 //!
 //! Throughput is in (center, outside) pairs for skip-gram and in windows for
-//! CBOW. Run: `cargo bench --bench steps` (portable), or with
+//! CBOW. Run: `cargo bench --features std --bench steps` (portable), or with
 //! `RUSTFLAGS="-C target-cpu=native"`.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
@@ -88,5 +88,12 @@ fn bench_steps(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_steps);
+/// Selects the kernel path first (the CPU's fastest, or `W2V_SIMD`'s), as
+/// the trainer does.
+fn select_kernels(_: &mut Criterion) {
+    let path = tiny_word2vec::simd::init().expect("W2V_SIMD names a path this CPU runs");
+    eprintln!("kernels: {path}");
+}
+
+criterion_group!(benches, select_kernels, bench_steps);
 criterion_main!(benches);

@@ -72,6 +72,12 @@ fn every_path_trains_deterministically_and_close_to_the_scalar_reference() {
             let x: Vec<f32> = (0..100).map(|i| (i as f32 * 0.37).sin()).collect();
             let want = kernels::dot_scalar(&x, &x);
             assert!((kernels::dot(&x, &x) - want).abs() < 1e-4 * want, "{path}");
+            let y: Vec<f32> = (0..100).map(|i| (i as f32 * 0.11).cos()).collect();
+            let c = kernels::cosine(&x, &y);
+            assert!(
+                (c - kernels::cosine_scalar(&x, &y)).abs() < 1e-5,
+                "{path}: {c}"
+            );
         }
     }
 }

@@ -359,7 +359,7 @@ impl EmbeddingRows for QuantizedView<'_> {
         move |row| {
             let d = qq * dot_i8(row, row) as f32;
             if d > 0.0 {
-                dot_i8(query, row) as f32 / libm::sqrtf(d)
+                dot_i8(query, row) as f32 / crate::core::kernels::sqrt(d)
             } else {
                 0.0
             }

@@ -166,12 +166,52 @@ pub fn norm_sq_scalar(x: &[f32]) -> f32 {
     dot_scalar(x, x)
 }
 
-/// Cosine similarity `xᵀy / (‖x‖‖y‖)`; 0 when either vector is zero.
+/// `√x`, correctly rounded (IEEE 754), so the same on every target. On
+/// x86-64 through the `sqrtss` intrinsic, which an AVX build encodes as
+/// `vsqrtss`: libm's x86 `sqrtf` is inline legacy-SSE assembly, and after
+/// AVX code each call cost ~120 ns in the kernel benches (SSE/AVX
+/// transition), 6–11× a whole cosine. Elsewhere `libm::sqrtf`.
+#[inline]
+pub fn sqrt(x: f32) -> f32 {
+    #[cfg(target_arch = "x86_64")]
+    {
+        x86::sqrt(x)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        libm::sqrtf(x)
+    }
+}
+
+/// Cosine similarity `xᵀy / (‖x‖‖y‖)` over the common prefix; 0 when either
+/// vector is zero. The x86 paths sum `xᵀy`, `xᵀx` and `yᵀy` in one pass
+/// (each vector loaded once, as SimSIMD does); the portable and scalar
+/// ones with three [`dot`]s.
 #[inline]
 pub fn cosine(x: &[f32], y: &[f32]) -> f32 {
-    let d = norm_sq(x) * norm_sq(y);
+    let n = x.len().min(y.len());
+    let (x, y) = (&x[..n], &y[..n]);
+    let (xy, d) = match path::active() {
+        // SAFETY: as in `dispatch!`: the path is selected only on a CPU
+        // that has its instructions.
+        #[cfg(target_arch = "x86_64")]
+        #[allow(unsafe_code)]
+        SimdPath::Avx2 | SimdPath::Avx512 => {
+            let [xy, xx, yy] = unsafe { x86::avx2::dot3(x, y) };
+            (xy, xx * yy)
+        }
+        _ => (dot(x, y), norm_sq(x) * norm_sq(y)),
+    };
+    if d > 0.0 { xy / sqrt(d) } else { 0.0 }
+}
+
+/// Scalar reference for [`cosine`].
+pub fn cosine_scalar(x: &[f32], y: &[f32]) -> f32 {
+    let n = x.len().min(y.len());
+    let (x, y) = (&x[..n], &y[..n]);
+    let d = norm_sq_scalar(x) * norm_sq_scalar(y);
     if d > 0.0 {
-        dot(x, y) / libm::sqrtf(d)
+        dot_scalar(x, y) / libm::sqrtf(d)
     } else {
         0.0
     }
@@ -197,7 +237,7 @@ fn norm_f64(x: &[f32]) -> f64 {
 /// normalisation of the crate: vector queries, evaluation and plots use it.
 pub fn normalize(x: &mut [f32]) {
     if let Some(n2) = norm_sq_normal(x) {
-        scale(1.0 / libm::sqrtf(n2), x);
+        scale(1.0 / sqrt(n2), x);
     } else {
         let n = norm_f64(x);
         if n > 0.0 {
@@ -292,6 +332,7 @@ mod tests {
     }
 
     type DotRows = unsafe fn(&[f32], &[f32], &[usize], &mut [f32]);
+    type Dot3 = unsafe fn(&[f32], &[f32]) -> [f32; 3];
 
     /// One version of the dispatched kernels (unsafe pointers: the x86
     /// ones are `#[target_feature]` functions).
@@ -303,6 +344,8 @@ mod tests {
         axpy2: unsafe fn(f32, &[f32], &mut [f32], &mut [f32]),
         scale: unsafe fn(f32, &mut [f32]),
         dot_i8: unsafe fn(&[i8], &[i8]) -> i32,
+        /// The one-pass `[xᵀy, xᵀx, yᵀy]` of the x86 cosines.
+        dot3: Option<Dot3>,
     }
 
     /// Every version this CPU runs: the portable one, and on x86-64 AVX2
@@ -317,6 +360,7 @@ mod tests {
             axpy2: portable::axpy2,
             scale: portable::scale,
             dot_i8: portable::dot_i8,
+            dot3: None,
         }];
         #[cfg(target_arch = "x86_64")]
         {
@@ -336,6 +380,7 @@ mod tests {
                     axpy2: x86::avx2::axpy2,
                     scale: x86::avx2::scale,
                     dot_i8: x86::avx2::dot_i8,
+                    dot3: Some(x86::avx2::dot3),
                 });
             }
             if avx512 {
@@ -347,6 +392,7 @@ mod tests {
                     axpy2: x86::avx512::axpy2,
                     scale: x86::avx512::scale,
                     dot_i8: x86::avx2::dot_i8,
+                    dot3: Some(x86::avx2::dot3),
                 });
             }
         }
@@ -408,6 +454,23 @@ mod tests {
                 let n2 = unsafe { (v.dot)(x, x) };
                 prop_assert!(close(n2, norm_sq_scalar(x), norm_sq_scalar(x)), "{}", v.name);
             }
+        }
+
+        #[test]
+        fn cosine_and_its_one_pass_sums_match_scalar((x, y, off) in vecs()) {
+            let (x, y) = (&x[off..], &y[off..]);
+            let mag: f32 = x.iter().zip(y).map(|(a, b)| (a * b).abs()).sum();
+            let want = [dot_scalar(x, y), norm_sq_scalar(x), norm_sq_scalar(y)];
+            for v in variants() {
+                if let Some(dot3) = v.dot3 {
+                    let got = unsafe { dot3(x, y) };
+                    prop_assert!(close(got[0], want[0], mag), "{}: {:?} vs {:?}", v.name, got, want);
+                    prop_assert!(close(got[1], want[1], want[1]) && close(got[2], want[2], want[2]), "{}", v.name);
+                }
+            }
+            // The dispatched cosine, on whichever path is selected.
+            prop_assert!((cosine(x, y) - cosine_scalar(x, y)).abs() <= 1e-5);
+            prop_assert_eq!(sqrt(want[1]), libm::sqrtf(want[1]), "correctly rounded both");
         }
 
         #[test]

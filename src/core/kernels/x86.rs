@@ -14,6 +14,15 @@
 //! within the slices: a load or store of `L` lanes at `i` happens only when
 //! `i + L ≤ n`.
 
+/// `√x` by `sqrtss` (`vsqrtss` in an AVX build), correctly rounded.
+#[inline]
+pub fn sqrt(x: f32) -> f32 {
+    use core::arch::x86_64::{_mm_cvtss_f32, _mm_set_ss, _mm_sqrt_ss};
+    // SAFETY: SSE is part of the x86-64 baseline, so these intrinsics'
+    // instructions exist on every CPU this code runs on; no memory is read.
+    unsafe { _mm_cvtss_f32(_mm_sqrt_ss(_mm_set_ss(x))) }
+}
+
 /// AVX2 and FMA: eight `f32` lanes (`__m256`), a four-lane step and a scalar
 /// remainder for the tail.
 pub mod avx2 {
@@ -84,6 +93,48 @@ pub mod avx2 {
         ));
         for (a, b) in x[i..n].iter().zip(&y[i..n]) {
             s += a * b;
+        }
+        s
+    }
+
+    /// `[xᵀy, xᵀx, yᵀy]` in one pass over the common prefix (each vector
+    /// loaded once): the three sums of a cosine.
+    ///
+    /// # Safety
+    /// The CPU has AVX2 and FMA (calls from code without those features are `unsafe`).
+    #[inline]
+    #[target_feature(enable = "avx2,fma")]
+    pub fn dot3(x: &[f32], y: &[f32]) -> [f32; 3] {
+        let n = x.len().min(y.len());
+        let (px, py) = (x.as_ptr(), y.as_ptr());
+        let mut acc = [_mm256_setzero_ps(); 3];
+        let mut t = [_mm_setzero_ps(); 3];
+        let mut i = 0;
+        // SAFETY (all loads): i + lanes ≤ n ≤ both lengths.
+        unsafe {
+            while i + 8 <= n {
+                let (a, b) = (load8(px, i), load8(py, i));
+                acc[0] = _mm256_fmadd_ps(a, b, acc[0]);
+                acc[1] = _mm256_fmadd_ps(a, a, acc[1]);
+                acc[2] = _mm256_fmadd_ps(b, b, acc[2]);
+                i += 8;
+            }
+            if i + 4 <= n {
+                let (a, b) = (load4(px, i), load4(py, i));
+                t[0] = _mm_fmadd_ps(a, b, t[0]);
+                t[1] = _mm_fmadd_ps(a, a, t[1]);
+                t[2] = _mm_fmadd_ps(b, b, t[2]);
+                i += 4;
+            }
+        }
+        let mut s = [0.0f32; 3];
+        for ((s, a), t) in s.iter_mut().zip(&acc).zip(&t) {
+            *s = hsum(_mm256_add_ps(*a, _mm256_zextps128_ps256(*t)));
+        }
+        for (a, b) in x[i..n].iter().zip(&y[i..n]) {
+            s[0] += a * b;
+            s[1] += a * a;
+            s[2] += b * b;
         }
         s
     }
