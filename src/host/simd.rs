@@ -64,13 +64,7 @@ static CHOSEN: OnceLock<Result<SimdPath, (String, String)>> = OnceLock::new();
 /// Checks and selects `path`.
 fn select_now(path: SimdPath) -> Result<SimdPath, HostError> {
     if !supports(path) {
-        return Err(HostError::SimdPath {
-            requested: path.name().to_string(),
-            reason: std::format!(
-                "this CPU cannot run it; the fastest it runs is {}",
-                detect()
-            ),
-        });
+        return Err(unsupported(path.name()));
     }
     // SAFETY: `supports` just checked the instructions `path` needs.
     #[allow(unsafe_code)]
@@ -100,15 +94,20 @@ pub fn requested() -> Result<SimdPath, HostError> {
         reason: std::format!("not a kernel path; the paths are {names} (portable also names it)"),
     })?;
     if !supports(path) {
-        return Err(HostError::SimdPath {
-            requested: String::from(name.as_ref()),
-            reason: std::format!(
-                "this CPU cannot run it; the fastest it runs is {}",
-                detect()
-            ),
-        });
+        return Err(unsupported(&name));
     }
     Ok(path)
+}
+
+/// The error for a path this CPU cannot run, named as the user wrote it.
+fn unsupported(requested: &str) -> HostError {
+    HostError::SimdPath {
+        requested: requested.to_string(),
+        reason: std::format!(
+            "this CPU cannot run it; the fastest it runs is {}",
+            detect()
+        ),
+    }
 }
 
 /// Selects [`requested`]'s path once per process, unless [`select`] chose

@@ -220,6 +220,12 @@ pub(crate) struct TrainArgs {
     /// quality.
     #[arg(long)]
     pub(crate) shared_negatives: bool,
+    /// Memory, in MiB, for the corpus as word ids: the vocabulary pass records each thread's
+    /// part of the corpus as word indices (4 bytes a word), and training reads those instead of
+    /// tokenizing the file again in every epoch. A part that needs more than its share is read
+    /// from the file as before; 0 always reads the file. The vectors are the same either way.
+    #[arg(long, default_value_t = 512, value_name = "MB")]
+    pub(crate) corpus_ids_mb: usize,
     /// Negative sampling: the noise distribution is unigram^E (gensim's ns_exponent). 1 samples
     /// by frequency, 0 uniformly, a negative value favours rare words.
     #[arg(

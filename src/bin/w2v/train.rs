@@ -12,7 +12,7 @@ use tiny_word2vec::outputs::{Named, check_outputs};
 use tiny_word2vec::train::{
     Architecture, Checkpointing, Init, Loss, Progress, SubwordParams, TrainConfig, Trainer,
 };
-use tiny_word2vec::vocab::Vocab;
+use tiny_word2vec::vocab::{CorpusCount, Vocab};
 use tiny_word2vec::{HostError, PathProblem};
 
 /// Words between rows of `--loss-log`.
@@ -73,6 +73,7 @@ impl TrainArgs {
             min_alpha: self.min_alpha,
             max_final_vocab: self.max_final_vocab,
             shrink_windows: self.shrink_windows,
+            corpus_ids_bytes: self.corpus_ids_mb.saturating_mul(1 << 20),
         })
     }
 
@@ -139,15 +140,18 @@ impl TrainArgs {
     }
 
     /// The vocabulary: read with `--read-vocab` (word2vec C's leading
-    /// `</s>` entry dropped, and said so), or counted on `corpus`.
+    /// `</s>` entry dropped, and said so), or counted on `corpus` (which
+    /// then also records the corpus as word ids, `--corpus-ids-mb`).
     pub(crate) fn vocab(
         &self,
         corpus: &Path,
         cfg: &TrainConfig,
         say: impl Fn(String),
-    ) -> Result<Vocab, HostError> {
+    ) -> Result<NewVocab, HostError> {
         let Some(p) = &self.read_vocab else {
-            return Vocab::build_with(corpus, cfg.tokenizer, &cfg.pruning(), cfg.threads);
+            let (tokenizer, rules, threads) = (cfg.tokenizer, cfg.pruning(), cfg.threads);
+            let count = CorpusCount::new(corpus, tokenizer, &rules, threads, cfg.corpus_ids_bytes)?;
+            return Ok(NewVocab::Counted(count));
         };
         let loaded = Vocab::load(p)?;
         let mut pairs: std::collections::HashMap<String, u64> = loaded
@@ -164,7 +168,23 @@ impl TrainArgs {
                 p.display()
             ));
         }
-        Vocab::from_counts_with(pairs, &cfg.pruning())
+        Vocab::from_counts_with(pairs, &cfg.pruning()).map(NewVocab::Read)
+    }
+}
+
+/// A fresh run's vocabulary: counted on the corpus (with its word ids), or
+/// read with `--read-vocab`.
+pub(crate) enum NewVocab {
+    Counted(CorpusCount),
+    Read(Vocab),
+}
+
+impl NewVocab {
+    fn vocab(&self) -> &Vocab {
+        match self {
+            NewVocab::Counted(c) => c.vocab(),
+            NewVocab::Read(v) => v,
+        }
     }
 }
 
@@ -235,8 +255,13 @@ pub(crate) fn train(a: TrainArgs) -> Result<(), CliError> {
         }
         None => {
             let vocab = new_vocab(&a, &corpus, &cfg, t0, say)?;
-            let total = vocab.total().saturating_mul(cfg.epochs as u64);
-            (Trainer::new(cfg.clone()).vocab(vocab), total)
+            let total = vocab.vocab().total().saturating_mul(cfg.epochs as u64);
+            let trainer = Trainer::new(cfg.clone());
+            let trainer = match vocab {
+                NewVocab::Counted(count) => trainer.counted(count),
+                NewVocab::Read(vocab) => trainer.vocab(vocab),
+            };
+            (trainer, total)
         }
     };
     say(describe(&cfg));
@@ -270,10 +295,11 @@ fn new_vocab(
     cfg: &TrainConfig,
     t0: std::time::Instant,
     say: impl Fn(String) + Copy,
-) -> Result<Vocab, CliError> {
-    let vocab = a
+) -> Result<NewVocab, CliError> {
+    let new = a
         .vocab(corpus.path(), cfg, say)
         .map_err(|e| corpus.rename_errors(e))?;
+    let vocab = new.vocab();
     let skipped = match vocab.skipped_tokens() {
         0 => String::new(),
         1 => format!(", 1 token longer than {MAX_TOKEN_BYTES} bytes skipped"),
@@ -301,7 +327,7 @@ fn new_vocab(
             vocab.len()
         );
     }
-    Ok(vocab)
+    Ok(new)
 }
 
 /// What `w2v train` says of a spooled corpus.

@@ -1,4 +1,5 @@
 use super::*;
+#[cfg(feature = "compress")]
 use std::vec::Vec;
 
 fn tmpdir(tag: &str) -> PathBuf {

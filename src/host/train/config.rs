@@ -194,6 +194,14 @@ pub struct TrainConfig {
     /// center's window uniformly from `1..=window`; `false` (gensim 4.1's
     /// `shrink_windows=False`) uses the full `window` for every word.
     pub shrink_windows: bool,
+    /// Memory for the corpus as word ids (bytes, 4 per word and per line):
+    /// the counting pass records each thread's byte range as vocabulary
+    /// indices, and every epoch trains from them instead of tokenizing the
+    /// file and looking each word up again. A range that needs more than
+    /// its share (`corpus_ids_bytes / threads`) is streamed from the file as
+    /// before; 0 streams every range. The vectors are bit-identical either
+    /// way. Default 512 MiB: the 17M-word enwiki corpus takes 68 MB.
+    pub corpus_ids_bytes: usize,
 }
 
 impl Default for TrainConfig {
@@ -223,6 +231,7 @@ impl Default for TrainConfig {
             min_alpha: None,
             max_final_vocab: None,
             shrink_windows: true,
+            corpus_ids_bytes: 512 << 20,
         }
     }
 }

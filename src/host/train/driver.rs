@@ -20,6 +20,7 @@ use crate::core::step::{
 use crate::host::corpus::split_ranges;
 use crate::host::train::hogwild;
 use crate::host::vocab::Vocab;
+use crate::host::vocab::ids::{CorpusIds, RecordedIds};
 use crate::host::{HostError, Size};
 use std::format;
 use std::path::{Path, PathBuf};
@@ -35,7 +36,7 @@ use std::vec;
 /// documented there).
 pub(crate) fn train(
     path: &Path,
-    start: Start,
+    (start, recorded): (Start, Option<RecordedIds>),
     cfg: &TrainConfig,
     mut observer: impl FnMut(&Progress),
     (cp, cancel): (&Checkpointing, Option<&AtomicBool>),
@@ -61,6 +62,10 @@ pub(crate) fn train(
         true => Some(WordRows::build(&model.vocab, cfg.subwords)?),
         false => None,
     };
+    // The counting pass's ids, on the vocabulary this run trains (a
+    // checkpoint's or a grown one's included).
+    let ranges = split_ranges(file_len, cfg.threads);
+    let ids = recorded.and_then(|r| r.resolve(&model.vocab, (path, &ranges)));
     let table = SigmoidTable::<1000>::new();
     let shared = Shared::new(cfg.threads, resumed_counters.as_ref());
     let ctx = Ctx {
@@ -69,7 +74,8 @@ pub(crate) fn train(
         vocab: &model.vocab,
         keep_th: &keep_th,
         rows: rows.as_ref(),
-        ranges: split_ranges(file_len, cfg.threads),
+        ranges,
+        ids: ids.as_ref(),
         // A grown model's counts include the old corpus: α follows the new one.
         total_words: schedule.unwrap_or(total).saturating_mul(cfg.epochs as u64),
         shared: &shared,
@@ -115,6 +121,7 @@ pub(crate) fn train(
         avg_loss: sum.loss / sum.pairs.max(1) as f64,
         threads: cfg.threads,
         simd,
+        corpus_ids_bytes: ids.as_ref().map_or(0, CorpusIds::bytes),
     };
     Ok((model, summary))
 }
@@ -514,6 +521,8 @@ pub(crate) struct Ctx<'a> {
     /// Each word's rows of `syn0` with subwords; `None`: word-only.
     pub(crate) rows: Option<&'a WordRows>,
     pub(crate) ranges: Vec<(u64, u64)>,
+    /// The ranges as word ids, read instead of the file where recorded.
+    pub(crate) ids: Option<&'a CorpusIds>,
     pub(crate) total_words: u64,
     pub(crate) shared: &'a Shared,
     /// Set by the caller to stop the run ([`Trainer::cancel_on`](super::Trainer::cancel_on)).

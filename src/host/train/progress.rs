@@ -65,6 +65,10 @@ pub struct TrainSummary {
     pub threads: usize,
     /// The kernel path the run used ([`crate::host::simd`]).
     pub simd: crate::core::kernels::SimdPath,
+    /// Bytes of the corpus held as word ids
+    /// ([`TrainConfig::corpus_ids_bytes`](super::TrainConfig::corpus_ids_bytes));
+    /// 0 when every thread read the file.
+    pub corpus_ids_bytes: usize,
 }
 
 impl TrainSummary {
@@ -88,7 +92,12 @@ impl std::fmt::Display for TrainSummary {
             self.words_per_sec(),
             self.avg_loss,
             self.simd
-        )
+        )?;
+        if self.corpus_ids_bytes > 0 {
+            let mb = self.corpus_ids_bytes as f64 / 1e6;
+            write!(f, ", corpus read once as word ids ({mb:.0} MB)")?;
+        }
+        Ok(())
     }
 }
 

@@ -278,3 +278,131 @@ fn loss_falls_with_more_epochs_and_alpha_decays() {
     assert_eq!(alpha_at(0.025, Some(0.001), 1000, 100), 0.001);
     assert_eq!(alpha_at(0.025, Some(0.025), 70, 100), 0.025);
 }
+
+/// A corpus with rare words (dropped by `min_count`), an over-long token,
+/// empty lines and lines longer than a sentence, for the id-stream tests.
+fn ragged_corpus(dir: &Path) -> PathBuf {
+    let mut text = String::new();
+    let mut rng = seeded_rng(4);
+    for i in 0..4000u32 {
+        let w = crate::core::sampling::below(&mut rng, 40);
+        // Words 30..40 are made unique: they occur once.
+        match w {
+            0..30 => text.push_str(&format!("w{} ", w * w % 17)),
+            _ => text.push_str(&format!("rare{i} ")),
+        }
+        match crate::core::sampling::below(&mut rng, 50) {
+            0 => text.push_str("\n\n"),
+            1 => text.push('\n'),
+            2 => text.push_str(&"x".repeat(crate::host::corpus::MAX_TOKEN_BYTES + 1)),
+            _ => {}
+        }
+    }
+    // One line longer than a sentence (cut at MAX_SENTENCE words).
+    for i in 0..1500 {
+        text.push_str(&format!("w{} ", i % 13));
+    }
+    let p = dir.join("ragged.txt");
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn training_from_the_recorded_ids_gives_the_streamed_vectors_bit_for_bit() {
+    let dir = TempDir::new("train-ids");
+    let p = ragged_corpus(dir.path());
+    let subwords = super::SubwordParams::new(2, 3, 500).unwrap();
+    let configs = [
+        toy_cfg(),
+        TrainConfig {
+            architecture: Architecture::Cbow,
+            ..toy_cfg()
+        },
+        TrainConfig {
+            loss: Loss::HierarchicalSoftmax,
+            sample: 1e-2,
+            ..toy_cfg()
+        },
+        TrainConfig {
+            subwords,
+            min_count: 2,
+            ..toy_cfg()
+        },
+    ];
+    for cfg in configs {
+        let cfg = TrainConfig {
+            min_count: 2,
+            ..cfg
+        };
+        let streamed = TrainConfig {
+            corpus_ids_bytes: 0,
+            ..cfg.clone()
+        };
+        let (a, sa) = train(&p, &streamed).unwrap();
+        let (b, sb) = train(&p, &cfg).unwrap();
+        assert_eq!(sa.corpus_ids_bytes, 0);
+        assert!(sb.corpus_ids_bytes > 0, "{sb}");
+        assert!(
+            sb.to_string().contains("corpus read once as word ids"),
+            "{sb}"
+        );
+        assert_eq!(a.syn0, b.syn0, "{cfg:?}");
+        assert_eq!(a.syn1, b.syn1, "{cfg:?}");
+        assert_eq!(
+            (sa.words, sa.trained_words, sa.pairs),
+            (sb.words, sb.trained_words, sb.pairs)
+        );
+        // A budget too small for the corpus: streamed, same vectors.
+        let tiny = TrainConfig {
+            corpus_ids_bytes: 64,
+            ..cfg.clone()
+        };
+        let (c, sc) = train(&p, &tiny).unwrap();
+        assert_eq!(sc.corpus_ids_bytes, 0);
+        assert_eq!(a.syn0, c.syn0);
+    }
+}
+
+#[test]
+fn recorded_ids_are_used_only_with_the_threads_they_were_counted_with() {
+    use crate::host::vocab::CorpusCount;
+    let dir = TempDir::new("train-ids-threads");
+    let p = ragged_corpus(dir.path());
+    let cfg = TrainConfig {
+        min_count: 2,
+        ..toy_cfg()
+    };
+    let count =
+        |threads| CorpusCount::new(&p, cfg.tokenizer, &cfg.pruning(), threads, 1 << 20).unwrap();
+    let one = count(1);
+    // 4 bytes a word or line end, over-long tokens not recorded.
+    assert!(one.recorded_bytes() > 4 * 5000, "{}", one.recorded_bytes());
+    assert_eq!(
+        count(2).vocab(),
+        one.vocab(),
+        "the counts do not depend on threads"
+    );
+    let (a, sa) = Trainer::new(cfg.clone())
+        .counted(one)
+        .train_file(&p)
+        .unwrap();
+    assert!(sa.corpus_ids_bytes > 0);
+    let (b, sb) = Trainer::new(cfg.clone())
+        .counted(count(2))
+        .train_file(&p)
+        .unwrap();
+    assert_eq!(
+        sb.corpus_ids_bytes, 0,
+        "counted with 2 threads, trained with 1"
+    );
+    assert_eq!(a.syn0, b.syn0);
+    let (c, _) = train(&p, &cfg).unwrap();
+    assert_eq!(a.syn0, c.syn0);
+    // Two threads read their own ranges' ids.
+    let two = TrainConfig { threads: 2, ..cfg };
+    let (_, s2) = Trainer::new(two.clone())
+        .counted(count(2))
+        .train_file(&p)
+        .unwrap();
+    assert!(s2.corpus_ids_bytes > 0);
+}

@@ -9,7 +9,8 @@ use super::driver::Start;
 use super::model::Model;
 use super::progress::{Progress, TrainSummary};
 use crate::host::HostError;
-use crate::host::vocab::{Trim, TrimRule, Vocab};
+use crate::host::vocab::ids::RecordedIds;
+use crate::host::vocab::{CorpusCount, Trim, TrimRule, Vocab};
 use std::boxed::Box;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
@@ -45,6 +46,8 @@ pub struct Trainer<'a> {
     cancel: Option<&'a AtomicBool>,
     trim: Option<Box<TrimRule<'a>>>,
     init: Option<Model>,
+    /// The corpus as word ids, from [`Trainer::counted`].
+    ids: Option<RecordedIds>,
 }
 
 impl<'a> Trainer<'a> {
@@ -58,6 +61,7 @@ impl<'a> Trainer<'a> {
             cancel: None,
             trim: None,
             init: None,
+            ids: None,
         }
     }
 
@@ -112,6 +116,18 @@ impl<'a> Trainer<'a> {
     /// matter through what `vocab` already is.
     pub fn vocab(mut self, vocab: Vocab) -> Self {
         self.vocab = Some(vocab);
+        self.ids = None;
+        self
+    }
+
+    /// [`Trainer::vocab`] with a vocabulary counted on the corpus that
+    /// [`Trainer::train_file`] trains on, whose ids it reads instead of the
+    /// file when they were counted with the configuration's `threads`
+    /// ([`CorpusCount::new`]); the vectors are the same either way.
+    pub fn counted(mut self, count: CorpusCount) -> Self {
+        let (vocab, ids) = count.into_parts();
+        self.vocab = Some(vocab);
+        self.ids = Some(ids);
         self
     }
 
@@ -173,6 +189,7 @@ impl<'a> Trainer<'a> {
             cancel,
             trim,
             init,
+            ids: given_ids,
         } = self;
         cfg.validate()?;
         crate::host::corpus::check_corpus(path)?;
@@ -180,17 +197,24 @@ impl<'a> Trainer<'a> {
             trim: trim.as_deref(),
             ..cfg.pruning()
         };
-        let start = match (init, vocab) {
-            (Some(model), None) => Start::Grown(grow_model(path, model, &cfg, &rules)?),
+        let budget = cfg.corpus_ids_bytes;
+        let (start, ids) = match (init, vocab) {
+            (Some(model), None) => {
+                let (grown, ids) = grow_model(path, model, &cfg, &rules)?;
+                (Start::Grown(grown), Some(ids))
+            }
             (Some(_), Some(_)) => {
                 return Err(HostError::InvalidSetting {
                     setting: "init_from",
                     requirement: "grows the model's own vocabulary (do not give one)",
                 });
             }
-            (None, Some(v)) => Start::Fresh(v),
+            // A given vocabulary: ids only from `counted`.
+            (None, Some(v)) => (Start::Fresh(v), given_ids),
             (None, None) => {
-                Start::Fresh(Vocab::build_with(path, cfg.tokenizer, &rules, cfg.threads)?)
+                let (v, ids) =
+                    Vocab::build_recording(path, cfg.tokenizer, &rules, cfg.threads, budget)?;
+                (Start::Fresh(v), Some(ids))
             }
         };
         let observe = |p: &Progress| {
@@ -198,29 +222,35 @@ impl<'a> Trainer<'a> {
                 o(p);
             }
         };
-        super::driver::train(path, start, &cfg, observe, (&checkpointing, cancel))
+        super::driver::train(path, (start, ids), &cfg, observe, (&checkpointing, cancel))
     }
 }
 
-/// Counts the corpus at `path` and grows `model` by its words
+/// Counts the corpus at `path` (recording its ids, as
+/// [`TrainConfig::corpus_ids_bytes`] allows) and grows `model` by its words
 /// ([`super::grow::grow`]).
 fn grow_model(
     path: &Path,
     model: Model,
     cfg: &TrainConfig,
     rules: &crate::host::vocab::Pruning<'_>,
-) -> Result<super::grow::Grown, HostError> {
+) -> Result<(super::grow::Grown, RecordedIds), HostError> {
     if model.dim != cfg.dim || model.loss != cfg.loss {
         return Err(HostError::InvalidSetting {
             setting: "init_from",
             requirement: "needs the model's dim and loss",
         });
     }
-    let c = crate::host::vocab::count_words_parallel(path, cfg.tokenizer, cfg.threads)?;
+    let (c, ids) = crate::host::vocab::count_and_record(
+        path,
+        cfg.tokenizer,
+        cfg.threads,
+        cfg.corpus_ids_bytes,
+    )?;
     if c.tokens == 0 {
         return Err(HostError::EmptyCorpus(path.to_path_buf()));
     }
-    super::grow::grow_for(model, c.counts, cfg, rules)
+    Ok((super::grow::grow_for(model, c.counts, cfg, rules)?, ids))
 }
 
 impl std::fmt::Debug for Trainer<'_> {

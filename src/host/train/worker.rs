@@ -11,6 +11,7 @@ use crate::core::step::{self, Input, OutputLayer};
 use crate::host::HostError;
 use crate::host::corpus::Token;
 use crate::host::vocab::Probe;
+use crate::host::vocab::ids::END_OF_SENTENCE;
 use std::prelude::rust_2024::*;
 use std::sync::atomic::Ordering;
 use std::vec;
@@ -48,6 +49,8 @@ struct Worker<'a, O> {
     ctx: &'a Ctx<'a>,
     stats: &'a ThreadStats,
     range: (u64, u64),
+    /// This thread's index (its byte range's).
+    t: usize,
     out: O,
     input: Input<'a>,
     rng: XorShiftRng,
@@ -80,6 +83,7 @@ impl<'a, O: OutputLayer> Worker<'a, O> {
             ctx,
             stats,
             range: ctx.ranges[t],
+            t,
             out,
             input,
             // Thread t's stream; thread 0's differs from the initialisation's.
@@ -107,6 +111,11 @@ impl<'a, O: OutputLayer> Worker<'a, O> {
     fn run(mut self) -> Result<(), HostError> {
         let (start, end) = self.range;
         let ctx = self.ctx;
+        if let Some(ids) = ctx.ids.and_then(|ids| ids.range(self.t)) {
+            self.replay(ids);
+            self.report();
+            return Ok(());
+        }
         // One epoch: the driver (`run_epochs`) loops over them.
         let result = ctx
             .cfg
@@ -121,6 +130,19 @@ impl<'a, O: OutputLayer> Worker<'a, O> {
         }
         self.report();
         result
+    }
+
+    /// Trains on this range's recorded ids: the same words, lines and
+    /// order as [`Worker::token`] gets from the file, so the same vectors.
+    fn replay(&mut self, ids: &[u32]) {
+        for &id in ids {
+            if id == END_OF_SENTENCE {
+                self.train_sentence();
+            } else if !self.word(id) {
+                break;
+            }
+        }
+        self.train_sentence();
     }
 
     /// Handles one token; returns false to stop reading.

@@ -2,11 +2,14 @@
 //! order, and word2vec C's `-save-vocab` file format (feature `std`).
 #![forbid(unsafe_code)]
 
+pub(crate) mod ids;
 mod rules;
 
+pub use ids::CorpusCount;
+use ids::{RangeCounter, RecordedIds};
 pub use rules::{Pruning, Trim, TrimRule};
 
-use crate::host::corpus::{Token, Tokenizer};
+use crate::host::corpus::Tokenizer;
 use crate::host::{HostError, Size};
 use std::collections::HashMap;
 use std::format;
@@ -185,7 +188,7 @@ impl Default for Probe {
     }
 }
 
-/// What [`count_words_parallel`] found in a corpus.
+/// What [`count_and_record`] found in a corpus.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct WordCounts {
     /// Each distinct word's count.
@@ -213,40 +216,33 @@ impl WordCounts {
 
 /// Counts every word of the file at `path` with `threads` readers, each
 /// streaming its own byte range of the file ([`Tokenizer::tokenize_range`]),
-/// then merges their counts. The result does not depend on `threads`.
+/// then merges their counts; the counts do not depend on `threads`. Each
+/// range's words are also recorded as provisional ids ([`ids`]), within
+/// `budget` bytes in all (0: none).
 ///
 /// # Errors
 /// As [`crate::host::corpus::tokenize`], plus [`HostError::Io`] if the file cannot
 /// be opened or a reader thread cannot be started.
-pub(crate) fn count_words_parallel(
+pub(crate) fn count_and_record(
     path: &Path,
     tokenizer: Tokenizer,
     threads: usize,
-) -> Result<WordCounts, HostError> {
+    budget: usize,
+) -> Result<(WordCounts, RecordedIds), HostError> {
     let len = std::fs::metadata(path)
         .map_err(|e| HostError::io(path, e))?
         .len();
+    let ranges = crate::host::corpus::split_ranges(len, threads.max(1));
+    // Each range's share of the budget, in 4-byte ids.
+    let cap = budget / 4 / ranges.len();
     let count_range = |(start, end): (u64, u64)| {
-        let mut c = WordCounts::default();
+        let mut c = RangeCounter::new(cap);
         tokenizer.tokenize_range(path, start, end, |t| {
-            match t {
-                Token::Word(w) => {
-                    c.tokens += 1;
-                    match c.counts.get_mut(w) {
-                        Some(n) => *n += 1,
-                        None => {
-                            c.counts.insert(w.to_owned(), 1);
-                        }
-                    }
-                }
-                Token::TooLong => c.too_long += 1,
-                Token::EndOfSentence => {}
-            }
+            c.token(t);
             true
         })?;
-        Ok::<_, HostError>(c)
+        Ok::<_, HostError>(c.finish())
     };
-    let ranges = crate::host::corpus::split_ranges(len, threads.max(1));
     let parts: Vec<Result<_, HostError>> = if ranges.len() == 1 {
         vec![count_range(ranges[0])]
     } else {
@@ -266,10 +262,16 @@ pub(crate) fn count_words_parallel(
         })
     };
     let mut total = WordCounts::default();
+    let mut recorded = RecordedIds {
+        source: (path.to_path_buf(), ranges.clone()),
+        ranges: Vec::new(),
+    };
     for part in parts {
-        total.merge(part?);
+        let (counts, ids) = part?;
+        total.merge(counts);
+        recorded.ranges.push(ids);
     }
-    Ok(total)
+    Ok((total, recorded))
 }
 
 impl Vocab {
@@ -403,13 +405,25 @@ impl Vocab {
         rules: &Pruning<'_>,
         threads: usize,
     ) -> Result<Self, HostError> {
-        let c = count_words_parallel(path, tokenizer, threads)?;
+        Ok(Self::build_recording(path, tokenizer, rules, threads, 0)?.0)
+    }
+
+    /// [`Vocab::build_with`] that also records the corpus as provisional
+    /// word ids within `budget` bytes ([`ids`]), for the trainer.
+    pub(crate) fn build_recording(
+        path: &Path,
+        tokenizer: Tokenizer,
+        rules: &Pruning<'_>,
+        threads: usize,
+        budget: usize,
+    ) -> Result<(Self, RecordedIds), HostError> {
+        let (c, ids) = count_and_record(path, tokenizer, threads, budget)?;
         if c.tokens == 0 {
             return Err(HostError::EmptyCorpus(path.to_path_buf()));
         }
         let mut v = Self::from_counts_with(c.counts, rules)?;
         v.skipped = c.too_long;
-        Ok(v)
+        Ok((v, ids))
     }
 
     /// Tokens longer than [`MAX_TOKEN_BYTES`](crate::host::corpus::MAX_TOKEN_BYTES)
@@ -641,9 +655,11 @@ mod tests {
     #[test]
     fn parallel_counting_matches_single_reader() {
         let p = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/data/moby-dick.txt"));
-        let one = count_words_parallel(p, Tokenizer::default(), 1).unwrap();
+        let one = count_and_record(p, Tokenizer::default(), 1, 0).unwrap().0;
         for threads in [2, 3, 7] {
-            let many = count_words_parallel(p, Tokenizer::default(), threads).unwrap();
+            let many = count_and_record(p, Tokenizer::default(), threads, 0)
+                .unwrap()
+                .0;
             assert_eq!(many, one);
         }
         let v1 = Vocab::build(p, Tokenizer::default(), 5, Some(1000)).unwrap();
