@@ -15,7 +15,7 @@
 //! streamed from the file as before.
 #![forbid(unsafe_code)]
 
-use super::{FastMap, Pruning, Vocab, WordCounts};
+use super::{FastMap, Pruning, ShortIndex, Vocab, WordCounts};
 use crate::host::HostError;
 use crate::host::corpus::{Token, Tokenizer};
 use std::path::{Path, PathBuf};
@@ -158,11 +158,36 @@ impl RangeIds {
     }
 }
 
+/// Words a counter keeps in flight: a short word's slot is prefetched
+/// when it is read and looked up this many words later, so that the cache
+/// misses of consecutive words overlap (as [`Vocab::probe`] does in
+/// training).
+const IN_FLIGHT: usize = 8;
+
+/// A word read but not yet counted.
+#[derive(Clone, Copy, Debug)]
+enum Pending {
+    /// A short word's key ([`ShortIndex::pack`]), its slot prefetched.
+    Short([u64; 2]),
+    /// A long word's provisional id, or [`END_OF_SENTENCE`].
+    Known(u32),
+}
+
 /// Counts one byte range's words and, within `cap` ids, records them.
+///
+/// Words of up to 11 bytes (98 % of English tokens) are counted in a
+/// growing [`ShortIndex`] whose 16-byte slots hold the word itself, so a
+/// word costs one cache miss, overlapped with the next words' ([`IN_FLIGHT`]);
+/// longer words go through a hash map of strings.
 pub(crate) struct RangeCounter {
-    /// Each distinct word's provisional id.
-    index: FastMap<String, u32>,
+    short: ShortIndex,
+    short_words: usize,
+    long: FastMap<String, u32>,
+    /// Each provisional id's count.
     counts: Vec<u64>,
+    pending: [Pending; IN_FLIGHT],
+    head: usize,
+    in_flight: usize,
     /// `None` once over `cap` (or when not recording).
     ids: Option<Vec<u32>>,
     cap: usize,
@@ -174,8 +199,13 @@ impl RangeCounter {
     /// A counter that records at most `cap` ids (0: records nothing).
     pub(crate) fn new(cap: usize) -> Self {
         Self {
-            index: FastMap::default(),
+            short: ShortIndex::with_bits(12),
+            short_words: 0,
+            long: FastMap::default(),
             counts: Vec::new(),
+            pending: [Pending::Known(END_OF_SENTENCE); IN_FLIGHT],
+            head: 0,
+            in_flight: 0,
             ids: (cap > 0).then(Vec::new),
             cap,
             tokens: 0,
@@ -183,25 +213,49 @@ impl RangeCounter {
         }
     }
 
-    /// Counts (and records) one token.
+    /// Counts (and records) one token; the oldest word in flight is
+    /// finished first when the ring is full.
     #[inline]
     pub(crate) fn token(&mut self, t: Token<'_>) {
-        let id = match t {
+        let p = match t {
             Token::Word(w) => {
                 self.tokens += 1;
-                let p = match self.index.get(w) {
-                    Some(&p) => p,
-                    None => self.first_seen(w),
-                };
-                self.counts[p as usize] += 1;
-                p
+                match ShortIndex::pack(w.as_bytes()) {
+                    Some(k) => {
+                        if let Some(slot) = self.short.slots.get(self.short.slot(k)) {
+                            crate::core::prefetch::prefetch(slot);
+                        }
+                        Pending::Short(k)
+                    }
+                    None => Pending::Known(self.long_id(w)),
+                }
             }
-            Token::EndOfSentence => END_OF_SENTENCE,
+            Token::EndOfSentence => Pending::Known(END_OF_SENTENCE),
             Token::TooLong => {
                 self.too_long += 1;
                 return;
             }
         };
+        if self.in_flight == IN_FLIGHT {
+            self.finish_oldest();
+        }
+        self.pending[(self.head + self.in_flight) % IN_FLIGHT] = p;
+        self.in_flight += 1;
+    }
+
+    /// Counts and records the oldest word in flight.
+    #[inline]
+    fn finish_oldest(&mut self) {
+        let p = self.pending[self.head];
+        self.head = (self.head + 1) % IN_FLIGHT;
+        self.in_flight -= 1;
+        let id = match p {
+            Pending::Short(k) => self.short_id(k),
+            Pending::Known(id) => id,
+        };
+        if let Some(n) = self.counts.get_mut(id as usize) {
+            *n += 1;
+        }
         if let Some(ids) = &mut self.ids {
             // Provisional ids must stay below the two markers.
             if ids.len() < self.cap && self.counts.len() < UNKNOWN as usize {
@@ -212,43 +266,164 @@ impl RangeCounter {
         }
     }
 
-    fn first_seen(&mut self, w: &str) -> u32 {
-        let p = self.counts.len() as u32;
-        self.index.insert(w.to_owned(), p);
+    /// A short word's provisional id, a new one on first sight.
+    #[inline]
+    fn short_id(&mut self, k: [u64; 2]) -> u32 {
+        match self.short.find_or_vacancy(k) {
+            Ok(id) => id,
+            Err(s) => {
+                let id = self.new_id();
+                self.short.put(s, k, id);
+                self.short_words += 1;
+                // At most 2/3 full, as the vocabulary's own table.
+                if self.short_words * 3 > self.short.slots.len() * 2 {
+                    self.short = self.short.doubled();
+                }
+                id
+            }
+        }
+    }
+
+    /// A long word's provisional id, a new one on first sight.
+    fn long_id(&mut self, w: &str) -> u32 {
+        if let Some(&id) = self.long.get(w) {
+            return id;
+        }
+        let id = self.new_id();
+        self.long.insert(w.to_owned(), id);
+        id
+    }
+
+    fn new_id(&mut self) -> u32 {
         self.counts.push(0);
-        p
+        (self.counts.len() - 1) as u32
     }
 
     /// The range's counts and, if it stayed within its cap, its ids.
-    pub(crate) fn finish(self) -> (WordCounts, Option<RangeIds>) {
-        let RangeCounter {
-            index,
-            counts: by_id,
-            ids,
-            tokens,
-            too_long,
-            ..
-        } = self;
-        let mut counts = FastMap::with_capacity_and_hasher(index.len(), Default::default());
-        let recorded = match ids {
-            Some(ids) => {
-                let mut words = vec![String::new(); by_id.len()];
-                for (w, p) in index {
-                    counts.insert(w.clone(), by_id[p as usize]);
-                    words[p as usize] = w;
-                }
-                Some(RangeIds { ids, words })
+    pub(crate) fn finish(mut self) -> (WordCounts, Option<RangeIds>) {
+        while self.in_flight > 0 {
+            self.finish_oldest();
+        }
+        let mut words = vec![String::new(); self.counts.len()];
+        for (k, id) in self.short.entries() {
+            let (bytes, len) = ShortIndex::unpack(k);
+            // The bytes of a `&str` token: valid UTF-8.
+            let w = String::from_utf8_lossy(&bytes[..len]).into_owned();
+            if let Some(slot) = words.get_mut(id as usize) {
+                *slot = w;
             }
-            None => {
-                counts.extend(index.into_iter().map(|(w, p)| (w, by_id[p as usize])));
-                None
+        }
+        for (w, id) in self.long {
+            if let Some(slot) = words.get_mut(id as usize) {
+                *slot = w;
             }
+        }
+        let counts = match &self.ids {
+            Some(_) => words
+                .iter()
+                .cloned()
+                .zip(self.counts.iter().copied())
+                .collect(),
+            None => words.drain(..).zip(self.counts.iter().copied()).collect(),
         };
         let c = WordCounts {
             counts,
-            tokens,
-            too_long,
+            tokens: self.tokens,
+            too_long: self.too_long,
         };
-        (c, recorded)
+        (c, self.ids.map(|ids| RangeIds { ids, words }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::sampling::{below, seeded_rng};
+    use std::collections::HashMap;
+    use std::format;
+
+    /// Counts and records `tokens` (None: end of line) in one range.
+    fn count(tokens: &[Option<String>], cap: usize) -> (WordCounts, Option<RangeIds>) {
+        let mut c = RangeCounter::new(cap);
+        for t in tokens {
+            c.token(match t {
+                Some(w) => Token::Word(w),
+                None => Token::EndOfSentence,
+            });
+        }
+        c.finish()
+    }
+
+    /// 30,000 tokens over ~9,000 distinct words (the short-word table grows
+    /// from 4,096 slots twice), a tenth of them longer than a slot holds.
+    fn stream() -> Vec<Option<String>> {
+        let mut rng = seeded_rng(3);
+        (0..30_000)
+            .map(|_| match below(&mut rng, 20) {
+                0 => None,
+                1 => Some(format!("a-long-word-{}", below(&mut rng, 900))),
+                _ => Some(format!("w{}", below(&mut rng, 8000))),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn counts_are_exact_and_the_ids_spell_the_stream() {
+        let tokens = stream();
+        let mut naive: HashMap<&str, u64> = HashMap::new();
+        for w in tokens.iter().flatten() {
+            *naive.entry(w).or_insert(0) += 1;
+        }
+        let (c, ids) = count(&tokens, usize::MAX);
+        assert_eq!(c.tokens, tokens.iter().flatten().count() as u64);
+        assert_eq!(c.counts.len(), naive.len());
+        for (w, n) in &naive {
+            assert_eq!(c.counts.get(*w), Some(n), "{w}");
+        }
+        let ids = ids.unwrap();
+        let spelled: Vec<Option<&str>> = ids
+            .ids
+            .iter()
+            .map(|&p| (p != END_OF_SENTENCE).then(|| ids.words[p as usize].as_str()))
+            .collect();
+        let given: Vec<Option<&str>> = tokens.iter().map(|t| t.as_deref()).collect();
+        assert_eq!(spelled, given);
+    }
+
+    #[test]
+    fn a_range_over_its_cap_records_nothing_but_counts_the_same() {
+        let tokens = stream();
+        let (all, ids) = count(&tokens, tokens.len());
+        assert!(ids.is_some());
+        let (capped, none) = count(&tokens, tokens.len() - 1);
+        assert!(none.is_none());
+        assert_eq!(capped, all);
+        let (unrecorded, none) = count(&tokens, 0);
+        assert!(none.is_none());
+        assert_eq!(unrecorded, all);
+    }
+
+    #[test]
+    fn resolving_drops_the_words_the_vocabulary_lacks() {
+        let tokens: Vec<Option<String>> = ["b", "a", "zz", "b"]
+            .iter()
+            .map(|w| Some(w.to_string()))
+            .chain([None])
+            .collect();
+        let (_, ids) = count(&tokens, 100);
+        let vocab = Vocab::from_sorted(vec![("b".into(), 2), ("a".into(), 1)]).unwrap();
+        let path = Path::new("c.txt");
+        let recorded = RecordedIds {
+            source: (path.to_path_buf(), vec![(0, 9)]),
+            ranges: vec![ids],
+        };
+        let resolved = recorded.resolve(&vocab, (path, &[(0, 9)])).unwrap();
+        assert_eq!(resolved.range(0), Some(&[0, 1, 0, END_OF_SENTENCE][..]));
+        assert_eq!(resolved.bytes(), 16);
+        let other = RecordedIds {
+            source: (path.to_path_buf(), vec![(0, 9)]),
+            ranges: Vec::new(),
+        };
+        assert!(other.resolve(&vocab, (path, &[(0, 4), (4, 9)])).is_none());
     }
 }

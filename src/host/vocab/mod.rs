@@ -149,6 +149,66 @@ impl ShortIndex {
         t
     }
 
+    /// An empty table of `2^bits` slots.
+    fn with_bits(bits: u32) -> Self {
+        ShortIndex {
+            slots: vec![[0; 2]; 1 << bits],
+            bits,
+        }
+    }
+
+    /// Key `k`'s index, or the empty slot where it belongs.
+    #[inline(always)]
+    fn find_or_vacancy(&self, k: [u64; 2]) -> Result<u32, usize> {
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut s = self.slot(k);
+        while let Some(&e) = self.slots.get(s) {
+            if e[0] == k[0] && e[1] as u32 == k[1] as u32 {
+                return Ok((e[1] >> 32) as u32);
+            }
+            if e[1] as u32 == 0 {
+                return Err(s);
+            }
+            s = (s + 1) & mask;
+        }
+        Err(usize::MAX)
+    }
+
+    /// Stores key `k` with index `id` in the empty slot `s`.
+    fn put(&mut self, s: usize, k: [u64; 2], id: u32) {
+        if let Some(slot) = self.slots.get_mut(s) {
+            *slot = [k[0], k[1] | (u64::from(id) << 32)];
+        }
+    }
+
+    /// The same entries in a table twice the size.
+    fn doubled(&self) -> Self {
+        let mut t = Self::with_bits(self.bits + 1);
+        for (k, id) in self.entries() {
+            if let Err(s) = t.find_or_vacancy(k) {
+                t.put(s, k, id);
+            }
+        }
+        t
+    }
+
+    /// Every (key, index) in the table.
+    fn entries(&self) -> impl Iterator<Item = ([u64; 2], u32)> + '_ {
+        self.slots
+            .iter()
+            .filter(|e| e[1] as u32 != 0)
+            .map(|e| ([e[0], e[1] & 0xFFFF_FFFF], (e[1] >> 32) as u32))
+    }
+
+    /// The word bytes of key `k`.
+    fn unpack(k: [u64; 2]) -> ([u8; 16], usize) {
+        let mut b = [0u8; 16];
+        b[..8].copy_from_slice(&k[0].to_le_bytes());
+        b[8..].copy_from_slice(&k[1].to_le_bytes());
+        let len = usize::from(b[INLINE]).min(INLINE);
+        (b, len)
+    }
+
     /// Looks key `k` up from its home slot `s`.
     #[inline(always)]
     fn find(&self, k: [u64; 2], mut s: usize) -> Option<u32> {
